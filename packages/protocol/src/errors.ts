@@ -1,0 +1,78 @@
+import * as z from 'zod/mini';
+
+/**
+ * The closed list of error codes a Realstream server sends, in `error` frames and in
+ * HTTP error bodies. Each maps to one HTTP status for REST answers.
+ */
+export const ERROR_CODES = {
+  /** The frame was not valid JSON or not an object. */
+  bad_json: 400,
+  /** The frame or body did not match its schema; `message` names the field. */
+  invalid_frame: 400,
+  /** A frame of a type the server does not know. */
+  unknown_type: 400,
+  /** The client spoke another protocol version; see `welcome.protocol`. */
+  protocol_mismatch: 400,
+  /** A command arrived before `hello`. */
+  hello_required: 400,
+  /** Frame or body larger than the server's cap. */
+  too_large: 413,
+  /** A message longer than `limits.maxMessageChars`. */
+  message_too_long: 413,
+  /** No valid token (missing, expired, bad signature). Final: do not retry with the same token. */
+  unauthorised: 401,
+  /** Valid token, but its role or room does not allow this. */
+  forbidden: 403,
+  /** Origin not in the allow-list. */
+  origin_not_allowed: 403,
+  /** The thing named does not exist (message, route). */
+  not_found: 404,
+  /** HTTP method not supported on this route. */
+  method_not_allowed: 405,
+  /** The command conflicts with the state (e.g. stopping a reply that already ended). */
+  conflict: 409,
+  /** Too many connections to this room. */
+  too_many_connections: 429,
+  /** Token bucket empty: slow down (`retryAfterMs` says how long). */
+  rate_limited: 429,
+  /** Too many replies streaming in this room at once. */
+  busy: 503,
+  /** The assistant's responder failed. */
+  responder_failed: 502,
+  /** A bug on our side; the log has details. */
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
+
+/** HTTP status for an error code. */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** WebSocket close codes: the client treats 4401, 4403 and 4408 as final and shows them. */
+export const CLOSE_CODES = {
+  unauthorised: 4401,
+  forbidden: 4403,
+  too_many_connections: 4408,
+  rate_limited: 4429,
+  protocol_mismatch: 4400,
+} as const;
+
+/** Close codes after which reconnecting with the same credentials cannot help. */
+export const FINAL_CLOSE_CODES: readonly number[] = [
+  CLOSE_CODES.unauthorised,
+  CLOSE_CODES.forbidden,
+  CLOSE_CODES.protocol_mismatch,
+];
+
+/** Body of every REST error: `{error: {code, message}}`. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    retryAfterMs: z.optional(z.number()),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

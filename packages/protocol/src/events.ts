@@ -1,0 +1,74 @@
+import * as z from 'zod/mini';
+import { IdSchema, MessageSchema, SeqSchema, UsageSchema, UserSchema } from './model.js';
+
+/**
+ * Room events: every state change of a room, in one log ordered by `seq`.
+ * Replayed on resume; the transcript is a pure function of this log.
+ */
+export const MessageCreatedSchema = z.object({
+  type: z.literal('message.created'),
+  message: MessageSchema,
+});
+
+/** A piece of streamed text. `offset` is where it starts in the message text (UTF-16 units). */
+export const MessageDeltaSchema = z.object({
+  type: z.literal('message.delta'),
+  messageId: IdSchema,
+  offset: z.int().check(z.gte(0)),
+  text: z.string(),
+});
+
+/** A reply ended; `text` is the whole final text, so a client that missed deltas still converges. */
+export const MessageCompletedSchema = z.object({
+  type: z.literal('message.completed'),
+  messageId: IdSchema,
+  status: z.enum(['complete', 'stopped', 'interrupted']),
+  text: z.string(),
+  usage: z.optional(UsageSchema),
+  /** Who pressed stop, for `stopped`. */
+  stoppedBy: z.optional(z.string()),
+});
+
+export const MessageFailedSchema = z.object({
+  type: z.literal('message.failed'),
+  messageId: IdSchema,
+  text: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export const PresenceJoinedSchema = z.object({
+  type: z.literal('presence.joined'),
+  user: UserSchema,
+});
+
+export const PresenceLeftSchema = z.object({
+  type: z.literal('presence.left'),
+  userId: z.string(),
+});
+
+export const RoomEventSchema = z.discriminatedUnion('type', [
+  MessageCreatedSchema,
+  MessageDeltaSchema,
+  MessageCompletedSchema,
+  MessageFailedSchema,
+  PresenceJoinedSchema,
+  PresenceLeftSchema,
+]);
+export type RoomEvent = z.infer<typeof RoomEventSchema>;
+export type RoomEventType = RoomEvent['type'];
+
+/** Events that change durable state; written to storage before they are sent. */
+export const DURABLE_EVENT_TYPES: ReadonlySet<RoomEventType> = new Set([
+  'message.created',
+  'message.completed',
+  'message.failed',
+]);
+
+export const EventFrameSchema = z.object({
+  type: z.literal('event'),
+  seq: SeqSchema,
+  /** Server time (ms since epoch) the event was made. */
+  at: z.number(),
+  event: RoomEventSchema,
+});
+export type EventFrame = z.infer<typeof EventFrameSchema>;

@@ -1,0 +1,176 @@
+import * as z from 'zod/mini';
+import { ErrorCodeSchema } from './errors.js';
+import { EventFrameSchema } from './events.js';
+import { IdSchema, MessageSchema, SeqSchema, UserSchema } from './model.js';
+
+/** Bumped on any change a peer of the previous version would misread. */
+export const PROTOCOL_VERSION = 1;
+
+// ---- client -> server -------------------------------------------------------------------
+
+/** First frame of every connection: the protocol spoken and the last seq already seen. */
+export const HelloSchema = z.object({
+  type: z.literal('hello'),
+  protocol: z.int(),
+  /** Last seq the client has applied; 0 for a fresh client. */
+  since: SeqSchema,
+});
+
+export const PingSchema = z.object({
+  type: z.literal('ping'),
+  /** Client clock, echoed in the pong to measure round trips. */
+  t: z.number(),
+});
+
+export const MessageSendSchema = z.object({
+  type: z.literal('message.send'),
+  /** Idempotency key, also the new message's id: a resend with the same id is applied once. */
+  id: IdSchema,
+  text: z.string().check(z.minLength(1)),
+  /** Ask the assistant to answer (default true). */
+  reply: z.optional(z.boolean()),
+});
+
+export const MessageStopSchema = z.object({
+  type: z.literal('message.stop'),
+  id: IdSchema,
+  /** The streaming assistant message to stop. */
+  messageId: IdSchema,
+});
+
+/** Ephemeral: never sequenced, never replayed. */
+export const TypingSchema = z.object({
+  type: z.literal('typing'),
+  typing: z.boolean(),
+});
+
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  HelloSchema,
+  PingSchema,
+  MessageSendSchema,
+  MessageStopSchema,
+  TypingSchema,
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export type ClientFrameType = ClientFrame['type'];
+/** Client frames that carry an `id` and are answered by `ack` or `error`. */
+export type Command = Extract<ClientFrame, { id: string }>;
+
+// ---- server -> client -------------------------------------------------------------------
+
+export const LimitsSchema = z.object({
+  maxFrameBytes: z.int(),
+  maxMessageChars: z.int(),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const WelcomeSchema = z.object({
+  type: z.literal('welcome'),
+  protocol: z.int(),
+  room: z.string(),
+  connectionId: z.string(),
+  user: UserSchema,
+  /** Current room seq at the time of the welcome. */
+  seq: SeqSchema,
+  /** How the client is brought up to date: nothing missed, replay of events, or a snapshot. */
+  resume: z.enum(['none', 'replay', 'snapshot']),
+  /** No REALSTREAM_SECRET configured: anyone may connect with any name. */
+  devMode: z.boolean(),
+  limits: LimitsSchema,
+});
+export type Welcome = z.infer<typeof WelcomeSchema>;
+
+/** Full state, sent instead of a replay when `since` is older than the replay ring. */
+export const SnapshotSchema = z.object({
+  type: z.literal('snapshot'),
+  /** The seq the snapshot is at; live events continue from seq + 1. */
+  seq: SeqSchema,
+  /** The latest page of messages, oldest first, including every streaming message. */
+  messages: z.array(MessageSchema),
+  /** Older history exists: page it with GET messages?before=messages[0].seq. */
+  hasMore: z.boolean(),
+  presence: z.array(UserSchema),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+export const AckSchema = z.object({
+  type: z.literal('ack'),
+  id: IdSchema,
+  /** seq of the event the command produced (the original one for a duplicate). */
+  seq: SeqSchema,
+  duplicate: z.optional(z.boolean()),
+});
+
+export const ErrorFrameSchema = z.object({
+  type: z.literal('error'),
+  /** The command this answers, when it answers one. */
+  id: z.optional(z.string()),
+  code: ErrorCodeSchema,
+  message: z.string(),
+  retryAfterMs: z.optional(z.number()),
+});
+export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
+
+export const PongSchema = z.object({ type: z.literal('pong'), t: z.number() });
+
+/** Several events in one frame: how the server coalesces under load. */
+export const BatchSchema = z.object({
+  type: z.literal('batch'),
+  events: z.array(EventFrameSchema),
+});
+
+export const TypingNoticeSchema = z.object({
+  type: z.literal('typing'),
+  user: UserSchema,
+  typing: z.boolean(),
+});
+
+export const ServerFrameSchema = z.discriminatedUnion('type', [
+  WelcomeSchema,
+  SnapshotSchema,
+  AckSchema,
+  ErrorFrameSchema,
+  EventFrameSchema,
+  BatchSchema,
+  PongSchema,
+  TypingNoticeSchema,
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+// ---- REST -------------------------------------------------------------------------------
+
+/** POST /parties/:party/:room/messages (header Idempotency-Key: the message id). */
+export const PostMessageBodySchema = z.object({
+  text: z.string().check(z.minLength(1)),
+  reply: z.optional(z.boolean()),
+});
+export type PostMessageBody = z.infer<typeof PostMessageBodySchema>;
+
+export const PostMessageResultSchema = z.object({
+  message: MessageSchema,
+  seq: SeqSchema,
+  duplicate: z.boolean(),
+});
+
+/** GET /parties/:party/:room/messages?before=SEQ&limit=N: a page, oldest first. */
+export const MessagePageSchema = z.object({
+  messages: z.array(MessageSchema),
+  /** Cursor for the next older page, or null at the beginning of the room. */
+  nextBefore: z.nullable(SeqSchema),
+  /** The room's seq when the page was read. */
+  seq: SeqSchema,
+});
+export type MessagePage = z.infer<typeof MessagePageSchema>;
+
+/** GET /parties/:party/:room: who and what is in the room. */
+export const RoomInfoSchema = z.object({
+  room: z.string(),
+  seq: SeqSchema,
+  protocol: z.int(),
+  devMode: z.boolean(),
+  presence: z.array(UserSchema),
+  connections: z.int(),
+  streaming: z.int(),
+  limits: LimitsSchema,
+});
+export type RoomInfo = z.infer<typeof RoomInfoSchema>;

@@ -1,0 +1,11 @@
+import * as z from 'zod/mini';
+
+// zod compiles fast parsers with `new Function` when it may; workerd forbids that, and so does the
+// strict CSP our embed promises (a failed probe still logs a CSP violation). Never try.
+z.config({ jitless: true });
+
+export * from './errors.js';
+export * from './model.js';
+export * from './events.js';
+export * from './frames.js';
+export * from './parse.js';

@@ -1,0 +1,72 @@
+import * as z from 'zod/mini';
+
+/** Client-made identifiers (command ids, message ids): short, URL- and log-safe. */
+export const IdSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(64),
+  z.regex(/^[A-Za-z0-9_.:-]+$/, 'use 1-64 characters from A-Z a-z 0-9 _ . : -'),
+);
+
+/** Room-wide event sequence number: starts at 1, strictly increasing, never reused. */
+export const SeqSchema = z.int().check(z.gte(0));
+
+export const ROLES = ['viewer', 'member', 'operator'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** True when `role` is at least `needed` (viewer < member < operator). */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+export const UserSchema = z.object({
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  name: z.string().check(z.maxLength(128)),
+  role: RoleSchema,
+});
+export type User = z.infer<typeof UserSchema>;
+
+/** Who wrote a message: a person (with their role) or the assistant. */
+export const AuthorSchema = z.object({
+  kind: z.enum(['user', 'assistant']),
+  id: z.string(),
+  name: z.string(),
+  role: z.optional(RoleSchema),
+});
+export type Author = z.infer<typeof AuthorSchema>;
+
+/**
+ * streaming: text still growing; complete: finished normally; stopped: someone pressed stop;
+ * interrupted: the server restarted mid-reply (text is the last checkpoint); failed: the responder
+ * failed (see `error`).
+ */
+export const MessageStatusSchema = z.enum([
+  'streaming',
+  'complete',
+  'stopped',
+  'interrupted',
+  'failed',
+]);
+export type MessageStatus = z.infer<typeof MessageStatusSchema>;
+
+export const UsageSchema = z.object({
+  inputTokens: z.int().check(z.gte(0)),
+  outputTokens: z.int().check(z.gte(0)),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const MessageSchema = z.object({
+  id: IdSchema,
+  /** seq of the event that created the message: the history cursor. */
+  seq: SeqSchema,
+  author: AuthorSchema,
+  text: z.string(),
+  status: MessageStatusSchema,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** For assistant replies: the message being answered. */
+  replyTo: z.optional(IdSchema),
+  usage: z.optional(UsageSchema),
+  error: z.optional(z.object({ code: z.string(), message: z.string() })),
+});
+export type Message = z.infer<typeof MessageSchema>;

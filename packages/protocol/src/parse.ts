@@ -1,0 +1,51 @@
+import * as z from 'zod/mini';
+import { ClientFrameSchema, ServerFrameSchema, type ClientFrame, type ServerFrame } from './frames.js';
+import type { ErrorCode } from './errors.js';
+
+export type ParseResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: ErrorCode; message: string; id?: string };
+
+/** Names the first few failing fields, e.g. `text: Too small: expected string to have >=1 characters`. */
+export function describeIssues(error: z.core.$ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(frame)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function parseJson(raw: string): ParseResult<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch (err) {
+    return { ok: false, code: 'bad_json', message: `not JSON: ${(err as Error).message}` };
+  }
+}
+
+const knownClientTypes: ReadonlySet<string> = new Set(ClientFrameSchema.def.options.map((o) => o.def.shape.type.def.values[0]));
+
+/** Parses one client frame: JSON, then schema. The error keeps the command id when there is one. */
+export function parseClientFrame(raw: string): ParseResult<ClientFrame> {
+  const json = parseJson(raw);
+  if (!json.ok) return json;
+  const value = json.value as { type?: unknown; id?: unknown } | null;
+  const id = typeof value?.id === 'string' ? value.id.slice(0, 64) : undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, code: 'invalid_frame', message: 'a frame is a JSON object' };
+  }
+  if (typeof value.type !== 'string' || !knownClientTypes.has(value.type)) {
+    return { ok: false, code: 'unknown_type', message: `unknown frame type ${JSON.stringify(value.type)}`, id };
+  }
+  const parsed = ClientFrameSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error), id };
+  return { ok: true, value: parsed.data };
+}
+
+/** Parses one server frame (what the browser client runs on every frame). */
+export function parseServerFrame(raw: string): ParseResult<ServerFrame> {
+  const json = parseJson(raw);
+  if (!json.ok) return json;
+  const parsed = ServerFrameSchema.safeParse(json.value);
+  if (!parsed.success) return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error) };
+  return { ok: true, value: parsed.data };
+}

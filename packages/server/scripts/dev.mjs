@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `npm start`: the room server with state persisted under .partykit/, serving examples/.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { varFlags } from './vars.mjs';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const port = process.env.PORT ?? '1999';
+const args = ['dev', '--port', port, '--disable-request-cf-fetch', '--no-hotkeys', '--persist', '.partykit/state', ...varFlags()];
+console.log(`Realstream: server and reference host on http://localhost:${port}/ (Ctrl+C to stop)`);
+const child = spawn(`${root}node_modules/.bin/partykit`, args, { cwd: root, stdio: 'inherit' });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));

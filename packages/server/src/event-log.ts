@@ -1,0 +1,133 @@
+import type { EventFrame, RoomEvent } from '@realstream/protocol';
+import { EventRing } from './ring.js';
+import type { RoomStorage } from './storage.js';
+import type { Logger } from './log.js';
+
+/**
+ * Seqs are reserved in blocks that are persisted before use, so a restart can never hand out a seq a
+ * client has already seen (deltas are not stored one by one). After a restart the log continues past
+ * the reserved block; clients whose `since` falls in the skipped range get a snapshot.
+ */
+export const SEQ_BLOCK = 4096;
+const META_KEY = 'meta';
+
+interface Meta {
+  reserved: number;
+}
+
+interface Pending {
+  frame: EventFrame;
+  persisted: boolean;
+  resolveSent: () => void;
+}
+
+export interface Appended {
+  frame: EventFrame;
+  /** Resolves once the frame has been handed to every subscriber (after its writes are stored). */
+  sent: Promise<void>;
+}
+
+/**
+ * The room's ordered event log: assigns seqs, stores durable writes before the event leaves, keeps
+ * the replay ring, and hands frames to `deliver` strictly in seq order.
+ */
+export class EventLog {
+  private reserved: number;
+  private queue: Pending[] = [];
+  private idleWaiters: (() => void)[] = [];
+  readonly ring: EventRing;
+  /** Storage writes issued by the log (the metrics issue reads this). */
+  storageWrites = 0;
+
+  private constructor(
+    private readonly storage: RoomStorage,
+    private readonly log: Logger,
+    private readonly deliver: (frames: EventFrame[]) => void,
+    /** Last seq assigned. */
+    public seq: number,
+    reserved: number,
+    ringSize: number,
+  ) {
+    this.reserved = reserved;
+    this.ring = new EventRing(ringSize, seq + 1);
+  }
+
+  static async open(
+    storage: RoomStorage,
+    log: Logger,
+    deliver: (frames: EventFrame[]) => void,
+    ringSize: number,
+  ): Promise<EventLog> {
+    const meta = await storage.get<Meta>(META_KEY);
+    const start = meta?.reserved ?? 0;
+    const reserved = start + SEQ_BLOCK;
+    await storage.put({ [META_KEY]: { reserved } satisfies Meta });
+    return new EventLog(storage, log, deliver, start, reserved, ringSize);
+  }
+
+  /** Nothing is waiting to be stored or sent. */
+  get idle(): boolean {
+    return this.queue.length === 0;
+  }
+
+  /** Resolves when every appended event has been sent. */
+  drained(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Appends one event. `build` gets the seq and returns the event plus the storage entries that must
+   * be durable before anyone sees it (none for deltas and presence).
+   */
+  append(build: (seq: number) => { event: RoomEvent; writes?: Record<string, unknown> }, at = Date.now()): Appended {
+    const seq = ++this.seq;
+    const { event, writes } = build(seq);
+    let entries = writes;
+    if (seq > this.reserved) {
+      this.reserved += SEQ_BLOCK;
+      entries = { ...entries, [META_KEY]: { reserved: this.reserved } satisfies Meta };
+    }
+    const frame: EventFrame = { type: 'event', seq, at, event };
+    let resolveSent!: () => void;
+    const sent = new Promise<void>((r) => (resolveSent = r));
+    const pending: Pending = { frame, persisted: entries === undefined, resolveSent };
+    this.queue.push(pending);
+    if (entries === undefined) {
+      if (this.queue.length === 1) this.pump();
+    } else {
+      this.storageWrites++;
+      this.storage.put(entries).then(
+        () => this.markPersisted(pending),
+        (err: unknown) => {
+          // Storage failing means the object is about to be reset by the platform; keep the order and
+          // say so loudly rather than hold every later event back.
+          this.log.error('storage write failed', { seq, error: String(err) });
+          this.markPersisted(pending);
+        },
+      );
+    }
+    return { frame, sent };
+  }
+
+  private markPersisted(pending: Pending): void {
+    pending.persisted = true;
+    if (this.queue[0] === pending) this.pump();
+  }
+
+  private pump(): void {
+    let n = 0;
+    while (n < this.queue.length && this.queue[n].persisted) n++;
+    if (n === 0) return;
+    const ready = this.queue.splice(0, n);
+    const frames = ready.map((p) => p.frame);
+    for (const frame of frames) this.ring.push(frame);
+    this.deliver(frames);
+    for (const p of ready) p.resolveSent();
+    if (this.queue.length === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}

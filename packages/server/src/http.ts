@@ -1,0 +1,154 @@
+import {
+  PROTOCOL_VERSION,
+  PostMessageBodySchema,
+  describeIssues,
+  statusOf,
+  type ErrorBody,
+  type ErrorCode,
+  type EventFrame,
+  type MessagePage,
+  type RoomInfo,
+} from '@realstream/protocol';
+import type { Identity } from './auth.js';
+import { MAX_PAGE } from './messages.js';
+import type { Room, Subscriber } from './room.js';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+export function errorResponse(code: ErrorCode, message: string, extra: { retryAfterMs?: number } = {}): Response {
+  const body: ErrorBody = { error: { code, message, ...extra } };
+  const headers: Record<string, string> = {};
+  if (extra.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(extra.retryAfterMs / 1000));
+  return json(body, statusOf(code), headers);
+}
+
+const ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** The room's HTTP API. `rest` is the path after /parties/:party/:room. */
+export async function handleRoomRequest(room: Room, req: Request, identity: Identity, rest: string): Promise<Response> {
+  const method = req.method.toUpperCase();
+  if (rest === '' || rest === '/') {
+    if (method !== 'GET') return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
+    return json(info(room));
+  }
+  if (rest === '/messages') {
+    if (method === 'GET') return listMessages(room, new URL(req.url));
+    if (method === 'POST') return postMessage(room, req, identity);
+    return errorResponse('method_not_allowed', `${method} is not supported here; use GET or POST`);
+  }
+  if (rest === '/events') {
+    if (method !== 'GET') return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
+    return eventStream(room, req);
+  }
+  return errorResponse('not_found', `no route ${rest}; see the README for the room API`);
+}
+
+function info(room: Room): RoomInfo {
+  return {
+    room: room.name,
+    seq: room.log.seq,
+    protocol: PROTOCOL_VERSION,
+    devMode: room.config.secret === null,
+    presence: room.presenceList,
+    connections: room.conns.size,
+    streaming: room.replies.active,
+    limits: { maxFrameBytes: room.config.maxFrameBytes, maxMessageChars: room.config.maxMessageChars },
+  };
+}
+
+function intParam(url: URL, name: string, min: number, max: number): number | null | Error {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) return new Error(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+  return n;
+}
+
+async function listMessages(room: Room, url: URL): Promise<Response> {
+  const before = intParam(url, 'before', 1, Number.MAX_SAFE_INTEGER);
+  const limit = intParam(url, 'limit', 1, MAX_PAGE);
+  if (before instanceof Error) return errorResponse('invalid_frame', before.message);
+  if (limit instanceof Error) return errorResponse('invalid_frame', limit.message);
+  const seq = room.log.seq;
+  const page = await room.messages.page(before, limit ?? room.config.snapshotMessages);
+  return json({ ...page, seq } satisfies MessagePage);
+}
+
+async function postMessage(room: Room, req: Request, identity: Identity): Promise<Response> {
+  const key = req.headers.get('idempotency-key') ?? `http-${crypto.randomUUID()}`;
+  if (!ID_RE.test(key)) return errorResponse('invalid_frame', 'Idempotency-Key: use 1-64 characters from A-Z a-z 0-9 _ . : -');
+  const declared = Number(req.headers.get('content-length') ?? 0);
+  if (declared > room.config.maxFrameBytes) return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
+  const raw = await req.text();
+  if (new TextEncoder().encode(raw).length > room.config.maxFrameBytes) {
+    return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch (err) {
+    return errorResponse('bad_json', `body is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = PostMessageBodySchema.safeParse(body);
+  if (!parsed.success) return errorResponse('invalid_frame', describeIssues(parsed.error));
+  const result = await room.send(identity, key, parsed.data.text, parsed.data.reply ?? true);
+  if (!result.ok) return errorResponse(result.code, result.message);
+  const { message, seq, duplicate } = result;
+  return json({ message, seq, duplicate }, duplicate ? 200 : 201);
+}
+
+const encoder = new TextEncoder();
+
+/** Server-sent events: the same log as the WebSocket, `id:` = seq, resumable with Last-Event-ID. */
+async function eventStream(room: Room, req: Request): Promise<Response> {
+  const url = new URL(req.url);
+  const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('since') ?? '0';
+  const since = Number(lastId);
+  if (!Number.isInteger(since) || since < 0) return errorResponse('invalid_frame', `Last-Event-ID ${lastId}: expected a seq`);
+
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const close = () => {
+    room.subscribers.delete(subscriber);
+    clearInterval(heartbeat);
+  };
+  const write = (text: string) => {
+    try {
+      controller.enqueue(encoder.encode(text));
+    } catch {
+      close();
+    }
+  };
+  const eventText = (f: EventFrame) => `id: ${f.seq}\ndata: ${JSON.stringify(f)}\n\n`;
+  const subscriber: Subscriber = {
+    deliver: (frames) => write(frames.map(eventText).join('')),
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel: close,
+  });
+
+  let replay = since > 0 && since <= room.log.seq ? room.log.ring.since(since) : null;
+  if (!replay) {
+    await room.log.drained();
+    if (since === room.log.seq && since > 0) replay = [];
+  }
+  write('retry: 3000\n\n');
+  if (replay) write(replay.map(eventText).join(''));
+  else write(`id: ${room.log.seq}\ndata: ${JSON.stringify(room.snapshot())}\n\n`);
+  room.subscribers.add(subscriber);
+  heartbeat = setInterval(() => write(': keep-alive\n\n'), room.config.heartbeatMs);
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    },
+  });
+}

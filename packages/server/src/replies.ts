@@ -1,0 +1,246 @@
+import type { Message, Usage } from '@realstream/protocol';
+import type { Config } from './config.js';
+import type { EventLog } from './event-log.js';
+import type { Logger } from './log.js';
+import { messageKey, type MessageStore } from './messages.js';
+import type { ContextMessage, Responder } from './responders/types.js';
+import type { RoomStorage } from './storage.js';
+
+export const ASSISTANT = { kind: 'assistant', id: 'assistant', name: 'Assistant' } as const;
+
+/** How many earlier messages a responder sees. */
+const CONTEXT_MESSAGES = 40;
+
+interface Stream {
+  message: Message;
+  /** Text generated but not yet sent as a delta (coalescing). */
+  pending: string;
+  lastFlushAt: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  abort: AbortController;
+  /** Generated text not yet in a storage checkpoint. */
+  dirty: boolean;
+  done: boolean;
+}
+
+/**
+ * Assistant replies: runs the responder, turns its text into deltas (coalesced per stream under
+ * load), checkpoints streaming text, and completes every reply exactly once.
+ */
+export class Replies {
+  private readonly streams = new Map<string, Stream>();
+  private checkpointTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly room: string,
+    private readonly log: EventLog,
+    private readonly messages: MessageStore,
+    private readonly storage: RoomStorage,
+    private readonly config: Config,
+    private readonly responder: Responder,
+    private readonly logger: Logger,
+  ) {}
+
+  get active(): number {
+    return this.streams.size;
+  }
+
+  /** The streaming messages as clients have seen them (text up to the last sent delta). */
+  streamingMessages(): Message[] {
+    return [...this.streams.values()].map((s) => s.message);
+  }
+
+  isStreaming(messageId: string): boolean {
+    return this.streams.has(messageId);
+  }
+
+  /** Starts a reply to `userMessage`; resolves when the reply has ended (however it ended). */
+  async start(userMessage: Message): Promise<void> {
+    const now = Date.now();
+    const message: Message = {
+      id: `a-${crypto.randomUUID()}`,
+      seq: 0,
+      author: { ...ASSISTANT },
+      text: '',
+      status: 'streaming',
+      createdAt: now,
+      updatedAt: now,
+      replyTo: userMessage.id,
+    };
+    const { sent } = this.log.append((seq) => {
+      message.seq = seq;
+      return {
+        event: { type: 'message.created', message: { ...message } },
+        writes: { [messageKey(seq)]: message, [`mid:${message.id}`]: seq },
+      };
+    });
+    this.messages.add(message);
+    if (this.streams.size >= this.config.maxConcurrentReplies) {
+      await sent;
+      this.fail(message, 'busy', `too many replies streaming in this room (limit ${this.config.maxConcurrentReplies})`);
+      return;
+    }
+    const stream: Stream = {
+      message,
+      pending: '',
+      lastFlushAt: 0,
+      timer: null,
+      abort: new AbortController(),
+      dirty: false,
+      done: false,
+    };
+    this.streams.set(message.id, stream);
+    this.ensureCheckpointing();
+    await sent;
+    await this.run(stream, userMessage);
+  }
+
+  private async run(stream: Stream, userMessage: Message): Promise<void> {
+    let usage: Usage | undefined;
+    try {
+      const input = { room: this.room, messages: this.contextFor(userMessage) };
+      for await (const chunk of this.responder.respond(input, stream.abort.signal)) {
+        if (stream.done) break;
+        if (chunk.type === 'text') this.appendText(stream, chunk.text);
+        else if (chunk.type === 'finish') usage = chunk.usage;
+        else {
+          this.failStream(stream, 'responder_failed', chunk.message);
+          return;
+        }
+      }
+    } catch (err) {
+      if (!stream.done) {
+        this.logger.error('responder threw', { messageId: stream.message.id, error: String(err) });
+        this.failStream(stream, 'responder_failed', `the ${this.responder.name} responder failed: ${(err as Error).message}`);
+      }
+      return;
+    }
+    if (!stream.done) this.complete(stream, 'complete', { usage });
+  }
+
+  private contextFor(userMessage: Message): ContextMessage[] {
+    const upTo = this.messages.recent.filter((m) => m.seq <= userMessage.seq && m.status !== 'failed' && m.text);
+    return upTo.slice(-CONTEXT_MESSAGES).map((m) => ({
+      role: m.author.kind,
+      name: m.author.name,
+      text: m.text,
+    }));
+  }
+
+  private appendText(stream: Stream, text: string): void {
+    if (!text) return;
+    stream.pending += text;
+    stream.dirty = true;
+    if (this.config.coalesceMs === 0) return this.flush(stream);
+    if (stream.timer) return;
+    // Nagle for tokens: a stream that was quiet for coalesceMs sends at once; a busy one sends at
+    // most one delta per coalesceMs, carrying everything generated meanwhile.
+    const wait = Math.max(0, stream.lastFlushAt + this.config.coalesceMs - Date.now());
+    stream.timer = setTimeout(() => {
+      stream.timer = null;
+      this.flush(stream);
+    }, wait);
+  }
+
+  private flush(stream: Stream): void {
+    if (!stream.pending) return;
+    const text = stream.pending;
+    const offset = stream.message.text.length;
+    stream.pending = '';
+    stream.lastFlushAt = Date.now();
+    stream.message.text += text;
+    stream.message.updatedAt = stream.lastFlushAt;
+    this.log.append(() => ({ event: { type: 'message.delta', messageId: stream.message.id, offset, text } }));
+  }
+
+  /** Stops a streaming reply, keeping its text. Returns the seq of the completion, or null if not streaming. */
+  stop(messageId: string, by: string): Promise<number> | null {
+    const stream = this.streams.get(messageId);
+    if (!stream || stream.done) return null;
+    stream.abort.abort();
+    return this.complete(stream, 'stopped', { stoppedBy: by });
+  }
+
+  private endStream(stream: Stream): void {
+    stream.done = true;
+    if (stream.timer) clearTimeout(stream.timer);
+    stream.timer = null;
+    this.flush(stream);
+    this.streams.delete(stream.message.id);
+    if (this.streams.size === 0 && this.checkpointTimer) {
+      clearInterval(this.checkpointTimer);
+      this.checkpointTimer = null;
+    }
+  }
+
+  private complete(
+    stream: Stream,
+    status: 'complete' | 'stopped',
+    extra: { usage?: Usage; stoppedBy?: string },
+  ): Promise<number> {
+    this.endStream(stream);
+    const message: Message = { ...stream.message, status, updatedAt: Date.now() };
+    if (extra.usage) message.usage = extra.usage;
+    this.messages.replace(message);
+    const { frame, sent } = this.log.append(() => ({
+      event: { type: 'message.completed', messageId: message.id, status, text: message.text, ...extra },
+      writes: { [messageKey(message.seq)]: message },
+    }));
+    return sent.then(() => frame.seq);
+  }
+
+  private failStream(stream: Stream, code: string, text: string): void {
+    this.endStream(stream);
+    this.fail(stream.message, code, text);
+  }
+
+  private fail(base: Message, code: string, text: string): void {
+    const error = { code, message: text };
+    const message: Message = { ...base, status: 'failed', error, updatedAt: Date.now() };
+    this.messages.replace(message);
+    this.logger.warn('reply failed', { messageId: message.id, code, error: text });
+    this.log.append(() => ({
+      event: { type: 'message.failed', messageId: message.id, text: message.text, error },
+      writes: { [messageKey(message.seq)]: message },
+    }));
+  }
+
+  private ensureCheckpointing(): void {
+    if (this.checkpointTimer) return;
+    this.checkpointTimer = setInterval(() => this.checkpoint(), this.config.checkpointMs);
+  }
+
+  /** Stores the text so far of every stream that grew; never awaited on the token path. */
+  private checkpoint(): void {
+    for (const stream of this.streams.values()) {
+      if (!stream.dirty) continue;
+      stream.dirty = false;
+      const message = { ...stream.message, text: stream.message.text + stream.pending };
+      this.log.storageWrites++;
+      this.storage.put({ [messageKey(message.seq)]: message }).catch((err: unknown) => {
+        this.logger.error('checkpoint failed', { messageId: message.id, error: String(err) });
+      });
+    }
+  }
+
+  /**
+   * After a restart: replies whose generation died with the old process are completed as
+   * `interrupted`, keeping the checkpointed text, so nothing is silently dropped.
+   */
+  recoverInterrupted(): void {
+    for (const m of this.messages.recent) {
+      if (m.status !== 'streaming') continue;
+      const message: Message = { ...m, status: 'interrupted', updatedAt: Date.now() };
+      this.messages.replace(message);
+      this.log.append(() => ({
+        event: { type: 'message.completed', messageId: m.id, status: 'interrupted', text: m.text },
+        writes: { [messageKey(m.seq)]: message },
+      }));
+    }
+  }
+
+  /** Aborts every stream (the room is shutting down). */
+  abortAll(): void {
+    for (const s of this.streams.values()) s.abort.abort();
+  }
+}

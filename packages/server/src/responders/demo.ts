@@ -1,0 +1,100 @@
+import type { Responder, ResponderChunk, ResponderInput } from './types.js';
+
+export interface DemoOptions {
+  /** Tokens per second; 0 streams as fast as the room takes them. */
+  tokensPerSecond: number;
+  /** Reply length in tokens; 0 = the natural length of the demo reply. */
+  replyTokens: number;
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+const TOPICS = ['latency', 'resumable streams', 'shared rooms', 'tool calls', 'design tokens', 'metrics'];
+
+/** The demo reply for a prompt: the same prompt always gets the same markdown. */
+export function demoReply(prompt: string): string {
+  const h = hash(prompt);
+  const topic = TOPICS[h % TOPICS.length];
+  const quoted = prompt.trim().replace(/\s+/g, ' ').slice(0, 80);
+  return [
+    `**Demo responder** (offline, no model): you said _"${quoted}"_. Here is a sample reply about **${topic}**.`,
+    '',
+    `Every token you see was streamed through the room's event log, so a refresh or a dropped link resumes exactly where it left off.`,
+    '',
+    '### What a room guarantees',
+    '',
+    '1. Every event has a room-wide `seq`.',
+    '2. Durable events are stored before they are sent.',
+    '3. Deltas carry an `offset`, so replays never duplicate text.',
+    '',
+    '- Presence and typing are live but never replayed.',
+    `- Reply seed: \`${h.toString(16)}\`.`,
+    '',
+    '```ts',
+    "const client = connect({ host: 'localhost:1999', room: 'lobby' });",
+    'client.$messages.subscribe((messages) => render(messages));',
+    '```',
+    '',
+    '| Event | Stored | Replayed |',
+    '| --- | --- | --- |',
+    '| message.created | yes | yes |',
+    '| message.delta | checkpoint | from the ring |',
+    '| typing | no | no |',
+    '',
+    '> Set `REALSTREAM_RESPONDER` to a real provider to talk to a model.',
+  ].join('\n');
+}
+
+/** Splits text into word-sized tokens that keep their whitespace, like a model's stream. */
+export function tokenize(text: string): string[] {
+  return text.match(/\s*\S+|\s+/g) ?? [];
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}
+
+/** Deterministic markdown replies streamed token by token: the offline default, clearly labelled. */
+export class DemoResponder implements Responder {
+  readonly name = 'demo';
+  constructor(private readonly options: DemoOptions) {}
+
+  async *respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
+    const prompt = input.messages.at(-1)?.text ?? '';
+    let tokens = tokenize(demoReply(prompt));
+    const want = this.options.replyTokens;
+    if (want > 0) {
+      const base = tokens;
+      tokens = [];
+      for (let i = 0; tokens.length < want; i++) tokens.push(...(i ? ['\n\n', ...base] : base));
+      tokens.length = want;
+    }
+    const gap = this.options.tokensPerSecond > 0 ? 1000 / this.options.tokensPerSecond : 0;
+    const started = Date.now();
+    for (let i = 0; i < tokens.length; i++) {
+      if (signal.aborted) return;
+      if (gap > 0) {
+        // Pace against the start time so timer drift does not slow the stream down.
+        const due = started + i * gap - Date.now();
+        if (due > 0) await sleep(due, signal);
+      } else if (i % 16 === 15) {
+        // Let the room flush and read frames between bursts, as a network source would.
+        await sleep(0, signal);
+      }
+      if (signal.aborted) return;
+      yield { type: 'text', text: tokens[i] };
+    }
+    yield {
+      type: 'finish',
+      reason: 'stop',
+      usage: { inputTokens: tokenize(prompt).length, outputTokens: tokens.length },
+    };
+  }
+}

@@ -1,0 +1,352 @@
+import {
+  CLOSE_CODES,
+  PROTOCOL_VERSION,
+  parseClientFrame,
+  roleAtLeast,
+  type ClientFrame,
+  type ErrorCode,
+  type EventFrame,
+  type Message,
+  type Role,
+  type ServerFrame,
+  type Snapshot,
+  type User,
+  type Welcome,
+} from '@realstream/protocol';
+import type { Identity } from './auth.js';
+import type { Config } from './config.js';
+import { EventLog } from './event-log.js';
+import type { Logger } from './log.js';
+import { MessageStore, messageIdKey, messageKey } from './messages.js';
+import { TokenBucket } from './rate-limit.js';
+import { Replies } from './replies.js';
+import type { Responder } from './responders/types.js';
+import type { RoomStorage } from './storage.js';
+
+/** A WebSocket as the room sees it; the adapter supplies it. */
+export interface Socket {
+  readonly id: string;
+  send(data: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** Anyone receiving the room's events: WebSockets that said hello, SSE streams. */
+export interface Subscriber {
+  deliver(frames: EventFrame[], encoded: string): void;
+}
+
+interface Conn {
+  socket: Socket;
+  identity: Identity;
+  bucket: TokenBucket;
+  /** Said hello: receives events. */
+  ready: boolean;
+  lastTypingAt: number;
+}
+
+/** Minimum role for each client frame. */
+const NEEDS: Record<ClientFrame['type'], Role> = {
+  hello: 'viewer',
+  ping: 'viewer',
+  'message.send': 'member',
+  'message.stop': 'member',
+  typing: 'member',
+};
+
+/** A flooding connection is closed after this many rejected frames in a row. */
+const FLOOD_CLOSE_AFTER = 50;
+const RECENT_COMMANDS = 10_000;
+
+export type SendResult =
+  | { ok: true; message: Message; seq: number; duplicate: boolean }
+  | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * One room: connections, commands, resume and presence over the event log. Knows nothing of
+ * PartyKit; `party.ts` adapts it, and tests drive it directly.
+ */
+export class Room {
+  readonly conns = new Map<string, Conn>();
+  readonly subscribers = new Set<Subscriber>();
+  private readonly presence = new Map<string, { user: User; count: number }>();
+  /** Recently applied command ids -> the seq they produced (messages are also indexed in storage). */
+  private readonly commandSeqs = new Map<string, number | Promise<number>>();
+
+  private constructor(
+    readonly name: string,
+    readonly config: Config,
+    readonly logger: Logger,
+    readonly log: EventLog,
+    readonly messages: MessageStore,
+    readonly replies: Replies,
+  ) {}
+
+  static async open(opts: {
+    name: string;
+    storage: RoomStorage;
+    config: Config;
+    logger: Logger;
+    responder: Responder;
+  }): Promise<Room> {
+    const { name, storage, config, logger, responder } = opts;
+    let room: Room | null = null;
+    const log = await EventLog.open(storage, logger, (frames) => room?.deliver(frames), config.ringSize);
+    const messages = await MessageStore.load(storage, config.snapshotMessages);
+    const replies = new Replies(name, log, messages, storage, config, responder, logger);
+    room = new Room(name, config, logger, log, messages, replies);
+    replies.recoverInterrupted();
+    logger.info('room started', { seq: log.seq, messages: messages.recent.length });
+    return room;
+  }
+
+  // ---- connections ----------------------------------------------------------------------
+
+  connect(socket: Socket, identity: Identity): void {
+    if (this.conns.size >= this.config.maxConnections) {
+      socket.close(CLOSE_CODES.too_many_connections, `room is full (${this.config.maxConnections} connections)`);
+      return;
+    }
+    this.conns.set(socket.id, {
+      socket,
+      identity,
+      bucket: new TokenBucket(this.config.rateBurst, this.config.rateRefillPerSecond, Date.now()),
+      ready: false,
+      lastTypingAt: 0,
+    });
+  }
+
+  disconnect(socketId: string): void {
+    const conn = this.conns.get(socketId);
+    if (!conn) return;
+    this.conns.delete(socketId);
+    if (conn.ready) this.leave(conn.identity);
+  }
+
+  get presenceList(): User[] {
+    return [...this.presence.values()].map((p) => p.user);
+  }
+
+  private join(identity: Identity): void {
+    const entry = this.presence.get(identity.id);
+    if (entry) {
+      entry.count++;
+      return;
+    }
+    const user: User = { id: identity.id, name: identity.name, role: identity.role };
+    this.presence.set(user.id, { user, count: 1 });
+    this.log.append(() => ({ event: { type: 'presence.joined', user } }));
+  }
+
+  private leave(identity: Identity): void {
+    const entry = this.presence.get(identity.id);
+    if (!entry) return;
+    if (--entry.count > 0) return;
+    this.presence.delete(identity.id);
+    this.log.append(() => ({ event: { type: 'presence.left', userId: identity.id } }));
+  }
+
+  // ---- frames ---------------------------------------------------------------------------
+
+  async message(socketId: string, raw: string | ArrayBuffer | ArrayBufferView): Promise<void> {
+    const conn = this.conns.get(socketId);
+    if (!conn) return;
+    const now = Date.now();
+    const wait = conn.bucket.take(now);
+    if (wait > 0) {
+      if (conn.bucket.rejectedInARow >= FLOOD_CLOSE_AFTER) {
+        this.logger.warn('closing flooding connection', { conn: socketId, user: conn.identity.id });
+        conn.socket.close(CLOSE_CODES.rate_limited, 'too many frames');
+        return;
+      }
+      return this.reply(conn, { type: 'error', code: 'rate_limited', message: 'slow down', retryAfterMs: wait });
+    }
+    if (typeof raw !== 'string') {
+      return this.reply(conn, { type: 'error', code: 'bad_json', message: 'frames are JSON text, not binary' });
+    }
+    if (raw.length > this.config.maxFrameBytes || (raw.length * 3 > this.config.maxFrameBytes && new TextEncoder().encode(raw).length > this.config.maxFrameBytes)) {
+      return this.reply(conn, { type: 'error', code: 'too_large', message: `frame larger than ${this.config.maxFrameBytes} bytes` });
+    }
+    const parsed = parseClientFrame(raw);
+    if (!parsed.ok) return this.reply(conn, { type: 'error', id: parsed.id, code: parsed.code, message: parsed.message });
+    const frame = parsed.value;
+    const id = 'id' in frame ? frame.id : undefined;
+    if (conn.identity.exp !== null && conn.identity.exp < now) {
+      this.reply(conn, { type: 'error', id, code: 'unauthorised', message: 'token expired' });
+      conn.socket.close(CLOSE_CODES.unauthorised, 'token expired');
+      return;
+    }
+    if (!roleAtLeast(conn.identity.role, NEEDS[frame.type])) {
+      return this.reply(conn, { type: 'error', id, code: 'forbidden', message: `${frame.type} needs the ${NEEDS[frame.type]} role` });
+    }
+    if (frame.type !== 'hello' && !conn.ready) {
+      return this.reply(conn, { type: 'error', id, code: 'hello_required', message: 'send hello first' });
+    }
+    switch (frame.type) {
+      case 'hello':
+        return this.hello(conn, frame.protocol, frame.since);
+      case 'ping':
+        return this.reply(conn, { type: 'pong', t: frame.t });
+      case 'typing':
+        return this.typing(conn, frame.typing);
+      case 'message.send': {
+        const result = await this.send(conn.identity, frame.id, frame.text, frame.reply ?? true);
+        if (!result.ok) return this.reply(conn, { type: 'error', id: frame.id, code: result.code, message: result.message });
+        return this.reply(conn, { type: 'ack', id: frame.id, seq: result.seq, ...(result.duplicate ? { duplicate: true } : {}) });
+      }
+      case 'message.stop':
+        return this.stop(conn, frame.id, frame.messageId);
+    }
+  }
+
+  private reply(conn: Conn, frame: ServerFrame): void {
+    conn.socket.send(JSON.stringify(frame));
+  }
+
+  private async hello(conn: Conn, protocol: number, since: number): Promise<void> {
+    if (protocol !== PROTOCOL_VERSION) {
+      this.reply(conn, {
+        type: 'error',
+        code: 'protocol_mismatch',
+        message: `server speaks protocol ${PROTOCOL_VERSION}, client spoke ${protocol}: update the client`,
+      });
+      conn.socket.close(CLOSE_CODES.protocol_mismatch, 'protocol mismatch');
+      return;
+    }
+    if (conn.ready) {
+      return this.reply(conn, { type: 'error', code: 'conflict', message: 'hello was already said on this connection' });
+    }
+    let replay = since > 0 && since <= this.log.seq ? this.log.ring.since(since) : null;
+    if (!replay) {
+      // A snapshot must show exactly the state at its seq: let queued events go out first.
+      await this.log.drained();
+      if (!this.conns.has(conn.socket.id)) return;
+      replay = since === this.log.seq && since > 0 ? [] : null;
+    }
+    const welcome: Welcome = {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      room: this.name,
+      connectionId: conn.socket.id,
+      user: { id: conn.identity.id, name: conn.identity.name, role: conn.identity.role },
+      seq: this.log.seq,
+      resume: replay === null ? 'snapshot' : replay.length ? 'replay' : 'none',
+      devMode: this.config.secret === null,
+      limits: { maxFrameBytes: this.config.maxFrameBytes, maxMessageChars: this.config.maxMessageChars },
+    };
+    this.reply(conn, welcome);
+    if (replay === null) this.reply(conn, this.snapshot());
+    else if (replay.length === 1) this.reply(conn, replay[0]);
+    else if (replay.length > 1) this.reply(conn, { type: 'batch', events: replay });
+    conn.ready = true;
+    this.join(conn.identity);
+  }
+
+  /** The room's state at the last sent seq (call when the log is idle). */
+  snapshot(): Snapshot {
+    const byId = new Map(this.messages.recent.map((m) => [m.id, m]));
+    for (const m of this.replies.streamingMessages()) byId.set(m.id, m);
+    const messages = [...byId.values()].sort((a, b) => a.seq - b.seq).map((m) => ({ ...m }));
+    return {
+      type: 'snapshot',
+      seq: this.log.seq,
+      messages,
+      hasMore: this.messages.hasOlder,
+      presence: this.presenceList,
+    };
+  }
+
+  private typing(conn: Conn, typing: boolean): void {
+    const now = Date.now();
+    // Typing is a hint: at most one start notice per second per connection is plenty.
+    if (typing && now - conn.lastTypingAt < 1000) return;
+    conn.lastTypingAt = typing ? now : 0;
+    const data = JSON.stringify({
+      type: 'typing',
+      user: { id: conn.identity.id, name: conn.identity.name, role: conn.identity.role },
+      typing,
+    } satisfies ServerFrame);
+    for (const other of this.conns.values()) if (other.ready && other !== conn) other.socket.send(data);
+  }
+
+  // ---- commands -------------------------------------------------------------------------
+
+  /** Posts a message by `author` (WebSocket or REST); idempotent by `id`. */
+  async send(author: Identity, id: string, text: string, reply: boolean): Promise<SendResult> {
+    if (!roleAtLeast(author.role, 'member')) return { ok: false, code: 'forbidden', message: 'sending needs the member role' };
+    if (text.length > this.config.maxMessageChars) {
+      return { ok: false, code: 'message_too_long', message: `message is ${text.length} characters; the limit is ${this.config.maxMessageChars}` };
+    }
+    const known = this.commandSeqs.get(id) ?? (await this.messages.seqOf(id));
+    if (known !== undefined) {
+      const seq = await known;
+      const message = await this.messages.get(id);
+      if (message) return { ok: true, message, seq, duplicate: true };
+    }
+    if (this.commandSeqs.has(id)) return this.send(author, id, text, reply);
+    const now = Date.now();
+    const message: Message = {
+      id,
+      seq: 0,
+      author: { kind: 'user', id: author.id, name: author.name, role: author.role },
+      text,
+      status: 'complete',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { frame, sent } = this.log.append((seq) => {
+      message.seq = seq;
+      return {
+        event: { type: 'message.created', message: { ...message } },
+        writes: { [messageKey(seq)]: message, [messageIdKey(id)]: seq },
+      };
+    }, now);
+    this.remember(id, sent.then(() => frame.seq));
+    this.messages.add(message);
+    await sent;
+    this.remember(id, frame.seq);
+    if (reply) {
+      this.replies.start(message).catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
+    }
+    return { ok: true, message, seq: frame.seq, duplicate: false };
+  }
+
+  private remember(id: string, seq: number | Promise<number>): void {
+    this.commandSeqs.delete(id);
+    this.commandSeqs.set(id, seq);
+    if (this.commandSeqs.size > RECENT_COMMANDS) this.commandSeqs.delete(this.commandSeqs.keys().next().value!);
+  }
+
+  private async stop(conn: Conn, id: string, messageId: string): Promise<void> {
+    const earlier = this.commandSeqs.get(id);
+    if (earlier !== undefined) {
+      return this.reply(conn, { type: 'ack', id, seq: await earlier, duplicate: true });
+    }
+    const completion = this.replies.stop(messageId, conn.identity.id);
+    if (!completion) {
+      const message = await this.messages.get(messageId);
+      return this.reply(conn, {
+        type: 'error',
+        id,
+        code: message ? 'conflict' : 'not_found',
+        message: message ? `message ${messageId} is not streaming (${message.status})` : `no message ${messageId}`,
+      });
+    }
+    this.remember(id, completion);
+    const seq = await completion;
+    this.remember(id, seq);
+    this.reply(conn, { type: 'ack', id, seq });
+  }
+
+  // ---- delivery -------------------------------------------------------------------------
+
+  private deliver(frames: EventFrame[]): void {
+    const encoded = JSON.stringify(frames.length === 1 ? frames[0] : { type: 'batch', events: frames });
+    for (const conn of this.conns.values()) if (conn.ready) conn.socket.send(encoded);
+    for (const sub of this.subscribers) sub.deliver(frames, encoded);
+  }
+
+  /** Closes everything (tests, shutdown). */
+  shutdown(): void {
+    this.replies.abortAll();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Starts a real `partykit dev` (workerd) on a free port for a test suite, and stops it with its
+ * whole process group. partykit has no programmatic API, so: spawn detached, poll until it answers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { varFlags } from '../../server/scripts/vars.mjs';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PARTYKIT = join(ROOT, 'node_modules/.bin/partykit');
+
+export interface ServerOptions {
+  /** PartyKit vars (REALSTREAM_*). */
+  vars?: Record<string, string | number>;
+  /** Keep state on disk across restart(); default true (a fresh temp dir per server). */
+  persist?: boolean;
+  /** Where partykit's own output goes; default a temp file (its path is in `logFile`). */
+  logFile?: string;
+  startTimeoutMs?: number;
+}
+
+export interface TestServer {
+  readonly port: number;
+  /** host:port, as the client's `host` option takes it. */
+  readonly host: string;
+  /** http://127.0.0.1:port */
+  readonly url: string;
+  readonly logFile: string;
+  /** Base URL of a room's HTTP API. */
+  roomUrl(room: string, party?: string): string;
+  /** Kills the process group (SIGKILL: a crash, not a clean shutdown) and starts it again on the same port and state. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  { timeoutMs = 10_000, intervalMs = 25 } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+async function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => (clearTimeout(t), resolve(true)));
+  });
+}
+
+const live = new Set<TestServer>();
+process.once('exit', () => {
+  for (const s of live) void s.stop();
+});
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'realstream-'));
+  const logFile = options.logFile ?? join(dir, 'partykit.log');
+  const persist = options.persist ?? true;
+  const vars = Object.fromEntries(Object.entries(options.vars ?? {}).map(([k, v]) => [k, String(v)]));
+  let child: ChildProcess;
+
+  const launch = async () => {
+    const args = ['dev', '--port', String(port), '--disable-request-cf-fetch', '--no-hotkeys'];
+    args.push('--persist', persist ? join(dir, 'state') : 'false');
+    args.push(...varFlags({}, { REALSTREAM_LOG_LEVEL: 'warn', ...vars }));
+    const log = createWriteStream(logFile, { flags: 'a' });
+    child = spawn(PARTYKIT, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    await waitFor(
+      `partykit dev on port ${port} (log: ${logFile})`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`partykit exited with ${child.exitCode}`);
+        const res = await fetch(`http://127.0.0.1:${port}/parties/main/__harness-ready`);
+        return res.ok;
+      },
+      { timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 100 },
+    );
+  };
+
+  await launch();
+  const server: TestServer = {
+    port,
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    logFile,
+    roomUrl: (room, party = 'main') => `http://127.0.0.1:${port}/parties/${party}/${encodeURIComponent(room)}`,
+    async restart() {
+      killGroup(child, 'SIGKILL');
+      await exited(child, 5000);
+      await launch();
+    },
+    async stop() {
+      live.delete(server);
+      killGroup(child, 'SIGTERM');
+      if (!(await exited(child, 3000))) killGroup(child, 'SIGKILL');
+      await exited(child, 2000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  live.add(server);
+  return server;
+}

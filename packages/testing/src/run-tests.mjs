@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `npm test`: runs every suite and ends with one plain line `N passed, N failed`, the sum of all.
+// Suites: node tests (unit tests and tests against a real `partykit dev`), then the bounded chaos run.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function findTests(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findTests(path, out);
+    else if (/\.test\.ts$/.test(name) && !/\.browser\.test\.ts$/.test(name)) out.push(relative(root, path));
+  }
+  return out;
+}
+
+/** Runs a command, echoing its output, and returns its output and exit code. */
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (stream) => (chunk) => {
+      out += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', onData(process.stdout));
+    child.stderr.on('data', onData(process.stderr));
+    child.on('close', (code) => resolve({ out, code: code ?? 1 }));
+  });
+}
+
+const filter = process.argv.slice(2);
+const suites = [];
+
+// 1. Node tests: node's own runner, spec reporter; its summary lines are `ℹ pass N` / `ℹ fail N`.
+{
+  let files = findTests(join(root, 'packages'));
+  if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
+  const { out, code } = await run(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    ...files,
+  ]);
+  const pass = Number(/ℹ pass (\d+)/.exec(out)?.[1] ?? 0);
+  const fail = Number(/ℹ fail (\d+)/.exec(out)?.[1] ?? 0);
+  // A crash before the summary must not read as success.
+  suites.push({ name: 'node', pass, fail: fail || (code !== 0 && fail === 0 ? 1 : 0) });
+}
+
+let passed = 0;
+let failed = 0;
+console.log('\nSuites:');
+for (const s of suites) {
+  console.log(`  ${s.name}: ${s.pass} passed, ${s.fail} failed`);
+  passed += s.pass;
+  failed += s.fail;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
