@@ -1,0 +1,112 @@
+// Trust boundaries against a real `partykit dev`: JWT auth, roles, origins, caps and floods.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type TestServer } from '@realstream/testing/harness';
+import { openRaw } from '@realstream/testing/raw-socket';
+import { signToken } from './auth.js';
+
+const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+
+describe('auth and limits (REALSTREAM_SECRET set)', () => {
+  let server: TestServer;
+  const token = (claims: { sub?: string; room?: string; role?: 'viewer' | 'member' | 'operator' }, exp: string | number = '1h') =>
+    signToken(SECRET, { sub: claims.sub ?? 'u1', name: 'Ada', room: claims.room ?? 'secure', role: claims.role }, exp);
+
+  before(async () => {
+    server = await startServer({
+      persist: false,
+      vars: {
+        REALSTREAM_SECRET: SECRET,
+        REALSTREAM_ALLOWED_ORIGINS: 'https://host.example',
+        REALSTREAM_MAX_CONNECTIONS: 3,
+        REALSTREAM_RATE_BURST: 5,
+        REALSTREAM_RATE_PER_SECOND: 1,
+      },
+    });
+  });
+  after(() => server.stop());
+
+  it('closes a socket without a valid token with 4401, before the room', async () => {
+    for (const bad of [undefined, 'not-a-jwt', await signToken('another-secret-that-is-long-enough!!', { sub: 'x', room: 'secure' })]) {
+      const sock = await openRaw(server, 'secure', { token: bad });
+      const closed = await sock.closed;
+      assert.equal(closed.code, 4401);
+      assert.ok(closed.reason.length > 0, 'the reason is given');
+    }
+    const expired = await openRaw(server, 'secure', { token: await token({}, Math.floor(Date.now() / 1000) - 60) });
+    assert.deepEqual(await expired.closed, { code: 4401, reason: 'token expired' });
+  });
+
+  it('closes with 4403 for a token of another room, accepts a prefix claim', async () => {
+    const wrong = await openRaw(server, 'secure', { token: await token({ room: 'other' }) });
+    assert.equal((await wrong.closed).code, 4403);
+    const prefixed = await openRaw(server, 'team-a', { token: await token({ room: 'team-*' }) });
+    const welcome = await prefixed.hello();
+    assert.equal(welcome.user.id, 'u1');
+    assert.equal(welcome.devMode, false);
+    prefixed.close();
+  });
+
+  it('checks the role per command: a viewer reads but cannot send', async () => {
+    const viewer = await openRaw(server, 'secure', { token: await token({ sub: 'v1', role: 'viewer' }) });
+    const welcome = await viewer.hello();
+    assert.equal(welcome.user.role, 'viewer');
+    viewer.send({ type: 'message.send', id: 'v-1', text: 'hi' });
+    const err = await viewer.next('error', (f) => f.id === 'v-1');
+    assert.equal(err.code, 'forbidden');
+    viewer.close();
+  });
+
+  it('refuses sockets from origins not allowed with 4403, and CORS-checks HTTP', async () => {
+    const evil = await openRaw(server, 'secure', { token: await token({}), origin: 'https://evil.example' });
+    assert.equal((await evil.closed).code, 4403);
+    const res = await fetch(server.roomUrl('secure'), { headers: { origin: 'https://evil.example' } });
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as any).error.code, 'origin_not_allowed');
+    const ok = await fetch(server.roomUrl('secure'), {
+      headers: { origin: 'https://host.example', authorization: `Bearer ${await token({})}` },
+    });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://host.example');
+    const preflight = await fetch(`${server.roomUrl('secure')}/messages`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://host.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /idempotency-key/);
+  });
+
+  it('answers HTTP without a token 401 and with a viewer token on POST 403, as JSON', async () => {
+    const anon = await fetch(`${server.roomUrl('secure')}/messages`);
+    assert.equal(anon.status, 401);
+    assert.equal(((await anon.json()) as any).error.code, 'unauthorised');
+    const viewer = await fetch(`${server.roomUrl('secure')}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token({ role: 'viewer' })}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    assert.equal(viewer.status, 403);
+    assert.equal(((await viewer.json()) as any).error.code, 'forbidden');
+  });
+
+  it('rate-limits a flooding connection, then closes it with 4429', async () => {
+    const sock = await openRaw(server, 'flood', { token: await token({ room: 'flood' }) });
+    await sock.hello();
+    for (let i = 0; i < 80; i++) sock.send({ type: 'ping', t: i });
+    const closed = await sock.closed;
+    assert.equal(closed.code, 4429);
+    const limited = sock.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited');
+    assert.ok(limited.length > 0, 'rate_limited errors come before the close');
+    assert.ok((limited[0] as any).retryAfterMs > 0);
+    assert.ok(sock.frames.filter((f) => f.type === 'pong').length <= 5, 'no more than the burst got through');
+  });
+
+  it('closes connections past the room cap with 4408', async () => {
+    const t = await token({ room: 'full' });
+    const socks = await Promise.all([1, 2, 3].map(() => openRaw(server, 'full', { token: t })));
+    for (const s of socks) await s.hello();
+    const extra = await openRaw(server, 'full', { token: t });
+    assert.equal((await extra.closed).code, 4408);
+    for (const s of socks) s.close();
+  });
+});
