@@ -111,7 +111,7 @@ async function eventStream(room: Room, req: Request): Promise<Response> {
   if (!Number.isInteger(since) || since < 0) return errorResponse('invalid_frame', `Last-Event-ID ${lastId}: expected a seq`);
 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined = undefined;
   const close = () => {
     room.subscribers.delete(subscriber);
     clearInterval(heartbeat);

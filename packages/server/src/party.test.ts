@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw } from '@realstream/testing/raw-socket';
-import type { EventFrame, Message, MessagePage } from '@realstream/protocol';
+import type { EventFrame, MessagePage } from '@realstream/protocol';
 
 const FAST = { REALSTREAM_DEMO_TOKENS_PER_SECOND: 400, REALSTREAM_DEMO_REPLY_TOKENS: 120 };
 
@@ -34,14 +34,6 @@ function transcript(events: EventFrame[]): Map<string, string> {
     } else if (event.type === 'message.completed' || event.type === 'message.failed') text.set(event.messageId, event.text);
   }
   return text;
-}
-
-async function replyDone(server: TestServer, room: string, replyTo: string): Promise<Message> {
-  return waitFor(
-    'the reply to finish',
-    async () => (await history(server, room)).messages.find((m) => m.replyTo === replyTo && m.status !== 'streaming'),
-    { timeoutMs: 15_000 },
-  );
 }
 
 describe('room over WebSocket, REST and SSE (dev mode)', () => {
