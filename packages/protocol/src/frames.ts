@@ -85,10 +85,18 @@ export const SnapshotSchema = z.object({
   type: z.literal('snapshot'),
   /** The seq the snapshot is at; live events continue from seq + 1. */
   seq: SeqSchema,
-  /** The latest page of messages, oldest first, including every streaming message. */
+  /**
+   * The latest page of messages, oldest first, plus every message still streaming (which may be
+   * older than the page).
+   */
   messages: z.array(MessageSchema),
-  /** Older history exists: page it with GET messages?before=messages[0].seq. */
+  /** Older history exists: page it with GET messages?before=`before`. */
   hasMore: z.boolean(),
+  /**
+   * History cursor: the seq of the oldest message of the contiguous latest page (older streaming
+   * messages are not part of it), or null for an empty room.
+   */
+  before: z.nullable(SeqSchema),
   presence: z.array(UserSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

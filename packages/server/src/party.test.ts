@@ -163,6 +163,15 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     a.close();
   });
 
+  it('refuses another protocol version with a clear error and close 4400', async () => {
+    const a = await openRaw(server, 'proto');
+    a.send({ type: 'hello', protocol: 99, since: 0 });
+    const err = await a.next('error');
+    assert.equal(err.code, 'protocol_mismatch');
+    assert.match(err.message, /server speaks protocol 1, client spoke 99/);
+    assert.equal((await a.closed).code, 4400);
+  });
+
   it('sends presence joins and leaves as events, typing as ephemeral notices', async () => {
     const a = await openRaw(server, 'presence', { name: 'Ada', uid: 'u-ada' });
     await a.hello();
@@ -261,7 +270,10 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
 describe('restart', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200, REALSTREAM_DEMO_REPLY_TOKENS: 2000 } });
+    // A 3-message snapshot page, so the dying reply is no longer in the room's in-memory page.
+    server = await startServer({
+      vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200, REALSTREAM_DEMO_REPLY_TOKENS: 2000, REALSTREAM_SNAPSHOT_MESSAGES: 3 },
+    });
   });
   after(() => server.stop());
 
@@ -270,10 +282,11 @@ describe('restart', () => {
     await slow.hello();
     slow.send({ type: 'message.send', id: 'before-crash', text: 'a long answer please' });
     await waitFor('a few deltas', () => eventsOf(slow.frames).filter((e) => e.event.type === 'message.delta').length > 5);
+    for (let i = 0; i < 4; i++) await post(server, 'restart', { text: `later ${i}`, reply: false });
     await new Promise((r) => setTimeout(r, 300)); // let one checkpoint (250 ms) happen
     const seenBefore = Math.max(...eventsOf(slow.frames).map((e) => e.seq));
     await server.restart();
-    const page = await history(server, 'restart');
+    const page = await history(server, 'restart', '?limit=10');
     const reply = page.messages.find((m) => m.replyTo === 'before-crash')!;
     assert.equal(reply.status, 'interrupted');
     assert.ok(reply.text.length > 0, 'the checkpointed text is kept');

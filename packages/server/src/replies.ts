@@ -2,11 +2,17 @@ import type { Message, Usage } from '@realstream/protocol';
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
-import { messageKey, type MessageStore } from './messages.js';
+import { messageIdKey, messageKey, type MessageStore } from './messages.js';
 import type { ContextMessage, Responder } from './responders/types.js';
 import type { RoomStorage } from './storage.js';
 
 export const ASSISTANT = { kind: 'assistant', id: 'assistant', name: 'Assistant' } as const;
+
+/**
+ * Storage key listing the seqs of replies still streaming, rewritten with every start and end, so a
+ * restart finds every reply that died with the process even when it is older than the latest page.
+ */
+const STREAMS_KEY = 'streams';
 
 /** How many earlier messages a responder sees. */
 const CONTEXT_MESSAGES = 40;
@@ -54,6 +60,10 @@ export class Replies {
     return this.streams.has(messageId);
   }
 
+  private liveSeqs(): number[] {
+    return [...this.streams.values()].map((s) => s.message.seq);
+  }
+
   /** Starts a reply to `userMessage`; resolves when the reply has ended (however it ended). */
   async start(userMessage: Message): Promise<void> {
     const now = Date.now();
@@ -71,7 +81,11 @@ export class Replies {
       message.seq = seq;
       return {
         event: { type: 'message.created', message: { ...message } },
-        writes: { [messageKey(seq)]: message, [`mid:${message.id}`]: seq },
+        writes: {
+          [messageKey(seq)]: message,
+          [messageIdKey(message.id)]: seq,
+          [STREAMS_KEY]: [...this.liveSeqs(), seq],
+        },
       };
     });
     this.messages.add(message);
@@ -184,7 +198,7 @@ export class Replies {
     this.messages.replace(message);
     const { frame, sent } = this.log.append(() => ({
       event: { type: 'message.completed', messageId: message.id, status, text: message.text, ...extra },
-      writes: { [messageKey(message.seq)]: message },
+      writes: { [messageKey(message.seq)]: message, [STREAMS_KEY]: this.liveSeqs() },
     }));
     return sent.then(() => frame.seq);
   }
@@ -201,7 +215,7 @@ export class Replies {
     this.logger.warn('reply failed', { messageId: message.id, code, error: text });
     this.log.append(() => ({
       event: { type: 'message.failed', messageId: message.id, text: message.text, error },
-      writes: { [messageKey(message.seq)]: message },
+      writes: { [messageKey(message.seq)]: message, [STREAMS_KEY]: this.liveSeqs() },
     }));
   }
 
@@ -227,14 +241,20 @@ export class Replies {
    * After a restart: replies whose generation died with the old process are completed as
    * `interrupted`, keeping the checkpointed text, so nothing is silently dropped.
    */
-  recoverInterrupted(): void {
-    for (const m of this.messages.recent) {
-      if (m.status !== 'streaming') continue;
+  async recoverInterrupted(): Promise<void> {
+    const seqs = (await this.storage.get<number[]>(STREAMS_KEY)) ?? [];
+    const dead = new Map<string, Message>();
+    for (const m of this.messages.recent) if (m.status === 'streaming') dead.set(m.id, m);
+    for (const seq of seqs) {
+      const m = await this.storage.get<Message>(messageKey(seq));
+      if (m?.status === 'streaming' && !dead.has(m.id)) dead.set(m.id, m);
+    }
+    for (const m of dead.values()) {
       const message: Message = { ...m, status: 'interrupted', updatedAt: Date.now() };
       this.messages.replace(message);
       this.log.append(() => ({
         event: { type: 'message.completed', messageId: m.id, status: 'interrupted', text: m.text },
-        writes: { [messageKey(m.seq)]: message },
+        writes: { [messageKey(m.seq)]: message, [STREAMS_KEY]: [] },
       }));
     }
   }

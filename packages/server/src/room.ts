@@ -94,7 +94,7 @@ export class Room {
     const messages = await MessageStore.load(storage, config.snapshotMessages);
     const replies = new Replies(name, log, messages, storage, config, responder, logger);
     room = new Room(name, config, logger, log, messages, replies);
-    replies.recoverInterrupted();
+    await replies.recoverInterrupted();
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
     return room;
   }
@@ -251,6 +251,7 @@ export class Room {
       seq: this.log.seq,
       messages,
       hasMore: this.messages.hasOlder,
+      before: this.messages.recent[0]?.seq ?? null,
       presence: this.presenceList,
     };
   }
