@@ -21,6 +21,15 @@ function budget(kb) {
   };
 }
 
+/** An entry made of one line of code, to measure exactly what an importer would pull in. */
+function virtual(id, code) {
+  return {
+    name: 'virtual-entry',
+    resolveId: (source) => (source === id ? id : null),
+    load: (source) => (source === id ? code : null),
+  };
+}
+
 const ts = () => esbuild({ target: 'es2022', tsconfig: 'packages/tsconfig.base.json' });
 const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
 
@@ -38,16 +47,23 @@ export default [
     external,
     plugins: [ts()],
   },
-  // What validating server frames costs a browser: the protocol with zod/mini, self-contained.
+  // What validating server frames costs a browser: parseServerFrame with zod/mini, self-contained.
+  // zod/mini's core is most of it (measured 8.6 KB gzipped; full zod costs ~27 KB).
   {
-    input: 'packages/protocol/src/index.ts',
-    output: { file: 'packages/protocol/dist/protocol.min.js', format: 'es' },
-    plugins: [resolve({ browser: true }), ts(), terser(), budget(8)],
+    input: 'virtual:server-frame-validation',
+    output: { file: 'packages/protocol/dist/server-frame-validation.min.js', format: 'es' },
+    plugins: [
+      virtual('virtual:server-frame-validation', "export { parseServerFrame } from './packages/protocol/src/index.ts';"),
+      resolve({ browser: true }),
+      ts(),
+      terser(),
+      budget(9),
+    ],
   },
   // The headless client for a <script type="module"> tag: everything inside, minified.
   {
     input: 'packages/client/src/index.ts',
     output: { file: 'packages/client/dist/realstream-client.min.js', format: 'es' },
-    plugins: [resolve({ browser: true }), ts(), terser(), budget(20)],
+    plugins: [resolve({ browser: true }), ts(), terser(), budget(22)],
   },
 ];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: runs every suite and ends with one plain line `N passed, N failed`, the sum of all.
-// Suites: node tests (unit tests and tests against a real `partykit dev`), then the bounded chaos run.
+// Suites: the build (bundles within their size budgets), the type check, then node tests: unit tests,
+// tests against a real `partykit dev`, and the bounded chaos run.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -35,6 +36,19 @@ function run(cmd, args, env = {}) {
 
 const filter = process.argv.slice(2);
 const suites = [];
+
+/** A suite that is one check: passes when the command exits 0. */
+async function check(name, cmd, args) {
+  console.log(`\n== ${name}: ${cmd} ${args.join(' ')}`);
+  const { code } = await run(cmd, args);
+  suites.push({ name, pass: code === 0 ? 1 : 0, fail: code === 0 ? 0 : 1 });
+}
+
+const bin = (name) => join(root, 'node_modules/.bin', name);
+if (!filter.length) {
+  await check('build and size budgets', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
+  await check('typecheck', bin('tsc'), ['-p', 'packages/tsconfig.json', '--noEmit']);
+}
 
 // 1. Node tests: node's own runner, spec reporter; its summary lines are `ℹ pass N` / `ℹ fail N`.
 {
