@@ -51,7 +51,10 @@ export function statusOf(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
 
-/** WebSocket close codes: the client treats 4401, 4403 and 4408 as final and shows them. */
+/**
+ * WebSocket close codes. 4401, 4403 and 4400 are final (the client shows them and stops); after
+ * 4408 (room full) and 4429 (flooding) it backs off and tries again.
+ */
 export const CLOSE_CODES = {
   unauthorised: 4401,
   forbidden: 4403,

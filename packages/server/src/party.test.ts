@@ -191,6 +191,24 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     a.close();
   });
 
+  it('keeps a reconnected socket that reuses its connection id when the old close arrives late', async () => {
+    const old = await openRaw(server, 'same-id', { name: 'Ada', uid: 'u-ada', connectionId: 'conn-1' });
+    await old.hello();
+    const fresh = await openRaw(server, 'same-id', { name: 'Ada', uid: 'u-ada', connectionId: 'conn-1' });
+    await fresh.hello();
+    old.close();
+    await old.closed;
+    const sent = await post(server, 'same-id', { text: 'still here?', reply: false });
+    await waitFor('the new socket to get the event', () =>
+      eventsOf(fresh.frames).find((e) => e.seq === sent.body.seq),
+    );
+    const info = (await (await fetch(server.roomUrl('same-id'))).json()) as any;
+    assert.equal(info.connections, 1);
+    assert.deepEqual(info.presence.map((u: { id: string }) => u.id), ['u-ada']);
+    fresh.close();
+    await waitFor('presence to empty', async () => ((await (await fetch(server.roomUrl('same-id'))).json()) as any).presence.length === 0);
+  });
+
   it('pages history by seq cursor, stable while new messages arrive', async () => {
     for (let i = 1; i <= 5; i++) {
       const r = await post(server, 'pages', { text: `m${i}`, reply: false }, { 'idempotency-key': `p-${i}` });

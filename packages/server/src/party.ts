@@ -10,7 +10,7 @@ import { readConfig, type Config } from './config.js';
 import { errorResponse, handleRoomRequest } from './http.js';
 import { Logger } from './log.js';
 import { createResponder } from './responders/index.js';
-import { Room } from './room.js';
+import { Room, type Socket } from './room.js';
 
 // workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
 declare const WebSocketPair: new () => { 0: WebSocket; 1: WebSocket & { accept(): void } };
@@ -67,6 +67,8 @@ export default class RealstreamParty implements Party.Server {
     hibernate: false,
   };
   private room!: Room;
+  /** The room's view of each PartyKit connection, so a close finds exactly the socket it closes. */
+  private readonly sockets = new WeakMap<Party.Connection, Socket>();
   private readonly config: Config;
   private readonly logger: Logger;
 
@@ -94,14 +96,13 @@ export default class RealstreamParty implements Party.Server {
       conn.close(CLOSE_CODES.unauthorised, 'no identity');
       return;
     }
-    this.room.connect(
-      {
-        id: conn.id,
-        send: (data) => conn.send(data),
-        close: (code, reason) => conn.close(code, reason),
-      },
-      identity,
-    );
+    const socket: Socket = {
+      id: conn.id,
+      send: (data) => conn.send(data),
+      close: (code, reason) => conn.close(code, reason),
+    };
+    this.sockets.set(conn, socket);
+    this.room.connect(socket, identity);
   }
 
   async onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): Promise<void> {
@@ -109,11 +110,12 @@ export default class RealstreamParty implements Party.Server {
   }
 
   onClose(conn: Party.Connection): void {
-    this.room.disconnect(conn.id);
+    const socket = this.sockets.get(conn);
+    if (socket) this.room.disconnect(socket);
   }
 
   onError(conn: Party.Connection): void {
-    this.room.disconnect(conn.id);
+    this.onClose(conn);
   }
 
   async onRequest(req: Party.Request): Promise<Response> {

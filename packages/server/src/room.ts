@@ -106,6 +106,10 @@ export class Room {
       socket.close(CLOSE_CODES.too_many_connections, `room is full (${this.config.maxConnections} connections)`);
       return;
     }
+    // A client may reconnect with the same connection id before its old socket's close reaches us:
+    // the old one is gone for good, so let it leave first.
+    const stale = this.conns.get(socket.id);
+    if (stale) this.disconnect(stale.socket);
     this.conns.set(socket.id, {
       socket,
       identity,
@@ -115,10 +119,11 @@ export class Room {
     });
   }
 
-  disconnect(socketId: string): void {
-    const conn = this.conns.get(socketId);
-    if (!conn) return;
-    this.conns.delete(socketId);
+  /** The socket closed. A late close of a socket already replaced under the same id changes nothing. */
+  disconnect(socket: Socket): void {
+    const conn = this.conns.get(socket.id);
+    if (!conn || conn.socket !== socket) return;
+    this.conns.delete(socket.id);
     if (conn.ready) this.leave(conn.identity);
   }
 

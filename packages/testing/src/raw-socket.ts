@@ -25,12 +25,14 @@ export interface RawSocket {
 export async function openRaw(
   server: TestServer,
   room: string,
-  opts: { token?: string; name?: string; uid?: string; origin?: string; party?: string } = {},
+  opts: { token?: string; name?: string; uid?: string; origin?: string; party?: string; connectionId?: string } = {},
 ): Promise<RawSocket> {
   const params = new URLSearchParams();
   if (opts.token) params.set('token', opts.token);
   if (opts.name) params.set('name', opts.name);
   if (opts.uid) params.set('uid', opts.uid);
+  // PartyKit takes the connection id from `_pk`, as partysocket sends it.
+  if (opts.connectionId) params.set('_pk', opts.connectionId);
   const url = `ws://${server.host}/parties/${opts.party ?? 'main'}/${encodeURIComponent(room)}?${params}`;
   const ws = new WebSocket(url, opts.origin ? { origin: opts.origin } : {});
   const frames: ServerFrame[] = [];
