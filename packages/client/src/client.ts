@@ -1,0 +1,179 @@
+import type { ReadableAtom } from 'nanostores';
+import type { Author, Message, User } from '@realstream/protocol';
+import { Commands, quiet } from './commands.js';
+import { RealstreamError } from './errors.js';
+import { fetchPage, History } from './history.js';
+import { makeId } from './ids.js';
+import { withDefaults, type Options } from './options.js';
+import { RoomState } from './room-state.js';
+import { Session } from './session.js';
+import { Stores } from './stores.js';
+import type {
+  ClientEvent,
+  ClientMessage,
+  ClientStats,
+  ClientStatus,
+  ConnectOptions,
+  RealstreamClient,
+  SendAck,
+} from './types.js';
+import { TypingTracker } from './typing.js';
+import { parseEndpoint, roomHttpUrl } from './url.js';
+
+/**
+ * One room's client: a link that resumes exactly where it left off (Session), an outbox that
+ * survives reconnects (Commands), history paging (History), and the nanostores UIs render
+ * (Stores). Made by `connect()`, which shares one per identity.
+ */
+export class Client implements RealstreamClient {
+  readonly host: string;
+  readonly party: string;
+  readonly room: string;
+  readonly $status: ReadableAtom<ClientStatus>;
+  readonly $messages: ReadableAtom<readonly ClientMessage[]>;
+  readonly $presence: ReadableAtom<readonly User[]>;
+  readonly $typing: ReadableAtom<readonly User[]>;
+  readonly $events: ReadableAtom<ClientEvent | null>;
+
+  private readonly opts: Options;
+  private readonly state = new RoomState();
+  private readonly stores: Stores;
+  private readonly commands: Commands;
+  private readonly history: History;
+  private readonly session: Session;
+  private readonly uid: string | undefined;
+  private closed = false;
+  private typingSentAt = 0;
+
+  constructor(options: ConnectOptions) {
+    const opts = (this.opts = withDefaults(options));
+    const endpoint = parseEndpoint(options.host);
+    this.host = endpoint.host;
+    this.party = options.party ?? 'main';
+    this.room = options.room;
+    // A guest without a stable id would join presence as someone new on every reconnect.
+    this.uid = options.uid ?? (options.token || options.getToken ? undefined : makeId('guest'));
+
+    const stores = (this.stores = new Stores(this.state));
+    this.$status = stores.$status;
+    this.$messages = stores.$messages;
+    this.$presence = stores.$presence;
+    this.$typing = stores.$typing;
+    this.$events = stores.$events;
+
+    const typers = new TypingTracker(opts.typingTtlMs, (users) => stores.$typing.set(users));
+    const commands = (this.commands = new Commands({
+      state: this.state,
+      live: () => this.session.live,
+      wire: (frame) => this.session.wire(frame),
+      emit: (event) => stores.emit(event),
+      changed: () => stores.schedule(),
+      author: () => this.author(),
+      maxChars: () => stores.status.limits?.maxMessageChars,
+      refusal: () => this.session.refusal,
+    }));
+    const roomUrl = roomHttpUrl(endpoint, this.party, this.room);
+    const token = () => this.token();
+    this.history = new History(
+      this.state,
+      async (before) =>
+        fetchPage({
+          roomUrl,
+          before,
+          limit: opts.pageSize,
+          token: await token(),
+          fetch: opts.fetch,
+        }),
+      () => stores.schedule(),
+    );
+    const { party, room, uid, state } = this;
+    this.session = new Session({
+      options: opts,
+      endpoint,
+      party,
+      room,
+      uid,
+      token,
+      state,
+      stores,
+      commands,
+      typers,
+    });
+  }
+
+  get stats(): ClientStats {
+    return { ...this.session.counters, resent: this.commands.resent };
+  }
+
+  send(text: string, opts: { reply?: boolean } = {}): Promise<SendAck> {
+    if (this.closed) return closedError();
+    // Sending ends typing; the next keystroke should announce itself at once.
+    this.typingSentAt = 0;
+    return this.commands.send(text, opts);
+  }
+
+  stop(messageId: string): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.stop(messageId);
+  }
+
+  retry(messageId: string): Promise<SendAck> {
+    return this.closed ? closedError() : this.commands.retry(messageId);
+  }
+
+  discard(messageId: string): void {
+    this.commands.discard(messageId);
+  }
+
+  typing(isTyping: boolean): void {
+    if (!this.session.live) {
+      this.typingSentAt = 0;
+      return;
+    }
+    const now = Date.now();
+    if (isTyping) {
+      // Refresh well within the others' expiry; the server drops starts closer than 1 s anyway.
+      if (now - this.typingSentAt < this.opts.typingTtlMs / 2) return;
+      this.typingSentAt = now;
+    } else {
+      if (!this.typingSentAt) return;
+      this.typingSentAt = 0;
+    }
+    this.session.wire({ type: 'typing', typing: isTyping });
+  }
+
+  loadOlder(): Promise<boolean> {
+    return this.history.loadOlder();
+  }
+
+  reconnect(): void {
+    if (!this.closed) this.session.reconnect();
+  }
+
+  transcript(): Message[] {
+    return this.state.transcript();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close();
+    this.commands.failAll(new RealstreamError('closed', 'the client was closed'));
+    this.stores.setStatus({ state: 'offline', reason: 'closed' });
+    this.stores.flush();
+  }
+
+  private token(): Promise<string | null | undefined> {
+    const { getToken, token } = this.opts;
+    return Promise.resolve(getToken ? getToken() : token);
+  }
+
+  private author(): Author {
+    const user = this.stores.status.user;
+    if (user) return { kind: 'user', id: user.id, name: user.name, role: user.role };
+    return { kind: 'user', id: this.uid ?? '', name: this.opts.name ?? '' };
+  }
+}
+
+function closedError(): Promise<never> {
+  return quiet(Promise.reject(new RealstreamError('closed', 'the client is closed')));
+}

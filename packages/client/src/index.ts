@@ -1,0 +1,24 @@
+/**
+ * @realstream/client: the headless Realstream client. Framework-free; runs in browsers and in
+ * node (pass `WebSocket` from the `ws` package).
+ *
+ * ```ts
+ * const client = connect({ host: 'localhost:1999', room: 'lobby', name: 'Ada' });
+ * client.$messages.subscribe((messages) => render(messages));
+ * await client.send('Hello');
+ * ```
+ */
+export { connect } from './connect.js';
+export { RealstreamError, type ClientErrorCode } from './errors.js';
+export type {
+  ClientEvent,
+  ClientMessage,
+  ClientStats,
+  ClientStatus,
+  ConnectOptions,
+  ConnectionState,
+  RealstreamClient,
+  SendAck,
+  WebSocketLike,
+} from './types.js';
+export type { Message, MessageStatus, User } from '@realstream/protocol';

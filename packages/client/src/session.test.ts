@@ -1,0 +1,122 @@
+/**
+ * The connection lifecycle through the client: final and back-off close codes, the heartbeat
+ * and stall watchdog, tokens on reconnect. (Against a real server with a secret: link.test.ts.)
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitFor } from '@realstream/testing/harness';
+import type { RealstreamError } from './index.js';
+import { fakeServer, frames } from '../test/fake-socket.js';
+import { events, fakeClient as client, live } from '../test/fake-client.js';
+
+describe('session: close codes, watchdog, tokens', () => {
+  for (const [code, state] of [
+    [4401, 'unauthorised'],
+    [4403, 'forbidden'],
+    [4400, 'offline'],
+  ] as const) {
+    it(`stays down after close ${code} and shows ${state} with the server's reason`, async () => {
+      const server = fakeServer();
+      const c = client(server);
+      const s = await server.socket(0);
+      s.accept();
+      const pending = c.send('queued before the refusal');
+      s.drop(code, `closed with ${code}`);
+      assert.equal(c.$status.get().state, state);
+      assert.equal(c.$status.get().reason, `closed with ${code}`);
+      await assert.rejects(pending, (err: RealstreamError) => err.code !== 'closed');
+      // The reconnect delay is 10-50 ms: twenty times that without a new socket is no loop.
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(server.sockets.length, 1);
+    });
+  }
+
+  it('backs off after 4408 (room full) and tries again', async () => {
+    const server = fakeServer();
+    const c = client(server);
+    const s = await server.socket(0);
+    s.accept();
+    s.drop(4408, 'room is full (2 connections)');
+    assert.equal(c.$status.get().state, 'connecting');
+    assert.match(c.$status.get().reason ?? '', /room is full.*retrying in \d+ ms/);
+    const next = await server.socket(1);
+    next.accept();
+    next.deliver(frames.welcome(0, 'snapshot'));
+    next.deliver(frames.snapshot(0));
+    await waitFor('live', () => c.$status.get().state === 'live');
+  });
+
+  it('declares a silent link dead while a reply streams, and resumes on a new socket', async () => {
+    const server = fakeServer();
+    const c = client(server, { stallTimeoutMs: 200, stallProbeMs: 100 });
+    const s = await live(server, 0, c, 1, [frames.message('a1', 1, 'x', 'streaming')]);
+    const next = await server.socket(1);
+    assert.equal(s.frames('ping').length, 1, 'a probe went out before giving up');
+    assert.equal(c.stats.deadLinks, 1);
+    next.accept();
+    assert.equal(next.frames('hello')[0].since, 1);
+  });
+
+  it('declares the link dead when a ping gets no answer', async () => {
+    const server = fakeServer();
+    const c = client(server, { pingIntervalMs: 100, pongTimeoutMs: 100 });
+    const s = await live(server, 0, c, 0);
+    await waitFor('ping', () => s.frames('ping').length === 1);
+    s.deliver({ type: 'pong', t: s.frames('ping')[0].t });
+    await waitFor('second ping', () => s.frames('ping').length === 2);
+    await server.socket(1);
+    assert.equal(c.stats.deadLinks, 1);
+  });
+
+  it('fails a send made after a final close at once, and lets it be retried after reconnect', async () => {
+    const server = fakeServer();
+    const c = client(server);
+    const s = await server.socket(0);
+    s.accept();
+    s.drop(4403, 'token is not valid for room r');
+    const sent = c.send('too late');
+    await assert.rejects(sent, { code: 'forbidden' });
+    await waitFor('failed', () => c.$messages.get()[0]?.local === 'failed');
+    c.reconnect();
+    const next = await server.socket(1);
+    next.accept();
+    next.deliver(frames.welcome(0, 'none'));
+    const id = c.$messages.get()[0].id;
+    const again = c.retry(id);
+    assert.equal(next.frames('message.send')[0]?.id, id);
+    next.deliver({ type: 'ack', id, seq: 1 });
+    assert.equal((await again).seq, 1);
+  });
+
+  it('says why it cannot connect when getToken fails, and keeps trying', async () => {
+    const server = fakeServer();
+    let calls = 0;
+    const getToken = async () => {
+      if (++calls === 1) throw new Error('session expired');
+      return 'ok';
+    };
+    const c = client(server, { getToken });
+    const seen = events(c);
+    const s = await server.socket(0);
+    assert.equal(s.params.get('token'), 'ok');
+    assert.deepEqual(
+      seen.filter((e) => e.type === 'token-error'),
+      [{ type: 'token-error', message: 'session expired' }],
+    );
+    assert.equal(c.stats.connects, 2);
+  });
+
+  it('re-opens after a final close when asked, fetching a new token', async () => {
+    const server = fakeServer();
+    let calls = 0;
+    const c = client(server, { getToken: async () => `t${++calls}` });
+    const s = await server.socket(0);
+    assert.equal(s.params.get('token'), 't1');
+    s.accept();
+    s.drop(4401, 'token signature does not verify');
+    assert.equal(c.$status.get().state, 'unauthorised');
+    c.reconnect();
+    const next = await server.socket(1);
+    assert.equal(next.params.get('token'), 't2');
+  });
+});

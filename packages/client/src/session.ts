@@ -1,0 +1,311 @@
+import {
+  CLOSE_CODES,
+  PROTOCOL_VERSION,
+  parseServerFrame,
+  type ClientFrame,
+  type EventFrame,
+  type ServerFrame,
+  type Welcome,
+} from '@realstream/protocol';
+import type { Commands } from './commands.js';
+import { RealstreamError, type ClientErrorCode } from './errors.js';
+import { Link, type LinkClose } from './link.js';
+import type { Options } from './options.js';
+import type { Gap, RoomState } from './room-state.js';
+import type { Stores } from './stores.js';
+import type { ClientStatus } from './types.js';
+import type { TypingTracker } from './typing.js';
+import type { Endpoint } from './url.js';
+import { Watchdog } from './watchdog.js';
+
+/** Close codes after which retrying cannot help, and what they leave the client showing. */
+const FINAL: Record<number, { state: ClientStatus['state']; code: ClientErrorCode }> = {
+  [CLOSE_CODES.unauthorised]: { state: 'unauthorised', code: 'unauthorised' },
+  [CLOSE_CODES.forbidden]: { state: 'forbidden', code: 'forbidden' },
+  [CLOSE_CODES.protocol_mismatch]: { state: 'offline', code: 'protocol_mismatch' },
+};
+
+export interface SessionParts {
+  options: Options;
+  endpoint: Endpoint;
+  party: string;
+  room: string;
+  /** Dev-mode guest id, sent on every attempt so presence survives reconnects. */
+  uid: string | undefined;
+  token(): Promise<string | null | undefined>;
+  state: RoomState;
+  stores: Stores;
+  commands: Commands;
+  typers: TypingTracker;
+}
+
+/**
+ * The connection lifecycle: down -> (open) hello -> (welcome) catch-up -> (snapshot, replay, or
+ * nothing missed) live. Applies inbound frames exactly once and in order; on a gap or a dead link
+ * it resumes on a fresh socket (the server takes one hello per connection) from the last seq.
+ */
+export class Session {
+  readonly counters = {
+    connects: 0,
+    resumes: 0,
+    snapshots: 0,
+    gaps: 0,
+    deadLinks: 0,
+    invalidFrames: 0,
+  };
+  private phase: 'down' | 'hello' | 'catch-up' | 'live' = 'down';
+  private everLive = false;
+  /** The next hello asks for a snapshot: our state no longer matches the log (a content gap). */
+  private wantSnapshot = false;
+  /** A 4401 after having been live may be an expired token: one retry with getToken's next one. */
+  private authRetried = false;
+  private closed = false;
+  /** Why the link is down for good (a final close), until reconnect() or the next live. */
+  private finalError: RealstreamError | null = null;
+  private helloTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly link: Link;
+  private readonly watchdog: Watchdog;
+
+  constructor(private readonly parts: SessionParts) {
+    const { options, state } = parts;
+    this.watchdog = new Watchdog(options, {
+      ping: (t) => this.wire({ type: 'ping', t }),
+      dead: (reason) => this.deadLink(reason),
+      streaming: () => state.streaming,
+    });
+    this.link = new Link(
+      {
+        endpoint: parts.endpoint,
+        party: parts.party,
+        room: parts.room,
+        params: () => this.params(),
+        WebSocket: options.WebSocket,
+        minDelayMs: options.minReconnectDelayMs,
+        maxDelayMs: options.maxReconnectDelayMs,
+        connectionTimeoutMs: options.connectionTimeoutMs,
+      },
+      {
+        open: () => this.onOpen(),
+        message: (data) => this.onMessage(data),
+        close: (info) => this.onClose(info),
+      },
+    );
+  }
+
+  /** Caught up with the room: commands and typing may go on the wire. */
+  get live(): boolean {
+    return this.phase === 'live';
+  }
+
+  /** Set after a final close: new commands fail at once instead of waiting for nothing. */
+  get refusal(): RealstreamError | null {
+    return this.finalError;
+  }
+
+  wire(frame: ClientFrame): boolean {
+    return this.link.send(JSON.stringify(frame satisfies ClientFrame));
+  }
+
+  /** Drops the link and resumes at once; also after a final close (e.g. with a new token). */
+  reconnect(): void {
+    if (this.closed) return;
+    this.authRetried = false;
+    this.finalError = null;
+    this.goDown();
+    this.parts.stores.setStatus({
+      state: this.everLive ? 'reconnecting' : 'connecting',
+      reason: undefined,
+    });
+    this.link.reopen();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.goDown();
+    this.link.close();
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------
+
+  /** Query of the next connection attempt; partysocket calls it on every one. */
+  private async params(): Promise<Record<string, string | undefined>> {
+    const { stores, options, uid } = this.parts;
+    this.counters.connects++;
+    stores.setStatus({ attempt: stores.status.attempt + 1 });
+    let token: string | null | undefined;
+    try {
+      token = await this.parts.token();
+    } catch (err) {
+      // partysocket treats the failure as a failed attempt and retries; the app should know why.
+      stores.emit({ type: 'token-error', message: String((err as Error)?.message ?? err) });
+      throw err;
+    }
+    return { token: token ?? undefined, name: options.name, uid };
+  }
+
+  private onOpen(): void {
+    this.phase = 'hello';
+    const since = this.wantSnapshot ? 0 : this.parts.state.lastSeq;
+    this.wire({ type: 'hello', protocol: PROTOCOL_VERSION, since });
+    this.clearHelloTimer();
+    const ms = this.parts.options.helloTimeoutMs;
+    this.helloTimer = setTimeout(() => {
+      this.helloTimer = null;
+      if (this.phase !== 'live') this.deadLink(`not caught up ${ms} ms after open`);
+    }, ms);
+  }
+
+  private onClose({ code, reason, final, backoffMs }: LinkClose): void {
+    this.goDown();
+    if (this.closed) return;
+    const { stores, commands, options } = this.parts;
+    stores.emit({ type: 'closed', code, reason });
+    const expired = code === CLOSE_CODES.unauthorised && options.getToken && this.everLive;
+    if (final && expired && !this.authRetried) {
+      this.authRetried = true;
+      stores.setStatus({ state: 'reconnecting', reason: reason || 'unauthorised' });
+      this.link.reopen();
+    } else if (final) {
+      const { state, code: errorCode } = FINAL[code] ?? { state: 'offline', code: 'internal' };
+      stores.setStatus({ state, reason: reason || `closed with ${code}` });
+      this.finalError = new RealstreamError(errorCode, reason || `closed with ${code}`);
+      commands.failAll(this.finalError);
+      stores.flush();
+    } else {
+      const why =
+        backoffMs !== undefined ? `${reason || code}; retrying in ${backoffMs} ms` : reason;
+      stores.setStatus({
+        state: this.everLive ? 'reconnecting' : 'connecting',
+        reason: why || undefined,
+      });
+    }
+  }
+
+  /** Everything that belongs to one connection stops with it. */
+  private goDown(): void {
+    this.phase = 'down';
+    this.watchdog.stop();
+    this.clearHelloTimer();
+    this.parts.typers.clear();
+  }
+
+  private deadLink(reason: string): void {
+    this.counters.deadLinks++;
+    this.parts.stores.emit({ type: 'dead-link', reason });
+    this.restart();
+  }
+
+  private gap(gap: Gap): void {
+    this.counters.gaps++;
+    this.parts.stores.emit({ type: 'gap', ...gap });
+    // A missing seq is filled by a replay from lastSeq; text that disagrees with the log is not.
+    if (gap.kind !== 'seq') this.wantSnapshot = true;
+    this.restart();
+  }
+
+  private restart(): void {
+    this.goDown();
+    this.link.reconnect();
+  }
+
+  private goLive(mode: Welcome['resume']): void {
+    this.clearHelloTimer();
+    this.phase = 'live';
+    this.authRetried = false;
+    this.finalError = null;
+    if (this.everLive) {
+      this.counters.resumes++;
+      this.parts.stores.emit({ type: 'resumed', mode });
+    }
+    this.everLive = true;
+    const { resumes, snapshots } = this.counters;
+    this.parts.stores.setStatus({
+      state: 'live',
+      attempt: 0,
+      reason: undefined,
+      resumes,
+      snapshots,
+    });
+    this.watchdog.start();
+    this.parts.commands.resendAll();
+  }
+
+  // ---- inbound frames -------------------------------------------------------------------
+
+  private onMessage(data: unknown): void {
+    // Any bytes prove the link alive, even a frame we then reject.
+    this.watchdog.frame();
+    if (typeof data !== 'string') return this.invalid('bad_json', 'binary frame');
+    const parsed = parseServerFrame(data);
+    if (!parsed.ok) return this.invalid(parsed.code, parsed.message);
+    try {
+      this.handle(parsed.value);
+    } catch (err) {
+      // A bug of ours must not take the page down; start over from a snapshot instead.
+      this.invalid('internal', `client failed on a ${parsed.value.type} frame: ${String(err)}`);
+      this.wantSnapshot = true;
+      this.restart();
+    }
+    this.parts.stores.schedule();
+  }
+
+  private handle(frame: ServerFrame): void {
+    const { stores, commands, state, typers } = this.parts;
+    switch (frame.type) {
+      case 'welcome': {
+        const { devMode, user, connectionId, limits } = frame;
+        stores.setStatus({ devMode, user, connectionId, limits });
+        if (frame.resume === 'none') this.goLive('none');
+        else this.phase = 'catch-up';
+        return;
+      }
+      case 'snapshot':
+        state.applySnapshot(frame);
+        this.wantSnapshot = false;
+        stores.setStatus({ snapshots: ++this.counters.snapshots });
+        if (this.phase === 'catch-up') this.goLive('snapshot');
+        return;
+      case 'event':
+        return this.onEvents([frame]);
+      case 'batch':
+        return this.onEvents(frame.events);
+      case 'ack':
+        return commands.ack(frame.id, frame.seq, frame.duplicate ?? false);
+      case 'error':
+        if (!commands.error(frame)) {
+          stores.emit({ type: 'server-error', code: frame.code, message: frame.message });
+        }
+        return;
+      case 'pong':
+        return; // the watchdog has seen it
+      case 'typing':
+        return typers.notice(frame.user, frame.typing);
+    }
+  }
+
+  private onEvents(frames: EventFrame[]): void {
+    const { state, typers } = this.parts;
+    for (const frame of frames) {
+      const result = state.apply(frame);
+      if (result === 'duplicate') continue;
+      if (result !== 'applied') return this.gap(result); // never apply past a gap
+      const { event } = frame;
+      if (event.type === 'message.created' && event.message.author.kind === 'user') {
+        typers.end(event.message.author.id);
+      } else if (event.type === 'presence.left') typers.end(event.userId);
+    }
+    // The server sends the replay right after the welcome, so this frame completes the catch-up.
+    if (this.phase === 'catch-up') this.goLive('replay');
+  }
+
+  private invalid(code: ClientErrorCode, message: string): void {
+    this.counters.invalidFrames++;
+    this.parts.stores.emit({ type: 'invalid-frame', code, message });
+  }
+
+  private clearHelloTimer(): void {
+    if (this.helloTimer !== null) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+  }
+}

@@ -1,0 +1,148 @@
+import type { ReadableAtom } from 'nanostores';
+import type { Limits, Message, User } from '@realstream/protocol';
+import type { ClientErrorCode, RealstreamError } from './errors.js';
+
+/** Anything constructible like the DOM WebSocket: the browser's, or `ws` in node. */
+export type WebSocketLike = new (url: string, protocols?: string | string[]) => object;
+
+export interface ConnectOptions {
+  /** 'localhost:1999', 'chat.example.com', or a full http(s):// / ws(s):// origin. */
+  host: string;
+  room: string;
+  /** PartyKit party name; default 'main'. */
+  party?: string;
+  /** A JWT from the host's backend. Sent as `?token=` (WebSockets cannot carry headers). */
+  token?: string;
+  /** Called on every (re)connect and history request, so a fresh token replaces an expiring one. */
+  getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+  /** Dev mode (no secret on the server): the guest name shown to others. */
+  name?: string;
+  /**
+   * Dev mode: the guest's stable id, so a reconnect keeps one presence entry. Generated per
+   * client when neither this nor a token is given.
+   */
+  uid?: string;
+  /** WebSocket implementation; required in node (`import WebSocket from 'ws'`). */
+  WebSocket?: WebSocketLike;
+  /** fetch implementation for history; default globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Heartbeat ping period; default 15 000. */
+  pingIntervalMs?: number;
+  /** A ping with no frame at all after it for this long means the link is dead; default 5 000. */
+  pongTimeoutMs?: number;
+  /** A reply is streaming but nothing arrived for this long: probe the link; default 4 000. */
+  stallTimeoutMs?: number;
+  /** How long the stall probe waits for any frame before declaring the link dead; default 1 500. */
+  stallProbeMs?: number;
+  /** From socket open to being caught up (welcome + snapshot/replay); default 10 000. */
+  helloTimeoutMs?: number;
+  /** Reconnect backoff after a dropped link: first delay and cap; default 500 and 10 000. */
+  reconnectDelayMs?: { min?: number; max?: number };
+  /** WebSocket handshake timeout; default 8 000. */
+  connectionTimeoutMs?: number;
+  /** How long a typing notice shows without a refresh; default 6 000. */
+  typingTtlMs?: number;
+  /** Messages per history page for loadOlder(); default 50. */
+  pageSize?: number;
+}
+
+export type ConnectionState =
+  'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorised' | 'forbidden';
+
+export interface ClientStatus {
+  state: ConnectionState;
+  /** Connection attempts since the link was last live (0 while live). */
+  attempt: number;
+  /** Last event seq applied. */
+  lastSeq: number;
+  /** Reconnects that caught up with the room (by replay, snapshot or nothing missed). */
+  resumes: number;
+  /** Snapshots received. */
+  snapshots: number;
+  /** Why the link is not live: the server's close reason, or what the client saw. */
+  reason?: string;
+  /** The server has no secret: anyone can join with any name. Show it. */
+  devMode: boolean;
+  /** Who the server says we are. */
+  user?: User;
+  connectionId?: string;
+  limits?: Limits;
+}
+
+/** A message as the client shows it: the server's, or a local one not yet (or never) accepted. */
+export interface ClientMessage extends Message {
+  /** sending: not acknowledged yet (seq is 0); failed: the server refused it (see `error`). */
+  local?: 'sending' | 'failed';
+}
+
+/** Counters for tests, dashboards and the chaos run. */
+export interface ClientStats {
+  /** WebSocket connection attempts. */
+  connects: number;
+  resumes: number;
+  snapshots: number;
+  /** Gaps in the event stream (missing seq, delta past the end, unknown message). */
+  gaps: number;
+  /** Links declared dead by the heartbeat or stall watchdog. */
+  deadLinks: number;
+  /** Commands sent again after a reconnect. */
+  resent: number;
+  /** Inbound frames dropped because they failed validation. */
+  invalidFrames: number;
+}
+
+/** Things worth knowing that are not state: shown as toasts, logged, counted by tests. */
+export type ClientEvent =
+  | { type: 'invalid-frame'; code: ClientErrorCode; message: string }
+  | { type: 'server-error'; code: ClientErrorCode; message: string }
+  | { type: 'command-failed'; id: string; error: RealstreamError }
+  | { type: 'gap'; kind: 'seq' | 'offset' | 'unknown-message'; detail: string }
+  | { type: 'dead-link'; reason: string }
+  /** getToken() threw or rejected; the link retries with backoff. */
+  | { type: 'token-error'; message: string }
+  | { type: 'resumed'; mode: 'none' | 'replay' | 'snapshot' }
+  | { type: 'closed'; code: number; reason: string };
+
+export interface SendAck {
+  /** seq of the message.created event. */
+  seq: number;
+  /** The new message's id (the command id). */
+  messageId: string;
+  /** The server had already applied this send (a resend after a lost ack). */
+  duplicate: boolean;
+}
+
+/** The headless client of one room. Elements render its stores and call its methods. */
+export interface RealstreamClient {
+  readonly host: string;
+  readonly party: string;
+  readonly room: string;
+  readonly $status: ReadableAtom<ClientStatus>;
+  /** Ordered by seq; local (unsent or refused) messages last. Updated at most once per tick. */
+  readonly $messages: ReadableAtom<readonly ClientMessage[]>;
+  readonly $presence: ReadableAtom<readonly User[]>;
+  /** Other users typing right now. */
+  readonly $typing: ReadableAtom<readonly User[]>;
+  /** The latest client event; listen() to see each one. */
+  readonly $events: ReadableAtom<ClientEvent | null>;
+  /** A copy of the counters. */
+  readonly stats: ClientStats;
+  /** Posts a message; it shows at once as `sending`. Rejects with RealstreamError. */
+  send(text: string, opts?: { reply?: boolean }): Promise<SendAck>;
+  /** Stops a streaming assistant reply. */
+  stop(messageId: string): Promise<{ seq: number }>;
+  /** Sends a failed message again, with the same id (so it can never be applied twice). */
+  retry(messageId: string): Promise<SendAck>;
+  /** Forgets a failed message. */
+  discard(messageId: string): void;
+  /** Call on input and on blur/send; throttled for the wire. */
+  typing(isTyping: boolean): void;
+  /** Prepends the previous page of history; resolves whether still older messages exist. */
+  loadOlder(): Promise<boolean>;
+  /** Drops the link and resumes at once (also after a final close, e.g. with a new token). */
+  reconnect(): void;
+  /** The server's messages as they stand, without local ones: what a transcript export shows. */
+  transcript(): Message[];
+  /** Releases this handle; the socket closes when the last handle of the shared client does. */
+  close(): void;
+}
