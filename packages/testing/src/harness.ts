@@ -64,7 +64,10 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -95,7 +98,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const dir = mkdtempSync(join(tmpdir(), 'realstream-'));
   const logFile = options.logFile ?? join(dir, 'partykit.log');
   const persist = options.persist ?? true;
-  const vars = Object.fromEntries(Object.entries(options.vars ?? {}).map(([k, v]) => [k, String(v)]));
+  const vars = Object.fromEntries(
+    Object.entries(options.vars ?? {}).map(([k, v]) => [k, String(v)]),
+  );
   let child: ChildProcess;
 
   const launch = async () => {
@@ -106,16 +111,23 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     child = spawn(PARTYKIT, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    await waitFor(
-      `partykit dev on port ${port} (log: ${logFile})`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`partykit exited with ${child.exitCode}`);
-        const res = await fetch(`http://127.0.0.1:${port}/parties/main/__harness-ready`);
-        // Any answer from the party route means workerd is up (401 when a secret is set).
-        return res.status < 500;
-      },
-      { timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 100 },
-    );
+    try {
+      await waitFor(
+        `partykit dev on port ${port} (log: ${logFile})`,
+        async () => {
+          if (child.exitCode !== null) return true; // reported below, without waiting out the deadline
+          const res = await fetch(`http://127.0.0.1:${port}/parties/main/__harness-ready`);
+          // Any answer from the party route means workerd is up (401 when a secret is set).
+          return res.status < 500;
+        },
+        { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100 },
+      );
+      if (child.exitCode !== null) throw new Error(`partykit exited with ${child.exitCode}; see ${logFile}`);
+    } catch (err) {
+      // A server that never came up must not outlive the suite (its pipes would keep node alive).
+      killGroup(child, 'SIGKILL');
+      throw err;
+    }
   };
 
   await launch();
@@ -124,7 +136,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     host: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,
     logFile,
-    roomUrl: (room, party = 'main') => `http://127.0.0.1:${port}/parties/${party}/${encodeURIComponent(room)}`,
+    roomUrl: (room, party = 'main') =>
+      `http://127.0.0.1:${port}/parties/${party}/${encodeURIComponent(room)}`,
     async restart() {
       killGroup(child, 'SIGKILL');
       await exited(child, 5000);

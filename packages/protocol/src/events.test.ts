@@ -1,0 +1,192 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DURABLE_EVENT_TYPES,
+  EventFrameSchema,
+  RoomEventSchema,
+  type RoomEventType,
+} from './events.js';
+
+const user = { id: 'u1', name: 'Ada', role: 'viewer' };
+const message = {
+  id: 'm1',
+  seq: 1,
+  author: { kind: 'user', id: 'u1', name: 'Ada', role: 'member' },
+  text: 'hello',
+  status: 'streaming',
+  createdAt: 1,
+  updatedAt: 1,
+};
+const failure = { code: 'responder_failed', message: 'upstream 500' };
+
+/** One valid event of every type, keyed by type so a new event type fails the type check here. */
+const valid: Record<RoomEventType, object[]> = {
+  'message.created': [{ type: 'message.created', message }],
+  'message.delta': [
+    { type: 'message.delta', messageId: 'r1', offset: 0, text: 'Hel' },
+    { type: 'message.delta', messageId: 'r1', offset: 3, text: '' },
+  ],
+  'message.completed': [
+    { type: 'message.completed', messageId: 'r1', status: 'complete', text: 'Hello' },
+    {
+      type: 'message.completed',
+      messageId: 'r1',
+      status: 'stopped',
+      text: 'Hel',
+      usage: { inputTokens: 3, outputTokens: 1 },
+      stoppedBy: 'u1',
+    },
+    { type: 'message.completed', messageId: 'r1', status: 'interrupted', text: 'He' },
+  ],
+  'message.failed': [{ type: 'message.failed', messageId: 'r1', text: '', error: failure }],
+  'presence.joined': [{ type: 'presence.joined', user }],
+  'presence.left': [{ type: 'presence.left', userId: 'u1' }],
+};
+
+const invalid: [name: string, value: object, path: string][] = [
+  ['an unknown event type', { type: 'message.edited', messageId: 'm1', text: 'x' }, 'type'],
+  ['message.created without a message', { type: 'message.created' }, 'message'],
+  [
+    'message.created with a bad message id',
+    { type: 'message.created', message: { ...message, id: 'm 1' } },
+    'message.id',
+  ],
+  [
+    'message.created with a negative seq',
+    { type: 'message.created', message: { ...message, seq: -1 } },
+    'message.seq',
+  ],
+  [
+    'message.delta with a negative offset',
+    { type: 'message.delta', messageId: 'r1', offset: -1, text: 'x' },
+    'offset',
+  ],
+  [
+    'message.delta with a fractional offset',
+    { type: 'message.delta', messageId: 'r1', offset: 1.5, text: 'x' },
+    'offset',
+  ],
+  ['message.delta without text', { type: 'message.delta', messageId: 'r1', offset: 0 }, 'text'],
+  [
+    'message.delta with a 65-character messageId',
+    { type: 'message.delta', messageId: 'a'.repeat(65), offset: 0, text: 'x' },
+    'messageId',
+  ],
+  // `failed` has its own event type; `streaming` is not an end.
+  [
+    'message.completed with status failed',
+    { type: 'message.completed', messageId: 'r1', status: 'failed', text: '' },
+    'status',
+  ],
+  [
+    'message.completed with status streaming',
+    { type: 'message.completed', messageId: 'r1', status: 'streaming', text: '' },
+    'status',
+  ],
+  [
+    'message.completed with negative usage',
+    {
+      type: 'message.completed',
+      messageId: 'r1',
+      status: 'complete',
+      text: '',
+      usage: { inputTokens: -1, outputTokens: 0 },
+    },
+    'usage.inputTokens',
+  ],
+  [
+    'message.failed without an error',
+    { type: 'message.failed', messageId: 'r1', text: '' },
+    'error',
+  ],
+  [
+    'message.failed with an error lacking a message',
+    { type: 'message.failed', messageId: 'r1', text: '', error: { code: 'x' } },
+    'error.message',
+  ],
+  [
+    'presence.joined with an unknown role',
+    { type: 'presence.joined', user: { ...user, role: 'admin' } },
+    'user.role',
+  ],
+  [
+    'presence.joined with a 129-character user id',
+    { type: 'presence.joined', user: { ...user, id: 'u'.repeat(129) } },
+    'user.id',
+  ],
+  ['presence.left without userId', { type: 'presence.left' }, 'userId'],
+];
+
+describe('RoomEventSchema', () => {
+  for (const [type, events] of Object.entries(valid)) {
+    events.forEach((event, i) => {
+      it(`accepts ${type} #${i + 1}`, () => {
+        const result = RoomEventSchema.safeParse(event);
+        assert.ok(result.success, JSON.stringify(result.error?.issues));
+        assert.deepEqual(result.data, event);
+      });
+    });
+  }
+
+  for (const [name, value, path] of invalid) {
+    it(`rejects ${name}`, () => {
+      const result = RoomEventSchema.safeParse(value);
+      assert.equal(result.success, false);
+      const paths = result.error!.issues.map((i) => i.path.join('.'));
+      assert.ok(
+        paths.includes(path),
+        `expected an issue at "${path}", got ${JSON.stringify(paths)}`,
+      );
+    });
+  }
+});
+
+describe('EventFrameSchema', () => {
+  const delta = valid['message.delta'][0];
+
+  it('accepts every event type inside a frame', () => {
+    for (const [type, [event]] of Object.entries(valid)) {
+      const frame = { type: 'event', seq: 10, at: 1_700_000_000_000, event };
+      assert.ok(EventFrameSchema.safeParse(frame).success, type);
+    }
+  });
+
+  it('accepts seq 0', () => {
+    assert.ok(EventFrameSchema.safeParse({ type: 'event', seq: 0, at: 1, event: delta }).success);
+  });
+
+  for (const [name, frame, path] of [
+    ['a negative seq', { type: 'event', seq: -1, at: 1, event: delta }, 'seq'],
+    ['a fractional seq', { type: 'event', seq: 2.5, at: 1, event: delta }, 'seq'],
+    ['a string seq', { type: 'event', seq: '2', at: 1, event: delta }, 'seq'],
+    ['no at', { type: 'event', seq: 2, event: delta }, 'at'],
+    ['no event', { type: 'event', seq: 2, at: 1 }, 'event'],
+    [
+      'an unknown event type',
+      { type: 'event', seq: 2, at: 1, event: { type: 'nope' } },
+      'event.type',
+    ],
+  ] as const) {
+    it(`rejects ${name}`, () => {
+      const result = EventFrameSchema.safeParse(frame);
+      assert.equal(result.success, false);
+      assert.ok(
+        result.error!.issues.some((i) => i.path.join('.') === path),
+        JSON.stringify(result.error!.issues),
+      );
+    });
+  }
+});
+
+describe('DURABLE_EVENT_TYPES', () => {
+  it('holds the events that change stored state, and not deltas or presence', () => {
+    assert.deepEqual([...DURABLE_EVENT_TYPES].sort(), [
+      'message.completed',
+      'message.created',
+      'message.failed',
+    ]);
+    for (const type of ['message.delta', 'presence.joined', 'presence.left'] as const) {
+      assert.equal(DURABLE_EVENT_TYPES.has(type), false, type);
+    }
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, readConfig, type Config } from './config.js';
+
+const SECRET = 's'.repeat(32);
+
+/** Asserts that `env` is refused with a ConfigError whose message names `variable`. */
+function refuses(env: Record<string, unknown>, variable: string): void {
+  assert.throws(
+    () => readConfig(env),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+      assert.equal(err.name, 'ConfigError');
+      assert.ok(err.message.includes(variable), `"${err.message}" does not name ${variable}`);
+      return true;
+    },
+  );
+}
+
+describe('readConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    assert.deepEqual(readConfig({}), {
+      secret: null,
+      allowedOrigins: ['*'],
+      logLevel: 'info',
+      maxFrameBytes: 65536,
+      maxMessageChars: 8000,
+      maxConnections: 1000,
+      rateBurst: 60,
+      rateRefillPerSecond: 20,
+      ringSize: 10_000,
+      checkpointMs: 250,
+      coalesceMs: 16,
+      snapshotMessages: 50,
+      maxConcurrentReplies: 16,
+      responder: 'demo',
+      demoTokensPerSecond: 40,
+      demoReplyTokens: 0,
+      heartbeatMs: 15_000,
+    } satisfies Config);
+  });
+
+  it('treats empty and null values as unset', () => {
+    assert.deepEqual(
+      readConfig({ REALSTREAM_SECRET: '', REALSTREAM_RING_SIZE: '', REALSTREAM_LOG_LEVEL: null }),
+      readConfig({}),
+    );
+  });
+
+  // [variable, field, min, max]
+  const numeric: [string, keyof Config, number, number][] = [
+    ['REALSTREAM_MAX_FRAME_BYTES', 'maxFrameBytes', 1024, 16 * 1024 * 1024],
+    ['REALSTREAM_MAX_MESSAGE_CHARS', 'maxMessageChars', 1, 1_000_000],
+    ['REALSTREAM_MAX_CONNECTIONS', 'maxConnections', 1, 32_000],
+    ['REALSTREAM_RATE_BURST', 'rateBurst', 1, 100_000],
+    ['REALSTREAM_RATE_PER_SECOND', 'rateRefillPerSecond', 1, 100_000],
+    ['REALSTREAM_RING_SIZE', 'ringSize', 100, 1_000_000],
+    ['REALSTREAM_CHECKPOINT_MS', 'checkpointMs', 10, 60_000],
+    ['REALSTREAM_COALESCE_MS', 'coalesceMs', 0, 1000],
+    ['REALSTREAM_SNAPSHOT_MESSAGES', 'snapshotMessages', 1, 1000],
+    ['REALSTREAM_MAX_CONCURRENT_REPLIES', 'maxConcurrentReplies', 1, 1000],
+    ['REALSTREAM_DEMO_TOKENS_PER_SECOND', 'demoTokensPerSecond', 0, 1_000_000],
+    ['REALSTREAM_DEMO_REPLY_TOKENS', 'demoReplyTokens', 0, 1_000_000],
+    ['REALSTREAM_SSE_HEARTBEAT_MS', 'heartbeatMs', 100, 600_000],
+  ];
+
+  for (const [variable, field, min, max] of numeric) {
+    describe(variable, () => {
+      it(`reads ${field} from a string, at both ends of its range`, () => {
+        assert.equal(readConfig({ [variable]: String(min) })[field], min);
+        assert.equal(readConfig({ [variable]: String(max) })[field], max);
+      });
+
+      it('reads a number value (PartyKit vars can be JSON numbers)', () => {
+        assert.equal(readConfig({ [variable]: max })[field], max);
+      });
+
+      for (const bad of [
+        String(min - 1),
+        String(max + 1),
+        'abc',
+        '1.5',
+        '10px',
+        'NaN',
+        'Infinity',
+      ]) {
+        it(`refuses ${JSON.stringify(bad)} naming the variable`, () =>
+          refuses({ [variable]: bad }, variable));
+      }
+    });
+  }
+
+  it('names the bad variable when others are fine', () => {
+    refuses(
+      { REALSTREAM_RING_SIZE: '500', REALSTREAM_RATE_BURST: '0', REALSTREAM_MAX_CONNECTIONS: '10' },
+      'REALSTREAM_RATE_BURST',
+    );
+  });
+
+  describe('REALSTREAM_SECRET', () => {
+    it('refuses a secret shorter than 32 characters', () =>
+      refuses({ REALSTREAM_SECRET: SECRET.slice(1) }, 'REALSTREAM_SECRET'));
+
+    it('does not echo the secret in the error', () => {
+      assert.throws(
+        () => readConfig({ REALSTREAM_SECRET: 'hunter2-hunter2' }),
+        (err: Error) => !err.message.includes('hunter2'),
+      );
+    });
+
+    it('accepts a 32-character secret', () => {
+      assert.equal(readConfig({ REALSTREAM_SECRET: SECRET }).secret, SECRET);
+    });
+  });
+
+  describe('REALSTREAM_ALLOWED_ORIGINS', () => {
+    it('splits a comma list, trimming spaces and dropping empty entries', () => {
+      const config = readConfig({
+        REALSTREAM_ALLOWED_ORIGINS: ' https://a.example ,https://b.example:8443,, ',
+      });
+      assert.deepEqual(config.allowedOrigins, ['https://a.example', 'https://b.example:8443']);
+    });
+
+    it('reads a single origin', () => {
+      assert.deepEqual(
+        readConfig({ REALSTREAM_ALLOWED_ORIGINS: 'http://localhost:5173' }).allowedOrigins,
+        ['http://localhost:5173'],
+      );
+    });
+
+    it('keeps an explicit *', () => {
+      assert.deepEqual(readConfig({ REALSTREAM_ALLOWED_ORIGINS: '*' }).allowedOrigins, ['*']);
+    });
+  });
+
+  describe('enumerated variables', () => {
+    it('reads every log level', () => {
+      for (const level of ['debug', 'info', 'warn', 'error'] as const) {
+        assert.equal(readConfig({ REALSTREAM_LOG_LEVEL: level }).logLevel, level);
+      }
+    });
+
+    it('refuses an unknown log level', () =>
+      refuses({ REALSTREAM_LOG_LEVEL: 'verbose' }, 'REALSTREAM_LOG_LEVEL'));
+    it('refuses a log level in the wrong case', () =>
+      refuses({ REALSTREAM_LOG_LEVEL: 'INFO' }, 'REALSTREAM_LOG_LEVEL'));
+    it('refuses an unknown responder', () =>
+      refuses({ REALSTREAM_RESPONDER: 'openai' }, 'REALSTREAM_RESPONDER'));
+  });
+});
