@@ -47,7 +47,10 @@ export async function startProxy(targetPort: number): Promise<ChaosProxy> {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const [d, u] of pairs) (d.destroy(), u.destroy());
+        for (const [d, u] of pairs) {
+          d.destroy();
+          u.destroy();
+        }
         server.close(() => resolve());
       }),
   };

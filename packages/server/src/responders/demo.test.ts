@@ -164,9 +164,8 @@ describe('DemoResponder', () => {
   it('stops promptly when aborted while waiting for the next token', async () => {
     // One token every 5 s: without a prompt stop the iterator would hang far past the deadline.
     const controller = new AbortController();
-    const stream = new DemoResponder({ tokensPerSecond: 0.2, replyTokens: 10 })
-      .respond(input('slow'), controller.signal)
-      [Symbol.asyncIterator]();
+    const replies = new DemoResponder({ tokensPerSecond: 0.2, replyTokens: 10 });
+    const stream = replies.respond(input('slow'), controller.signal)[Symbol.asyncIterator]();
     const first = await stream.next();
     assert.equal(first.done, false);
 
