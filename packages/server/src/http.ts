@@ -136,7 +136,7 @@ async function eventStream(room: Room, req: Request): Promise<Response> {
 
   let replay = since > 0 && since <= room.log.seq ? room.log.ring.since(since) : null;
   if (!replay) {
-    await room.log.drained();
+    while (!room.log.idle) await room.log.drained();
     if (since === room.log.seq && since > 0) replay = [];
   }
   write('retry: 3000\n\n');

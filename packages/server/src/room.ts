@@ -223,8 +223,8 @@ export class Room {
     let replay = since > 0 && since <= this.log.seq ? this.log.ring.since(since) : null;
     if (!replay) {
       // A snapshot must show exactly the state at its seq: let queued events go out first.
-      await this.log.drained();
-      if (!this.conns.has(conn.socket.id)) return;
+      while (!this.log.idle) await this.log.drained();
+      if (this.conns.get(conn.socket.id) !== conn) return; // closed or replaced meanwhile
       replay = since === this.log.seq && since > 0 ? [] : null;
     }
     const welcome: Welcome = {
