@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, readConfig, type Config } from './config.js';
+import { ConfigError, readConfig, type Config, type LlmConfig } from './config.js';
+import { DEFAULT_SYSTEM_PROMPT } from './responders/context.js';
 
 const SECRET = 's'.repeat(32);
 
@@ -37,6 +38,16 @@ describe('readConfig', () => {
       demoTokensPerSecond: 40,
       demoReplyTokens: 0,
       heartbeatMs: 15_000,
+      provider: null,
+      llm: {
+        systemPrompt: DEFAULT_SYSTEM_PROMPT,
+        contextChars: 24_000,
+        temperature: null,
+        maxTokens: null,
+        firstTokenMs: 30_000,
+        idleMs: 20_000,
+        retries: 2,
+      },
     } satisfies Config);
   });
 
@@ -145,6 +156,132 @@ describe('readConfig', () => {
     it('refuses a log level in the wrong case', () =>
       refuses({ REALSTREAM_LOG_LEVEL: 'INFO' }, 'REALSTREAM_LOG_LEVEL'));
     it('refuses an unknown responder', () =>
-      refuses({ REALSTREAM_RESPONDER: 'openai' }, 'REALSTREAM_RESPONDER'));
+      refuses({ REALSTREAM_RESPONDER: 'gpt' }, 'REALSTREAM_RESPONDER'));
+    it('reads every responder', () => {
+      const env = {
+        REALSTREAM_OPENAI_MODEL: 'm',
+        REALSTREAM_ANTHROPIC_MODEL: 'm',
+        REALSTREAM_ANTHROPIC_API_KEY: 'k',
+      };
+      for (const responder of ['demo', 'openai', 'anthropic'] as const) {
+        assert.equal(readConfig({ ...env, REALSTREAM_RESPONDER: responder }).responder, responder);
+      }
+    });
+  });
+
+  describe('LLM settings', () => {
+    // [variable, field, min, max]
+    const llmNumeric: [string, keyof LlmConfig, number, number][] = [
+      ['REALSTREAM_CONTEXT_CHARS', 'contextChars', 100, 10_000_000],
+      ['REALSTREAM_LLM_FIRST_TOKEN_MS', 'firstTokenMs', 100, 600_000],
+      ['REALSTREAM_LLM_IDLE_MS', 'idleMs', 100, 600_000],
+      ['REALSTREAM_LLM_RETRIES', 'retries', 0, 10],
+      ['REALSTREAM_LLM_MAX_TOKENS', 'maxTokens', 1, 1_000_000],
+    ];
+    for (const [variable, field, min, max] of llmNumeric) {
+      it(`${variable}: reads ${field} at both ends of its range and refuses outside it`, () => {
+        assert.equal(readConfig({ [variable]: String(min) }).llm[field], min);
+        assert.equal(readConfig({ [variable]: max }).llm[field], max);
+        for (const bad of [String(min - 1), String(max + 1), 'abc', '1.5']) {
+          refuses({ [variable]: bad }, variable);
+        }
+      });
+    }
+
+    it('reads a fractional temperature from 0 to 2 and refuses others', () => {
+      assert.equal(readConfig({ REALSTREAM_LLM_TEMPERATURE: '0.7' }).llm.temperature, 0.7);
+      assert.equal(readConfig({ REALSTREAM_LLM_TEMPERATURE: 0 }).llm.temperature, 0);
+      assert.equal(readConfig({ REALSTREAM_LLM_TEMPERATURE: '2' }).llm.temperature, 2);
+      for (const bad of ['-0.1', '2.1', 'warm', 'NaN', 'Infinity', ' ']) {
+        refuses({ REALSTREAM_LLM_TEMPERATURE: bad }, 'REALSTREAM_LLM_TEMPERATURE');
+      }
+    });
+
+    it('takes a custom system prompt', () => {
+      const prompt = 'You are a pirate.\nSpeak like one.';
+      assert.equal(readConfig({ REALSTREAM_SYSTEM_PROMPT: prompt }).llm.systemPrompt, prompt);
+    });
+
+    it('ignores provider variables while the demo responder is chosen', () => {
+      assert.equal(readConfig({ REALSTREAM_OPENAI_BASE_URL: 'not a url' }).provider, null);
+    });
+  });
+
+  describe('REALSTREAM_RESPONDER=openai', () => {
+    const env = { REALSTREAM_RESPONDER: 'openai', REALSTREAM_OPENAI_MODEL: 'gpt-4o-mini' };
+
+    it('defaults to the OpenAI API and needs no key', () => {
+      assert.deepEqual(readConfig(env).provider, {
+        kind: 'openai',
+        baseUrl: 'https://api.openai.com/v1',
+        apiKey: null,
+        model: 'gpt-4o-mini',
+      });
+    });
+
+    it('reads a local base URL without its trailing slash, and the key', () => {
+      const config = readConfig({
+        ...env,
+        REALSTREAM_OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/',
+        REALSTREAM_OPENAI_API_KEY: 'sk-test',
+      });
+      assert.equal(config.provider?.baseUrl, 'http://127.0.0.1:11434/v1');
+      assert.equal(config.provider?.apiKey, 'sk-test');
+    });
+
+    it('requires a model, naming the variable', () => {
+      refuses({ REALSTREAM_RESPONDER: 'openai' }, 'REALSTREAM_OPENAI_MODEL');
+      refuses(
+        { REALSTREAM_RESPONDER: 'openai', REALSTREAM_OPENAI_MODEL: '  ' },
+        'REALSTREAM_OPENAI_MODEL',
+      );
+    });
+
+    for (const bad of [
+      'api.openai.com/v1',
+      'ftp://example.com',
+      'http://',
+      'https://x.test/v1?key=sk-1',
+    ]) {
+      it(`refuses the base URL ${JSON.stringify(bad)} without echoing it`, () => {
+        refuses({ ...env, REALSTREAM_OPENAI_BASE_URL: bad }, 'REALSTREAM_OPENAI_BASE_URL');
+        assert.throws(
+          () => readConfig({ ...env, REALSTREAM_OPENAI_BASE_URL: bad }),
+          (err: Error) => !err.message.includes('sk-1'),
+        );
+      });
+    }
+  });
+
+  describe('REALSTREAM_RESPONDER=anthropic', () => {
+    const env = {
+      REALSTREAM_RESPONDER: 'anthropic',
+      REALSTREAM_ANTHROPIC_MODEL: 'claude-sonnet-4-5',
+      REALSTREAM_ANTHROPIC_API_KEY: 'sk-ant-secret',
+    };
+
+    it('defaults to the Anthropic API', () => {
+      assert.deepEqual(readConfig(env).provider, {
+        kind: 'anthropic',
+        baseUrl: 'https://api.anthropic.com',
+        apiKey: 'sk-ant-secret',
+        model: 'claude-sonnet-4-5',
+      });
+    });
+
+    it('requires a key and a model, naming each, without echoing the key', () => {
+      refuses({ ...env, REALSTREAM_ANTHROPIC_API_KEY: '' }, 'REALSTREAM_ANTHROPIC_API_KEY');
+      refuses({ ...env, REALSTREAM_ANTHROPIC_MODEL: undefined }, 'REALSTREAM_ANTHROPIC_MODEL');
+      assert.throws(
+        () => readConfig({ ...env, REALSTREAM_ANTHROPIC_MODEL: undefined }),
+        (err: Error) => !err.message.includes('sk-ant-secret'),
+      );
+    });
+
+    it('refuses a bad base URL', () =>
+      refuses(
+        { ...env, REALSTREAM_ANTHROPIC_BASE_URL: 'localhost:8080' },
+        'REALSTREAM_ANTHROPIC_BASE_URL',
+      ));
   });
 });

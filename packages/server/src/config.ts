@@ -2,6 +2,8 @@
  * Server configuration, read from PartyKit vars / environment. Every knob is listed in the README's
  * configuration table with its default; an invalid value fails loudly at start, naming the variable.
  */
+import { DEFAULT_SYSTEM_PROMPT } from './responders/context.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
@@ -24,10 +26,39 @@ export interface Config {
   /** Messages in a snapshot (and the default history page). */
   snapshotMessages: number;
   maxConcurrentReplies: number;
-  responder: 'demo';
+  responder: ResponderKind;
   demoTokensPerSecond: number;
   demoReplyTokens: number;
   heartbeatMs: number;
+  /** The LLM provider replies come from; null for the demo responder. */
+  provider: ProviderConfig | null;
+  /** Settings shared by every LLM provider. */
+  llm: LlmConfig;
+}
+
+export const RESPONDERS = ['demo', 'openai', 'anthropic'] as const;
+export type ResponderKind = (typeof RESPONDERS)[number];
+
+export interface ProviderConfig {
+  kind: 'openai' | 'anthropic';
+  /** Without a trailing slash. */
+  baseUrl: string;
+  /** Server-side only: never logged, never sent to a client, never put in an error message. */
+  apiKey: string | null;
+  model: string;
+}
+
+export interface LlmConfig {
+  systemPrompt: string;
+  /** Characters of room history sent with each request (newest kept). */
+  contextChars: number;
+  /** null = the provider's default. */
+  temperature: number | null;
+  /** null = the provider's default (Anthropic, which requires one: 4096). */
+  maxTokens: number | null;
+  firstTokenMs: number;
+  idleMs: number;
+  retries: number;
 }
 
 export class ConfigError extends Error {
@@ -52,10 +83,83 @@ function int(env: Env, key: string, fallback: number, min: number, max: number):
   return n;
 }
 
+function optionalInt(env: Env, key: string, min: number, max: number): number | null {
+  return str(env, key) === undefined ? null : int(env, key, 0, min, max);
+}
+
+function optionalNumber(env: Env, key: string, min: number, max: number): number | null {
+  const raw = str(env, key);
+  if (raw === undefined) return null;
+  const n = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new ConfigError(`${key}=${raw}: expected a number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** An http(s) base URL without a trailing slash. The value is not echoed: it may hold a token. */
+function baseUrl(env: Env, key: string, fallback: string): string {
+  const raw = str(env, key) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key}: expected an http:// or https:// URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${key}: expected an http:// or https:// URL, not ${url.protocol}`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(`${key}: a base URL takes no ?query or #fragment`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function required(env: Env, key: string, responder: ResponderKind): string {
+  const value = str(env, key)?.trim();
+  if (!value) throw new ConfigError(`${key} is required when REALSTREAM_RESPONDER=${responder}`);
+  return value;
+}
+
+function readProvider(env: Env, responder: ResponderKind): ProviderConfig | null {
+  if (responder === 'openai') {
+    return {
+      kind: 'openai',
+      baseUrl: baseUrl(env, 'REALSTREAM_OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+      // Optional: local servers (Ollama, llama.cpp, vLLM, LM Studio) take none.
+      apiKey: str(env, 'REALSTREAM_OPENAI_API_KEY')?.trim() || null,
+      model: required(env, 'REALSTREAM_OPENAI_MODEL', responder),
+    };
+  }
+  if (responder === 'anthropic') {
+    return {
+      kind: 'anthropic',
+      baseUrl: baseUrl(env, 'REALSTREAM_ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),
+      apiKey: required(env, 'REALSTREAM_ANTHROPIC_API_KEY', responder),
+      model: required(env, 'REALSTREAM_ANTHROPIC_MODEL', responder),
+    };
+  }
+  return null;
+}
+
+function readLlm(env: Env): LlmConfig {
+  return {
+    systemPrompt: str(env, 'REALSTREAM_SYSTEM_PROMPT') ?? DEFAULT_SYSTEM_PROMPT,
+    contextChars: int(env, 'REALSTREAM_CONTEXT_CHARS', 24_000, 100, 10_000_000),
+    temperature: optionalNumber(env, 'REALSTREAM_LLM_TEMPERATURE', 0, 2),
+    maxTokens: optionalInt(env, 'REALSTREAM_LLM_MAX_TOKENS', 1, 1_000_000),
+    firstTokenMs: int(env, 'REALSTREAM_LLM_FIRST_TOKEN_MS', 30_000, 100, 600_000),
+    idleMs: int(env, 'REALSTREAM_LLM_IDLE_MS', 20_000, 100, 600_000),
+    retries: int(env, 'REALSTREAM_LLM_RETRIES', 2, 0, 10),
+  };
+}
+
 function oneOf<T extends string>(env: Env, key: string, values: readonly T[], fallback: T): T {
   const raw = str(env, key);
   if (raw === undefined) return fallback;
-  if (!values.includes(raw as T)) throw new ConfigError(`${key}=${raw}: expected one of ${values.join(', ')}`);
+  if (!values.includes(raw as T)) {
+    throw new ConfigError(`${key}=${raw}: expected one of ${values.join(', ')}`);
+  }
   return raw as T;
 }
 
@@ -64,6 +168,7 @@ export function readConfig(env: Env): Config {
   if (secret !== null && secret.length < 32) {
     throw new ConfigError('REALSTREAM_SECRET: use at least 32 characters (256 bits for HS256)');
   }
+  const responder = oneOf(env, 'REALSTREAM_RESPONDER', RESPONDERS, 'demo');
   return {
     secret,
     allowedOrigins: (str(env, 'REALSTREAM_ALLOWED_ORIGINS') ?? '*')
@@ -81,9 +186,11 @@ export function readConfig(env: Env): Config {
     coalesceMs: int(env, 'REALSTREAM_COALESCE_MS', 16, 0, 1000),
     snapshotMessages: int(env, 'REALSTREAM_SNAPSHOT_MESSAGES', 50, 1, 1000),
     maxConcurrentReplies: int(env, 'REALSTREAM_MAX_CONCURRENT_REPLIES', 16, 1, 1000),
-    responder: oneOf(env, 'REALSTREAM_RESPONDER', ['demo'], 'demo'),
+    responder,
     demoTokensPerSecond: int(env, 'REALSTREAM_DEMO_TOKENS_PER_SECOND', 40, 0, 1_000_000),
     demoReplyTokens: int(env, 'REALSTREAM_DEMO_REPLY_TOKENS', 0, 0, 1_000_000),
     heartbeatMs: int(env, 'REALSTREAM_SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
+    provider: readProvider(env, responder),
+    llm: readLlm(env),
   };
 }

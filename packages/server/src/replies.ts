@@ -116,9 +116,12 @@ export class Replies {
       for await (const chunk of this.responder.respond(input, stream.abort.signal)) {
         if (stream.done) break;
         if (chunk.type === 'text') this.appendText(stream, chunk.text);
+        // Tool calls are assembled by the providers but not run yet: the tools issue wires them in.
+        else if (chunk.type === 'tool-call') continue;
         else if (chunk.type === 'finish') usage = chunk.usage;
         else {
-          this.failStream(stream, 'responder_failed', chunk.message);
+          // Keep the provider's own code (timeout, rate_limited, ...) so a UI can say what went wrong.
+          this.failStream(stream, chunk.code, chunk.message);
           return;
         }
       }

@@ -13,9 +13,20 @@ export interface ResponderInput {
   messages: ContextMessage[];
 }
 
+/**
+ * A tool the model asked to call: `arguments` is the JSON text exactly as the model wrote it (not
+ * parsed or validated here). Sent just before the `finish` whose reason is `tool-calls`.
+ */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
 /** What a responder streams back. A reply ends with exactly one `finish` or `error`. */
 export type ResponderChunk =
   | { type: 'text'; text: string }
+  | ({ type: 'tool-call' } & ToolCall)
   | { type: 'finish'; reason: 'stop' | 'length' | 'tool-calls' | 'other'; usage?: Usage }
   | { type: 'error'; code: string; message: string };
 

@@ -1,0 +1,205 @@
+/**
+ * Anthropic's Messages API, streamed: `message_start`, content blocks (text, tool_use), then
+ * `message_delta` with the stop reason and `message_stop`; `ping` keeps the line open.
+ */
+import type { Usage } from '@realstream/protocol';
+import { buildConversation, mergeTurns } from './context.js';
+import type { SseEvent } from './sse.js';
+import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import { providerMessage } from './provider-errors.js';
+import {
+  streamUpstream,
+  type DecodedChunk,
+  type ProviderOptions,
+  type StreamDecoder,
+} from './upstream.js';
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+/** The API requires max_tokens; every current model can write this many. */
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
+
+type FinishReason = Extract<ResponderChunk, { type: 'finish' }>['reason'];
+
+const STOP_REASONS: Record<string, FinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool-calls',
+};
+
+/** Errors that say "try again" rather than "this request is wrong". */
+const RETRYABLE_ERRORS = new Set(['overloaded_error', 'api_error', 'rate_limit_error']);
+
+/**
+ * The request body for one reply, or null when there is nothing to answer. The API wants turns
+ * that alternate and start with a user turn: people speaking in a row become one turn.
+ */
+export function anthropicRequestBody(input: ResponderInput, options: ProviderOptions) {
+  const { system, turns } = buildConversation(input, options);
+  const messages = mergeTurns(turns);
+  while (messages[0]?.role === 'assistant') messages.shift();
+  if (messages.length === 0) return null;
+  const last = messages[messages.length - 1];
+  // A final assistant turn (a prefill) may not end in whitespace.
+  if (last.role === 'assistant') last.content = last.content.trimEnd();
+  return {
+    model: options.model,
+    max_tokens: options.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    ...(system && { system }),
+    messages,
+    stream: true,
+    ...(options.temperature !== null && { temperature: options.temperature }),
+  };
+}
+
+export class AnthropicResponder implements Responder {
+  readonly name = 'anthropic';
+  constructor(private readonly options: ProviderOptions) {}
+
+  respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
+    const { options } = this;
+    const body = anthropicRequestBody(input, options);
+    if (!body) return nothingToAnswer();
+    return streamUpstream(
+      {
+        provider: this.name,
+        url: `${options.baseUrl.replace(/\/+$/, '')}/v1/messages`,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          'anthropic-version': ANTHROPIC_VERSION,
+          ...(options.apiKey && { 'x-api-key': options.apiKey }),
+        },
+        body,
+        decoder: () => new AnthropicDecoder(),
+        secrets: options.apiKey ? [options.apiKey] : [],
+      },
+      options,
+      signal,
+    );
+  }
+}
+
+async function* nothingToAnswer(): AsyncGenerator<ResponderChunk> {
+  yield {
+    type: 'error',
+    code: 'bad_request',
+    message: 'anthropic: no message from a person to answer',
+  };
+}
+
+export class AnthropicDecoder implements StreamDecoder {
+  started = false;
+  private stopReason: string | null = null;
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private hasUsage = false;
+  /** tool_use blocks by content block index; their input arrives as JSON fragments. */
+  private readonly calls = new Map<number, ToolCall>();
+
+  event({ event, data }: SseEvent): DecodedChunk[] {
+    let msg: any;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      return [
+        {
+          type: 'error',
+          code: 'bad_response',
+          message: `anthropic sent an event that is not JSON: ${providerMessage(data).slice(0, 200)}`,
+        },
+      ];
+    }
+    switch (msg?.type ?? event) {
+      case 'message_start':
+        this.readUsage(msg.message?.usage);
+        return [];
+      case 'content_block_start':
+        return this.blockStart(msg.index, msg.content_block);
+      case 'content_block_delta':
+        return this.blockDelta(msg.index, msg.delta);
+      case 'message_delta':
+        if (msg.delta?.stop_reason) this.stopReason = String(msg.delta.stop_reason);
+        this.readUsage(msg.usage);
+        return [];
+      case 'message_stop':
+        return this.finish();
+      case 'error': {
+        const type = typeof msg.error?.type === 'string' ? msg.error.type : 'error';
+        const text = providerMessage(data) || 'unknown error';
+        return [
+          {
+            type: 'error',
+            code: 'provider_error',
+            message: `anthropic: ${text} (${type})`,
+            retryable: RETRYABLE_ERRORS.has(type),
+          },
+        ];
+      }
+      default:
+        // ping, content_block_stop, and event types added after this was written.
+        return [];
+    }
+  }
+
+  end(): DecodedChunk[] | null {
+    return null;
+  }
+
+  private blockStart(index: number, block: any): DecodedChunk[] {
+    if (block?.type === 'text') {
+      if (typeof block.text === 'string' && block.text) {
+        this.started = true;
+        return [{ type: 'text', text: block.text }];
+      }
+    } else if (block?.type === 'tool_use') {
+      this.started = true;
+      this.calls.set(index, {
+        id: String(block.id ?? ''),
+        name: String(block.name ?? ''),
+        arguments: '',
+      });
+    }
+    return [];
+  }
+
+  private blockDelta(index: number, delta: any): DecodedChunk[] {
+    if (delta?.type === 'text_delta' && typeof delta.text === 'string' && delta.text) {
+      this.started = true;
+      return [{ type: 'text', text: delta.text }];
+    }
+    if (delta?.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+      const call = this.calls.get(index);
+      if (call) call.arguments += delta.partial_json;
+    }
+    // thinking_delta, signature_delta, citations_delta: nothing the room shows yet.
+    return [];
+  }
+
+  /** message_start carries the input count; message_delta the running output count. */
+  private readUsage(usage: any): void {
+    if (!usage || typeof usage !== 'object') return;
+    const input = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']
+      .map((k) => usage[k])
+      .filter((n): n is number => typeof n === 'number' && n >= 0);
+    if (input.length) this.inputTokens = input.reduce((a, b) => a + b, 0);
+    if (typeof usage.output_tokens === 'number' && usage.output_tokens >= 0) {
+      this.outputTokens = usage.output_tokens;
+    }
+    this.hasUsage = true;
+  }
+
+  private finish(): DecodedChunk[] {
+    const reason = this.stopReason ? (STOP_REASONS[this.stopReason] ?? 'other') : 'stop';
+    const out: DecodedChunk[] = [];
+    if (reason === 'tool-calls') {
+      for (const [, call] of [...this.calls.entries()].sort(([a], [b]) => a - b)) {
+        out.push({ type: 'tool-call', ...call, arguments: call.arguments || '{}' });
+      }
+    }
+    const usage: Usage = { inputTokens: this.inputTokens, outputTokens: this.outputTokens };
+    out.push({ type: 'finish', reason, ...(this.hasUsage && { usage }) });
+    return out;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Any OpenAI-compatible Chat Completions endpoint (OpenAI, Ollama, llama.cpp server, vLLM,
+ * LM Studio, OpenRouter), streamed: `data:` chunks until `data: [DONE]`, usage in the last chunk.
+ */
+import type { Usage } from '@realstream/protocol';
+import { buildConversation } from './context.js';
+import type { SseEvent } from './sse.js';
+import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import { providerMessage } from './provider-errors.js';
+import {
+  streamUpstream,
+  type DecodedChunk,
+  type ProviderOptions,
+  type StreamDecoder,
+} from './upstream.js';
+
+type FinishReason = Extract<ResponderChunk, { type: 'finish' }>['reason'];
+
+const FINISH_REASONS: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool-calls',
+  function_call: 'tool-calls',
+};
+
+/** The request body for one reply. Temperature and max tokens are sent only when configured. */
+export function openAiRequestBody(input: ResponderInput, options: ProviderOptions) {
+  const { system, turns } = buildConversation(input, options);
+  return {
+    model: options.model,
+    messages: [{ role: 'system', content: system }, ...turns],
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(options.temperature !== null && { temperature: options.temperature }),
+    ...(options.maxTokens !== null && { max_tokens: options.maxTokens }),
+  };
+}
+
+export class OpenAiResponder implements Responder {
+  readonly name = 'openai';
+  constructor(private readonly options: ProviderOptions) {}
+
+  respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
+    const { options } = this;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    };
+    // Local servers (Ollama, llama.cpp) need no key; an empty Bearer would be refused by some.
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    return streamUpstream(
+      {
+        provider: this.name,
+        url: `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+        headers,
+        body: openAiRequestBody(input, options),
+        decoder: () => new OpenAiDecoder(),
+        secrets: options.apiKey ? [options.apiKey] : [],
+      },
+      options,
+      signal,
+    );
+  }
+}
+
+/** Reads `chat.completion.chunk` events; only choice 0 is followed (we never ask for n > 1). */
+export class OpenAiDecoder implements StreamDecoder {
+  started = false;
+  private finishReason: string | null = null;
+  private usage: Usage | undefined;
+  /** Tool calls arrive in pieces keyed by `index`: id and name once, arguments in fragments. */
+  private readonly calls = new Map<number, ToolCall>();
+
+  event({ data }: SseEvent): DecodedChunk[] {
+    if (data.trim() === '[DONE]') return this.finish();
+    let chunk: any;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return [
+        {
+          type: 'error',
+          code: 'bad_response',
+          message: `openai sent a stream chunk that is not JSON: ${providerMessage(data).slice(0, 200)}`,
+        },
+      ];
+    }
+    if (chunk?.error) {
+      return [
+        { type: 'error', code: 'provider_error', message: `openai: ${providerMessage(data)}` },
+      ];
+    }
+    if (chunk?.usage) {
+      this.usage = {
+        inputTokens: count(chunk.usage.prompt_tokens),
+        outputTokens: count(chunk.usage.completion_tokens),
+      };
+    }
+    const out: DecodedChunk[] = [];
+    // The usage chunk has `choices: []` (OpenAI) or `choices: null` (some compatible servers).
+    const choices: any[] = Array.isArray(chunk?.choices) ? chunk.choices : [];
+    for (const choice of choices) {
+      if ((choice?.index ?? 0) !== 0) continue;
+      const delta = choice.delta ?? {};
+      for (const text of [delta.content, delta.refusal]) {
+        if (typeof text === 'string' && text) {
+          this.started = true;
+          out.push({ type: 'text', text });
+        }
+      }
+      if (Array.isArray(delta.tool_calls)) {
+        for (const part of delta.tool_calls) this.addToolCallPart(part);
+      }
+      if (choice.finish_reason) this.finishReason = String(choice.finish_reason);
+    }
+    return out;
+  }
+
+  end(): DecodedChunk[] | null {
+    // Some servers (older llama.cpp) close the stream after the finish_reason without [DONE].
+    return this.finishReason !== null ? this.finish() : null;
+  }
+
+  private addToolCallPart(part: any): void {
+    this.started = true;
+    const index = Number.isInteger(part?.index) ? part.index : this.calls.size;
+    let call = this.calls.get(index);
+    if (!call) this.calls.set(index, (call = { id: '', name: '', arguments: '' }));
+    if (typeof part.id === 'string' && part.id && !call.id) call.id = part.id;
+    const name = part.function?.name;
+    // The name normally comes whole in the first part; some servers repeat it in every part.
+    if (typeof name === 'string' && name !== call.name) call.name += name;
+    if (typeof part.function?.arguments === 'string') call.arguments += part.function.arguments;
+  }
+
+  private finish(): DecodedChunk[] {
+    const out: DecodedChunk[] = [];
+    let reason: FinishReason = this.finishReason
+      ? (FINISH_REASONS[this.finishReason] ?? 'other')
+      : 'stop';
+    // Some compatible servers report `stop` for a turn that ended in tool calls.
+    if (this.calls.size > 0 && reason === 'stop') reason = 'tool-calls';
+    if (reason === 'tool-calls') {
+      const calls = [...this.calls.entries()].sort(([a], [b]) => a - b);
+      calls.forEach(([index, call]) =>
+        out.push({
+          type: 'tool-call',
+          id: call.id || `call_${index}`,
+          name: call.name,
+          arguments: call.arguments || '{}',
+        }),
+      );
+    }
+    out.push({ type: 'finish', reason, ...(this.usage && { usage: this.usage }) });
+    return out;
+  }
+}
+
+function count(n: unknown): number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : 0;
+}
