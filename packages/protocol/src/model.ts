@@ -1,11 +1,13 @@
 import * as z from 'zod/mini';
 
 /** Client-made identifiers (command ids, message ids): short, URL- and log-safe. */
-export const IdSchema = z.string().check(
-  z.minLength(1),
-  z.maxLength(64),
-  z.regex(/^[A-Za-z0-9_.:-]+$/, 'use 1-64 characters from A-Z a-z 0-9 _ . : -'),
-);
+export const IdSchema = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9_.:-]+$/, 'use 1-64 characters from A-Z a-z 0-9 _ . : -'),
+  );
 
 /** Room-wide event sequence number: starts at 1, strictly increasing, never reused. */
 export const SeqSchema = z.int().check(z.gte(0));

@@ -1,10 +1,14 @@
 import * as z from 'zod/mini';
-import { ClientFrameSchema, ServerFrameSchema, type ClientFrame, type ServerFrame } from './frames.js';
+import {
+  ClientFrameSchema,
+  ServerFrameSchema,
+  type ClientFrame,
+  type ServerFrame,
+} from './frames.js';
 import type { ErrorCode } from './errors.js';
 
 export type ParseResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: ErrorCode; message: string; id?: string };
+  { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; id?: string };
 
 /** Names the first few failing fields, e.g. `text: Too small: expected string to have >=1 characters`. */
 export function describeIssues(error: z.core.$ZodError): string {
@@ -22,7 +26,9 @@ function parseJson(raw: string): ParseResult<unknown> {
   }
 }
 
-const knownClientTypes: ReadonlySet<string> = new Set(ClientFrameSchema.def.options.map((o) => o.def.shape.type.def.values[0]));
+const knownClientTypes: ReadonlySet<string> = new Set(
+  ClientFrameSchema.def.options.map((o) => o.def.shape.type.def.values[0]),
+);
 
 /** Parses one client frame: JSON, then schema. The error keeps the command id when there is one. */
 export function parseClientFrame(raw: string): ParseResult<ClientFrame> {
@@ -34,10 +40,16 @@ export function parseClientFrame(raw: string): ParseResult<ClientFrame> {
     return { ok: false, code: 'invalid_frame', message: 'a frame is a JSON object' };
   }
   if (typeof value.type !== 'string' || !knownClientTypes.has(value.type)) {
-    return { ok: false, code: 'unknown_type', message: `unknown frame type ${JSON.stringify(value.type)}`, id };
+    return {
+      ok: false,
+      code: 'unknown_type',
+      message: `unknown frame type ${JSON.stringify(value.type)}`,
+      id,
+    };
   }
   const parsed = ClientFrameSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error), id };
+  if (!parsed.success)
+    return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error), id };
   return { ok: true, value: parsed.data };
 }
 
@@ -46,6 +58,7 @@ export function parseServerFrame(raw: string): ParseResult<ServerFrame> {
   const json = parseJson(raw);
   if (!json.ok) return json;
   const parsed = ServerFrameSchema.safeParse(json.value);
-  if (!parsed.success) return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error) };
+  if (!parsed.success)
+    return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error) };
   return { ok: true, value: parsed.data };
 }

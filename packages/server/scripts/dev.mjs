@@ -6,7 +6,16 @@ import { varFlags } from './vars.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const port = process.env.PORT ?? '1999';
-const args = ['dev', '--port', port, '--disable-request-cf-fetch', '--no-hotkeys', '--persist', '.partykit/state', ...varFlags()];
+const args = [
+  'dev',
+  '--port',
+  port,
+  '--disable-request-cf-fetch',
+  '--no-hotkeys',
+  '--persist',
+  '.partykit/state',
+  ...varFlags(),
+];
 console.log(`Realstream: server and reference host on http://localhost:${port}/ (Ctrl+C to stop)`);
 const child = spawn(`${root}node_modules/.bin/partykit`, args, { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -23,7 +23,12 @@ if (!['viewer', 'member', 'operator'].includes(values.role!)) {
 }
 const token = await signToken(
   secret,
-  { sub: values.sub ?? values.name!.toLowerCase(), name: values.name, room: values.room!, role: values.role as 'member' },
+  {
+    sub: values.sub ?? values.name!.toLowerCase(),
+    name: values.name,
+    room: values.room!,
+    role: values.role as 'member',
+  },
   values.ttl,
 );
 console.log(token);

@@ -7,7 +7,9 @@ export interface Identity extends User {
   exp: number | null;
 }
 
-export type AuthResult = { ok: true; identity: Identity } | { ok: false; code: 'unauthorised' | 'forbidden'; message: string };
+export type AuthResult =
+  | { ok: true; identity: Identity }
+  | { ok: false; code: 'unauthorised' | 'forbidden'; message: string };
 
 const encoder = new TextEncoder();
 
@@ -29,28 +31,45 @@ export function tokenFrom(req: Request): string | null {
  * Verifies an HS256 JWT for `room`. With no secret (dev mode) anyone gets in as an operator guest,
  * named by `?name=` when given: convenient locally, and logged as a warning at start.
  */
-export async function authenticate(req: Request, room: string, secret: string | null): Promise<AuthResult> {
+export async function authenticate(
+  req: Request,
+  room: string,
+  secret: string | null,
+): Promise<AuthResult> {
   const token = tokenFrom(req);
   if (secret === null) {
     const url = new URL(req.url);
     const name = (url.searchParams.get('name') ?? 'Guest').slice(0, 64);
-    const id = (url.searchParams.get('uid') ?? `guest-${crypto.randomUUID().slice(0, 8)}`).slice(0, 128);
+    const id = (url.searchParams.get('uid') ?? `guest-${crypto.randomUUID().slice(0, 8)}`).slice(
+      0,
+      128,
+    );
     return { ok: true, identity: { id, name, role: 'operator', exp: null } };
   }
-  if (!token) return { ok: false, code: 'unauthorised', message: 'a token is required (Authorization: Bearer or ?token=)' };
+  if (!token)
+    return {
+      ok: false,
+      code: 'unauthorised',
+      message: 'a token is required (Authorization: Bearer or ?token=)',
+    };
   try {
     const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || !payload.sub) {
       return { ok: false, code: 'unauthorised', message: 'token has no sub claim' };
     }
-    if (typeof payload.exp !== 'number') return { ok: false, code: 'unauthorised', message: 'token has no exp claim' };
+    if (typeof payload.exp !== 'number')
+      return { ok: false, code: 'unauthorised', message: 'token has no exp claim' };
     const role = RoleSchema.safeParse(payload.role ?? 'member');
-    if (!role.success) return { ok: false, code: 'unauthorised', message: `unknown role ${String(payload.role)}` };
+    if (!role.success)
+      return { ok: false, code: 'unauthorised', message: `unknown role ${String(payload.role)}` };
     if (typeof payload.room !== 'string' || !roomClaimCovers(payload.room, room)) {
       return { ok: false, code: 'forbidden', message: `token is not valid for room ${room}` };
     }
     const name = typeof payload.name === 'string' ? payload.name.slice(0, 128) : payload.sub;
-    return { ok: true, identity: { id: payload.sub, name, role: role.data, exp: payload.exp * 1000 } };
+    return {
+      ok: true,
+      identity: { id: payload.sub, name, role: role.data, exp: payload.exp * 1000 },
+    };
   } catch (err) {
     const message =
       err instanceof joseErrors.JWTExpired

@@ -80,7 +80,10 @@ export class EventLog {
    * Appends one event. `build` gets the seq and returns the event plus the storage entries that must
    * be durable before anyone sees it (none for deltas and presence).
    */
-  append(build: (seq: number) => { event: RoomEvent; writes?: Record<string, unknown> }, at = Date.now()): Appended {
+  append(
+    build: (seq: number) => { event: RoomEvent; writes?: Record<string, unknown> },
+    at = Date.now(),
+  ): Appended {
     const seq = ++this.seq;
     const { event, writes } = build(seq);
     let entries = writes;

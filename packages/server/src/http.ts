@@ -13,26 +13,40 @@ import type { Identity } from './auth.js';
 import { MAX_PAGE } from './messages.js';
 import type { Room, Subscriber } from './room.js';
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+};
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 }
 
-export function errorResponse(code: ErrorCode, message: string, extra: { retryAfterMs?: number } = {}): Response {
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  extra: { retryAfterMs?: number } = {},
+): Response {
   const body: ErrorBody = { error: { code, message, ...extra } };
   const headers: Record<string, string> = {};
-  if (extra.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(extra.retryAfterMs / 1000));
+  if (extra.retryAfterMs !== undefined)
+    headers['retry-after'] = String(Math.ceil(extra.retryAfterMs / 1000));
   return json(body, statusOf(code), headers);
 }
 
 const ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** The room's HTTP API. `rest` is the path after /parties/:party/:room. */
-export async function handleRoomRequest(room: Room, req: Request, identity: Identity, rest: string): Promise<Response> {
+export async function handleRoomRequest(
+  room: Room,
+  req: Request,
+  identity: Identity,
+  rest: string,
+): Promise<Response> {
   const method = req.method.toUpperCase();
   if (rest === '' || rest === '/') {
-    if (method !== 'GET') return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
+    if (method !== 'GET')
+      return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
     return json(info(room));
   }
   if (rest === '/messages') {
@@ -41,7 +55,8 @@ export async function handleRoomRequest(room: Room, req: Request, identity: Iden
     return errorResponse('method_not_allowed', `${method} is not supported here; use GET or POST`);
   }
   if (rest === '/events') {
-    if (method !== 'GET') return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
+    if (method !== 'GET')
+      return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
     return eventStream(room, req);
   }
   return errorResponse('not_found', `no route ${rest}; see the README for the room API`);
@@ -56,7 +71,10 @@ function info(room: Room): RoomInfo {
     presence: room.presenceList,
     connections: room.conns.size,
     streaming: room.replies.active,
-    limits: { maxFrameBytes: room.config.maxFrameBytes, maxMessageChars: room.config.maxMessageChars },
+    limits: {
+      maxFrameBytes: room.config.maxFrameBytes,
+      maxMessageChars: room.config.maxMessageChars,
+    },
   };
 }
 
@@ -64,7 +82,8 @@ function intParam(url: URL, name: string, min: number, max: number): number | nu
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return null;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) return new Error(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    return new Error(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -80,9 +99,14 @@ async function listMessages(room: Room, url: URL): Promise<Response> {
 
 async function postMessage(room: Room, req: Request, identity: Identity): Promise<Response> {
   const key = req.headers.get('idempotency-key') ?? `http-${crypto.randomUUID()}`;
-  if (!ID_RE.test(key)) return errorResponse('invalid_frame', 'Idempotency-Key: use 1-64 characters from A-Z a-z 0-9 _ . : -');
+  if (!ID_RE.test(key))
+    return errorResponse(
+      'invalid_frame',
+      'Idempotency-Key: use 1-64 characters from A-Z a-z 0-9 _ . : -',
+    );
   const declared = Number(req.headers.get('content-length') ?? 0);
-  if (declared > room.config.maxFrameBytes) return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
+  if (declared > room.config.maxFrameBytes)
+    return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
   const raw = await req.text();
   if (new TextEncoder().encode(raw).length > room.config.maxFrameBytes) {
     return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
@@ -108,7 +132,8 @@ async function eventStream(room: Room, req: Request): Promise<Response> {
   const url = new URL(req.url);
   const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('since') ?? '0';
   const since = Number(lastId);
-  if (!Number.isInteger(since) || since < 0) return errorResponse('invalid_frame', `Last-Event-ID ${lastId}: expected a seq`);
+  if (!Number.isInteger(since) || since < 0)
+    return errorResponse('invalid_frame', `Last-Event-ID ${lastId}: expected a seq`);
 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let heartbeat: ReturnType<typeof setInterval> | undefined = undefined;

@@ -31,6 +31,8 @@ export class Logger {
 
   private write(level: LogLevel, msg: string, fields?: Fields): void {
     if (ORDER[level] < ORDER[this.level]) return;
-    this.sink(JSON.stringify({ t: new Date().toISOString(), level, msg, ...this.context, ...fields }));
+    this.sink(
+      JSON.stringify({ t: new Date().toISOString(), level, msg, ...this.context, ...fields }),
+    );
   }
 }

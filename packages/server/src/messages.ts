@@ -22,7 +22,11 @@ export class MessageStore {
   ) {}
 
   static async load(storage: RoomStorage, pageSize: number): Promise<MessageStore> {
-    const rows = await storage.list<Message>({ prefix: 'msg:', reverse: true, limit: pageSize + 1 });
+    const rows = await storage.list<Message>({
+      prefix: 'msg:',
+      reverse: true,
+      limit: pageSize + 1,
+    });
     const latest = [...rows.values()].reverse();
     const olderExists = latest.length > pageSize;
     return new MessageStore(storage, pageSize, olderExists ? latest.slice(1) : latest, olderExists);
@@ -59,7 +63,10 @@ export class MessageStore {
   }
 
   /** Messages created before seq `before` (exclusive), newest `limit` of them, returned oldest first. */
-  async page(before: number | null, limit: number): Promise<{ messages: Message[]; nextBefore: number | null }> {
+  async page(
+    before: number | null,
+    limit: number,
+  ): Promise<{ messages: Message[]; nextBefore: number | null }> {
     const rows = await this.storage.list<Message>({
       prefix: 'msg:',
       end: before === null ? undefined : messageKey(before),

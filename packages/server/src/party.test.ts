@@ -7,7 +7,12 @@ import type { EventFrame, MessagePage } from '@realstream/protocol';
 
 const FAST = { REALSTREAM_DEMO_TOKENS_PER_SECOND: 400, REALSTREAM_DEMO_REPLY_TOKENS: 120 };
 
-async function post(server: TestServer, room: string, body: unknown, headers: Record<string, string> = {}) {
+async function post(
+  server: TestServer,
+  room: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${server.roomUrl(room)}/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -31,7 +36,8 @@ function transcript(events: EventFrame[]): Map<string, string> {
       const have = text.get(event.messageId) ?? '';
       assert.equal(event.offset, have.length, 'deltas arrive gapless and in order');
       text.set(event.messageId, have + event.text);
-    } else if (event.type === 'message.completed' || event.type === 'message.failed') text.set(event.messageId, event.text);
+    } else if (event.type === 'message.completed' || event.type === 'message.failed')
+      text.set(event.messageId, event.text);
   }
   return text;
 }
@@ -50,17 +56,22 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     await b.hello();
     a.send({ type: 'message.send', id: 'hello-1', text: 'Explain resumable streams' });
     const ack = await a.next('ack', (f) => f.id === 'hello-1');
-    const done = await b.next('event', (f) => f.event.type === 'message.completed', 15_000).catch(async () => {
-      return waitFor('completion in a batch', () =>
-        eventsOf(b.frames).find((f) => f.event.type === 'message.completed'),
-      );
-    });
+    const done = await b
+      .next('event', (f) => f.event.type === 'message.completed', 15_000)
+      .catch(async () => {
+        return waitFor('completion in a batch', () =>
+          eventsOf(b.frames).find((f) => f.event.type === 'message.completed'),
+        );
+      });
     assert.ok(done);
     for (const sock of [a, b]) {
       const events = eventsOf(sock.frames);
       const seqs = events.map((e) => e.seq);
-      for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, 'seqs are consecutive');
-      const created = events.find((e) => e.event.type === 'message.created' && e.event.message.id === 'hello-1');
+      for (let i = 1; i < seqs.length; i++)
+        assert.equal(seqs[i], seqs[i - 1] + 1, 'seqs are consecutive');
+      const created = events.find(
+        (e) => e.event.type === 'message.created' && e.event.message.id === 'hello-1',
+      );
       assert.equal(created?.seq, ack.seq, 'ack names the seq of the event it produced');
     }
     const page = await history(server, 'stream');
@@ -100,9 +111,14 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     const welcome = await back.hello(ack.seq);
     assert.equal(welcome.resume, 'replay');
     await waitFor('the missed message', () =>
-      eventsOf(back.frames).find((e) => e.event.type === 'message.created' && e.event.message.id === 'r-2'),
+      eventsOf(back.frames).find(
+        (e) => e.event.type === 'message.created' && e.event.message.id === 'r-2',
+      ),
     );
-    assert.ok(eventsOf(back.frames).every((e) => e.seq > ack.seq), 'nothing at or before since is replayed');
+    assert.ok(
+      eventsOf(back.frames).every((e) => e.seq > ack.seq),
+      'nothing at or before since is replayed',
+    );
     const fresh = await openRaw(server, 'resume');
     assert.equal((await fresh.hello(0)).resume, 'snapshot');
     const snap = await fresh.next('snapshot');
@@ -149,15 +165,27 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
       [JSON.stringify({ type: 'nope', id: 'x1' }), 'unknown_type'],
       [JSON.stringify({ type: 'message.send', id: 'has space', text: 'x' }), 'invalid_frame'],
       [JSON.stringify({ type: 'message.send', id: 'x2', text: '' }), 'invalid_frame'],
-      [JSON.stringify({ type: 'message.send', id: 'x3', text: 'x'.repeat(8001) }), 'message_too_long'],
+      [
+        JSON.stringify({ type: 'message.send', id: 'x3', text: 'x'.repeat(8001) }),
+        'message_too_long',
+      ],
       [JSON.stringify({ type: 'message.stop', id: 'x4', messageId: 'missing' }), 'not_found'],
       [JSON.stringify({ type: 'hello', protocol: 1, since: 0 }), 'conflict'],
       ['x'.repeat(70_000), 'too_large'],
     ];
     for (const [raw] of cases) a.send(raw);
-    await waitFor('an error for each bad frame', () => a.frames.filter((f) => f.type === 'error').length >= cases.length + 1);
-    const codes = a.frames.filter((f) => f.type === 'error').slice(1).map((f) => (f as { code: string }).code);
-    assert.deepEqual(codes, cases.map(([, code]) => code));
+    await waitFor(
+      'an error for each bad frame',
+      () => a.frames.filter((f) => f.type === 'error').length >= cases.length + 1,
+    );
+    const codes = a.frames
+      .filter((f) => f.type === 'error')
+      .slice(1)
+      .map((f) => (f as { code: string }).code);
+    assert.deepEqual(
+      codes,
+      cases.map(([, code]) => code),
+    );
     const info = (await (await fetch(server.roomUrl('bad'))).json()) as { seq: number };
     assert.equal(info.seq, welcome.seq + 1, 'only the presence join was logged');
     a.close();
@@ -178,7 +206,9 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     const b = await openRaw(server, 'presence', { name: 'Bob', uid: 'u-bob' });
     await b.hello();
     await waitFor('Bob joined', () =>
-      eventsOf(a.frames).find((e) => e.event.type === 'presence.joined' && e.event.user.name === 'Bob'),
+      eventsOf(a.frames).find(
+        (e) => e.event.type === 'presence.joined' && e.event.user.name === 'Bob',
+      ),
     );
     b.send({ type: 'typing', typing: true });
     const notice = await a.next('typing');
@@ -186,15 +216,25 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     assert.ok(!('seq' in notice), 'typing carries no seq');
     b.close();
     await waitFor('Bob left', () =>
-      eventsOf(a.frames).find((e) => e.event.type === 'presence.left' && e.event.userId === 'u-bob'),
+      eventsOf(a.frames).find(
+        (e) => e.event.type === 'presence.left' && e.event.userId === 'u-bob',
+      ),
     );
     a.close();
   });
 
   it('keeps a reconnected socket that reuses its connection id when the old close arrives late', async () => {
-    const old = await openRaw(server, 'same-id', { name: 'Ada', uid: 'u-ada', connectionId: 'conn-1' });
+    const old = await openRaw(server, 'same-id', {
+      name: 'Ada',
+      uid: 'u-ada',
+      connectionId: 'conn-1',
+    });
     await old.hello();
-    const fresh = await openRaw(server, 'same-id', { name: 'Ada', uid: 'u-ada', connectionId: 'conn-1' });
+    const fresh = await openRaw(server, 'same-id', {
+      name: 'Ada',
+      uid: 'u-ada',
+      connectionId: 'conn-1',
+    });
     await fresh.hello();
     old.close();
     await old.closed;
@@ -204,25 +244,51 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     );
     const info = (await (await fetch(server.roomUrl('same-id'))).json()) as any;
     assert.equal(info.connections, 1);
-    assert.deepEqual(info.presence.map((u: { id: string }) => u.id), ['u-ada']);
+    assert.deepEqual(
+      info.presence.map((u: { id: string }) => u.id),
+      ['u-ada'],
+    );
     fresh.close();
-    await waitFor('presence to empty', async () => ((await (await fetch(server.roomUrl('same-id'))).json()) as any).presence.length === 0);
+    await waitFor(
+      'presence to empty',
+      async () =>
+        ((await (await fetch(server.roomUrl('same-id'))).json()) as any).presence.length === 0,
+    );
   });
 
   it('pages history by seq cursor, stable while new messages arrive', async () => {
     for (let i = 1; i <= 5; i++) {
-      const r = await post(server, 'pages', { text: `m${i}`, reply: false }, { 'idempotency-key': `p-${i}` });
+      const r = await post(
+        server,
+        'pages',
+        { text: `m${i}`, reply: false },
+        { 'idempotency-key': `p-${i}` },
+      );
       assert.equal(r.status, 201);
     }
     const newest = await history(server, 'pages', '?limit=2');
-    assert.deepEqual(newest.messages.map((m) => m.text), ['m4', 'm5']);
+    assert.deepEqual(
+      newest.messages.map((m) => m.text),
+      ['m4', 'm5'],
+    );
     await post(server, 'pages', { text: 'm6', reply: false });
     const older = await history(server, 'pages', `?limit=2&before=${newest.nextBefore}`);
-    assert.deepEqual(older.messages.map((m) => m.text), ['m2', 'm3']);
+    assert.deepEqual(
+      older.messages.map((m) => m.text),
+      ['m2', 'm3'],
+    );
     const oldest = await history(server, 'pages', `?limit=2&before=${older.nextBefore}`);
-    assert.deepEqual(oldest.messages.map((m) => m.text), ['m1']);
+    assert.deepEqual(
+      oldest.messages.map((m) => m.text),
+      ['m1'],
+    );
     assert.equal(oldest.nextBefore, null);
-    const dup = await post(server, 'pages', { text: 'm1', reply: false }, { 'idempotency-key': 'p-1' });
+    const dup = await post(
+      server,
+      'pages',
+      { text: 'm1', reply: false },
+      { 'idempotency-key': 'p-1' },
+    );
     assert.equal(dup.status, 200);
     assert.equal(dup.body.duplicate, true);
   });
@@ -233,9 +299,30 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
       [post(server, 'rest', { text: 42 }), 400, 'invalid_frame'],
       [post(server, 'rest', { text: 'x' }, { 'idempotency-key': 'bad key' }), 400, 'invalid_frame'],
       [post(server, 'rest', { text: 'x'.repeat(70_000) }), 413, 'too_large'],
-      [fetch(`${server.roomUrl('rest')}/messages?limit=0`).then(async (r) => ({ status: r.status, body: await r.json() })), 400, 'invalid_frame'],
-      [fetch(`${server.roomUrl('rest')}/nope`).then(async (r) => ({ status: r.status, body: await r.json() })), 404, 'not_found'],
-      [fetch(`${server.roomUrl('rest')}/messages`, { method: 'DELETE' }).then(async (r) => ({ status: r.status, body: await r.json() })), 405, 'method_not_allowed'],
+      [
+        fetch(`${server.roomUrl('rest')}/messages?limit=0`).then(async (r) => ({
+          status: r.status,
+          body: await r.json(),
+        })),
+        400,
+        'invalid_frame',
+      ],
+      [
+        fetch(`${server.roomUrl('rest')}/nope`).then(async (r) => ({
+          status: r.status,
+          body: await r.json(),
+        })),
+        404,
+        'not_found',
+      ],
+      [
+        fetch(`${server.roomUrl('rest')}/messages`, { method: 'DELETE' }).then(async (r) => ({
+          status: r.status,
+          body: await r.json(),
+        })),
+        405,
+        'method_not_allowed',
+      ],
     ];
     for (const [res, status, code] of cases) {
       const { status: got, body } = await res;
@@ -259,7 +346,12 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
         text += new TextDecoder().decode(value);
       }
     })().catch(() => {});
-    const sent = await post(server, 'sse', { text: 'over sse', reply: false }, { 'idempotency-key': 'sse-1' });
+    const sent = await post(
+      server,
+      'sse',
+      { text: 'over sse', reply: false },
+      { 'idempotency-key': 'sse-1' },
+    );
     await waitFor('the event on the stream', () => text.includes(`id: ${sent.body.seq}\n`));
     await waitFor('a heartbeat comment', () => text.includes(': keep-alive'));
     assert.match(text, /^retry: \d+/);
@@ -290,7 +382,11 @@ describe('restart', () => {
   before(async () => {
     // A 3-message snapshot page, so the dying reply is no longer in the room's in-memory page.
     server = await startServer({
-      vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200, REALSTREAM_DEMO_REPLY_TOKENS: 2000, REALSTREAM_SNAPSHOT_MESSAGES: 3 },
+      vars: {
+        REALSTREAM_DEMO_TOKENS_PER_SECOND: 200,
+        REALSTREAM_DEMO_REPLY_TOKENS: 2000,
+        REALSTREAM_SNAPSHOT_MESSAGES: 3,
+      },
     });
   });
   after(() => server.stop());
@@ -299,7 +395,10 @@ describe('restart', () => {
     const slow = await openRaw(server, 'restart');
     await slow.hello();
     slow.send({ type: 'message.send', id: 'before-crash', text: 'a long answer please' });
-    await waitFor('a few deltas', () => eventsOf(slow.frames).filter((e) => e.event.type === 'message.delta').length > 5);
+    await waitFor(
+      'a few deltas',
+      () => eventsOf(slow.frames).filter((e) => e.event.type === 'message.delta').length > 5,
+    );
     for (let i = 0; i < 4; i++) await post(server, 'restart', { text: `later ${i}`, reply: false });
     await new Promise((r) => setTimeout(r, 300)); // let one checkpoint (250 ms) happen
     const seenBefore = Math.max(...eventsOf(slow.frames).map((e) => e.seq));
@@ -312,7 +411,10 @@ describe('restart', () => {
     const welcome = await back.hello(seenBefore);
     assert.equal(welcome.resume, 'snapshot', 'the ring did not survive, so a snapshot');
     const after = await post(server, 'restart', { text: 'after', reply: false });
-    assert.ok(after.body.seq > seenBefore, `new seq ${after.body.seq} > ${seenBefore} seen before the crash`);
+    assert.ok(
+      after.body.seq > seenBefore,
+      `new seq ${after.body.seq} > ${seenBefore} seen before the crash`,
+    );
     back.close();
   });
 });
@@ -323,15 +425,24 @@ describe('coalescing', () => {
     for (const coalesce of [16, 0]) {
       const server = await startServer({
         persist: false,
-        vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 0, REALSTREAM_DEMO_REPLY_TOKENS: 400, REALSTREAM_COALESCE_MS: coalesce },
+        vars: {
+          REALSTREAM_DEMO_TOKENS_PER_SECOND: 0,
+          REALSTREAM_DEMO_REPLY_TOKENS: 400,
+          REALSTREAM_COALESCE_MS: coalesce,
+        },
       });
       try {
         const a = await openRaw(server, 'co');
         await a.hello();
         a.send({ type: 'message.send', id: 'co-1', text: 'go' });
-        await waitFor('completion', () => eventsOf(a.frames).find((e) => e.event.type === 'message.completed'), { timeoutMs: 20_000 });
+        await waitFor(
+          'completion',
+          () => eventsOf(a.frames).find((e) => e.event.type === 'message.completed'),
+          { timeoutMs: 20_000 },
+        );
         const deltas = eventsOf(a.frames).filter((e) => e.event.type === 'message.delta');
-        const full = eventsOf(a.frames).find((e) => e.event.type === 'message.completed')!.event as { text: string };
+        const full = eventsOf(a.frames).find((e) => e.event.type === 'message.completed')!
+          .event as { text: string };
         counts[coalesce] = { deltas: deltas.length, text: full.text };
         a.close();
       } finally {

@@ -5,7 +5,13 @@
  */
 import type * as Party from 'partykit/server';
 import { CLOSE_CODES, type ErrorCode } from '@realstream/protocol';
-import { authenticate, decodeIdentity, encodeIdentity, IDENTITY_HEADER, originAllowed } from './auth.js';
+import {
+  authenticate,
+  decodeIdentity,
+  encodeIdentity,
+  IDENTITY_HEADER,
+  originAllowed,
+} from './auth.js';
 import { readConfig, type Config } from './config.js';
 import { errorResponse, handleRoomRequest } from './http.js';
 import { Logger } from './log.js';
@@ -79,7 +85,9 @@ export default class RealstreamParty implements Party.Server {
 
   async onStart(): Promise<void> {
     if (this.config.secret === null) {
-      this.logger.warn('REALSTREAM_SECRET is not set: open dev mode, anyone may join any room as an operator');
+      this.logger.warn(
+        'REALSTREAM_SECRET is not set: open dev mode, anyone may join any room as an operator',
+      );
     }
     this.room = await Room.open({
       name: this.party.id,
@@ -105,7 +113,10 @@ export default class RealstreamParty implements Party.Server {
     this.room.connect(socket, identity);
   }
 
-  async onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection): Promise<void> {
+  async onMessage(
+    message: string | ArrayBuffer | ArrayBufferView,
+    sender: Party.Connection,
+  ): Promise<void> {
     await this.room.message(sender.id, message);
   }
 
@@ -123,7 +134,12 @@ export default class RealstreamParty implements Party.Server {
     const cors = corsHeaders(req.headers.get('origin'), this.config);
     if (!identity) return withHeaders(errorResponse('unauthorised', 'no identity'), cors);
     try {
-      const res = await handleRoomRequest(this.room, req as unknown as Request, identity, subPath(req.url, this.party.id));
+      const res = await handleRoomRequest(
+        this.room,
+        req as unknown as Request,
+        identity,
+        subPath(req.url, this.party.id),
+      );
       return withHeaders(res, cors);
     } catch (err) {
       this.logger.error('request failed', { url: req.url, error: String(err) });
@@ -131,19 +147,26 @@ export default class RealstreamParty implements Party.Server {
     }
   }
 
-  static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
+  static async onBeforeConnect(
+    req: Party.Request,
+    lobby: Party.Lobby,
+  ): Promise<Party.Request | Response> {
     const config = readConfig(lobby.env);
     if (!originAllowed(req.headers.get('origin'), config.allowedOrigins)) {
       return refuseSocket(CLOSE_CODES.forbidden, 'origin not allowed');
     }
     const auth = await authenticate(req as unknown as Request, lobby.id, config.secret);
-    if (!auth.ok) return refuseSocket(WS_CLOSE[auth.code] ?? CLOSE_CODES.unauthorised, auth.message);
+    if (!auth.ok)
+      return refuseSocket(WS_CLOSE[auth.code] ?? CLOSE_CODES.unauthorised, auth.message);
     const forwarded = new Request(req as unknown as Request);
     forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
     return forwarded as unknown as Party.Request;
   }
 
-  static async onBeforeRequest(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
+  static async onBeforeRequest(
+    req: Party.Request,
+    lobby: Party.Lobby,
+  ): Promise<Party.Request | Response> {
     const config = readConfig(lobby.env);
     const origin = req.headers.get('origin');
     const cors = corsHeaders(origin, config);

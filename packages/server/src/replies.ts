@@ -91,7 +91,11 @@ export class Replies {
     this.messages.add(message);
     if (this.streams.size >= this.config.maxConcurrentReplies) {
       await sent;
-      this.fail(message, 'busy', `too many replies streaming in this room (limit ${this.config.maxConcurrentReplies})`);
+      this.fail(
+        message,
+        'busy',
+        `too many replies streaming in this room (limit ${this.config.maxConcurrentReplies})`,
+      );
       return;
     }
     const stream: Stream = {
@@ -128,7 +132,11 @@ export class Replies {
     } catch (err) {
       if (!stream.done) {
         this.logger.error('responder threw', { messageId: stream.message.id, error: String(err) });
-        this.failStream(stream, 'responder_failed', `the ${this.responder.name} responder failed: ${(err as Error).message}`);
+        this.failStream(
+          stream,
+          'responder_failed',
+          `the ${this.responder.name} responder failed: ${(err as Error).message}`,
+        );
       }
       return;
     }
@@ -136,7 +144,9 @@ export class Replies {
   }
 
   private contextFor(userMessage: Message): ContextMessage[] {
-    const upTo = this.messages.recent.filter((m) => m.seq <= userMessage.seq && m.status !== 'failed' && m.text);
+    const upTo = this.messages.recent.filter(
+      (m) => m.seq <= userMessage.seq && m.status !== 'failed' && m.text,
+    );
     return upTo.slice(-CONTEXT_MESSAGES).map((m) => ({
       role: m.author.kind,
       name: m.author.name,
@@ -167,7 +177,9 @@ export class Replies {
     stream.lastFlushAt = Date.now();
     stream.message.text += text;
     stream.message.updatedAt = stream.lastFlushAt;
-    this.log.append(() => ({ event: { type: 'message.delta', messageId: stream.message.id, offset, text } }));
+    this.log.append(() => ({
+      event: { type: 'message.delta', messageId: stream.message.id, offset, text },
+    }));
   }
 
   /** Stops a streaming reply, keeping its text. Returns the seq of the completion, or null if not streaming. */
@@ -200,7 +212,13 @@ export class Replies {
     if (extra.usage) message.usage = extra.usage;
     this.messages.replace(message);
     const { frame, sent } = this.log.append(() => ({
-      event: { type: 'message.completed', messageId: message.id, status, text: message.text, ...extra },
+      event: {
+        type: 'message.completed',
+        messageId: message.id,
+        status,
+        text: message.text,
+        ...extra,
+      },
       writes: { [messageKey(message.seq)]: message, [STREAMS_KEY]: this.liveSeqs() },
     }));
     return sent.then(() => frame.seq);

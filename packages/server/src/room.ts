@@ -90,7 +90,12 @@ export class Room {
   }): Promise<Room> {
     const { name, storage, config, logger, responder } = opts;
     let room: Room | null = null;
-    const log = await EventLog.open(storage, logger, (frames) => room?.deliver(frames), config.ringSize);
+    const log = await EventLog.open(
+      storage,
+      logger,
+      (frames) => room?.deliver(frames),
+      config.ringSize,
+    );
     const messages = await MessageStore.load(storage, config.snapshotMessages);
     const replies = new Replies(name, log, messages, storage, config, responder, logger);
     room = new Room(name, config, logger, log, messages, replies);
@@ -103,7 +108,10 @@ export class Room {
 
   connect(socket: Socket, identity: Identity): void {
     if (this.conns.size >= this.config.maxConnections) {
-      socket.close(CLOSE_CODES.too_many_connections, `room is full (${this.config.maxConnections} connections)`);
+      socket.close(
+        CLOSE_CODES.too_many_connections,
+        `room is full (${this.config.maxConnections} connections)`,
+      );
       return;
     }
     // A client may reconnect with the same connection id before its old socket's close reaches us:
@@ -163,16 +171,39 @@ export class Room {
         conn.socket.close(CLOSE_CODES.rate_limited, 'too many frames');
         return;
       }
-      return this.reply(conn, { type: 'error', code: 'rate_limited', message: 'slow down', retryAfterMs: wait });
+      return this.reply(conn, {
+        type: 'error',
+        code: 'rate_limited',
+        message: 'slow down',
+        retryAfterMs: wait,
+      });
     }
     if (typeof raw !== 'string') {
-      return this.reply(conn, { type: 'error', code: 'bad_json', message: 'frames are JSON text, not binary' });
+      return this.reply(conn, {
+        type: 'error',
+        code: 'bad_json',
+        message: 'frames are JSON text, not binary',
+      });
     }
-    if (raw.length > this.config.maxFrameBytes || (raw.length * 3 > this.config.maxFrameBytes && new TextEncoder().encode(raw).length > this.config.maxFrameBytes)) {
-      return this.reply(conn, { type: 'error', code: 'too_large', message: `frame larger than ${this.config.maxFrameBytes} bytes` });
+    if (
+      raw.length > this.config.maxFrameBytes ||
+      (raw.length * 3 > this.config.maxFrameBytes &&
+        new TextEncoder().encode(raw).length > this.config.maxFrameBytes)
+    ) {
+      return this.reply(conn, {
+        type: 'error',
+        code: 'too_large',
+        message: `frame larger than ${this.config.maxFrameBytes} bytes`,
+      });
     }
     const parsed = parseClientFrame(raw);
-    if (!parsed.ok) return this.reply(conn, { type: 'error', id: parsed.id, code: parsed.code, message: parsed.message });
+    if (!parsed.ok)
+      return this.reply(conn, {
+        type: 'error',
+        id: parsed.id,
+        code: parsed.code,
+        message: parsed.message,
+      });
     const frame = parsed.value;
     const id = 'id' in frame ? frame.id : undefined;
     if (conn.identity.exp !== null && conn.identity.exp < now) {
@@ -181,10 +212,20 @@ export class Room {
       return;
     }
     if (!roleAtLeast(conn.identity.role, NEEDS[frame.type])) {
-      return this.reply(conn, { type: 'error', id, code: 'forbidden', message: `${frame.type} needs the ${NEEDS[frame.type]} role` });
+      return this.reply(conn, {
+        type: 'error',
+        id,
+        code: 'forbidden',
+        message: `${frame.type} needs the ${NEEDS[frame.type]} role`,
+      });
     }
     if (frame.type !== 'hello' && !conn.ready) {
-      return this.reply(conn, { type: 'error', id, code: 'hello_required', message: 'send hello first' });
+      return this.reply(conn, {
+        type: 'error',
+        id,
+        code: 'hello_required',
+        message: 'send hello first',
+      });
     }
     switch (frame.type) {
       case 'hello':
@@ -195,8 +236,19 @@ export class Room {
         return this.typing(conn, frame.typing);
       case 'message.send': {
         const result = await this.send(conn.identity, frame.id, frame.text, frame.reply ?? true);
-        if (!result.ok) return this.reply(conn, { type: 'error', id: frame.id, code: result.code, message: result.message });
-        return this.reply(conn, { type: 'ack', id: frame.id, seq: result.seq, ...(result.duplicate ? { duplicate: true } : {}) });
+        if (!result.ok)
+          return this.reply(conn, {
+            type: 'error',
+            id: frame.id,
+            code: result.code,
+            message: result.message,
+          });
+        return this.reply(conn, {
+          type: 'ack',
+          id: frame.id,
+          seq: result.seq,
+          ...(result.duplicate ? { duplicate: true } : {}),
+        });
       }
       case 'message.stop':
         return this.stop(conn, frame.id, frame.messageId);
@@ -218,7 +270,11 @@ export class Room {
       return;
     }
     if (conn.ready) {
-      return this.reply(conn, { type: 'error', code: 'conflict', message: 'hello was already said on this connection' });
+      return this.reply(conn, {
+        type: 'error',
+        code: 'conflict',
+        message: 'hello was already said on this connection',
+      });
     }
     let replay = since > 0 && since <= this.log.seq ? this.log.ring.since(since) : null;
     if (!replay) {
@@ -236,7 +292,10 @@ export class Room {
       seq: this.log.seq,
       resume: replay === null ? 'snapshot' : replay.length ? 'replay' : 'none',
       devMode: this.config.secret === null,
-      limits: { maxFrameBytes: this.config.maxFrameBytes, maxMessageChars: this.config.maxMessageChars },
+      limits: {
+        maxFrameBytes: this.config.maxFrameBytes,
+        maxMessageChars: this.config.maxMessageChars,
+      },
     };
     this.reply(conn, welcome);
     if (replay === null) this.reply(conn, this.snapshot());
@@ -271,16 +330,22 @@ export class Room {
       user: { id: conn.identity.id, name: conn.identity.name, role: conn.identity.role },
       typing,
     } satisfies ServerFrame);
-    for (const other of this.conns.values()) if (other.ready && other !== conn) other.socket.send(data);
+    for (const other of this.conns.values())
+      if (other.ready && other !== conn) other.socket.send(data);
   }
 
   // ---- commands -------------------------------------------------------------------------
 
   /** Posts a message by `author` (WebSocket or REST); idempotent by `id`. */
   async send(author: Identity, id: string, text: string, reply: boolean): Promise<SendResult> {
-    if (!roleAtLeast(author.role, 'member')) return { ok: false, code: 'forbidden', message: 'sending needs the member role' };
+    if (!roleAtLeast(author.role, 'member'))
+      return { ok: false, code: 'forbidden', message: 'sending needs the member role' };
     if (text.length > this.config.maxMessageChars) {
-      return { ok: false, code: 'message_too_long', message: `message is ${text.length} characters; the limit is ${this.config.maxMessageChars}` };
+      return {
+        ok: false,
+        code: 'message_too_long',
+        message: `message is ${text.length} characters; the limit is ${this.config.maxMessageChars}`,
+      };
     }
     const known = this.commandSeqs.get(id) ?? (await this.messages.seqOf(id));
     if (known !== undefined) {
@@ -306,12 +371,17 @@ export class Room {
         writes: { [messageKey(seq)]: message, [messageIdKey(id)]: seq },
       };
     }, now);
-    this.remember(id, sent.then(() => frame.seq));
+    this.remember(
+      id,
+      sent.then(() => frame.seq),
+    );
     this.messages.add(message);
     await sent;
     this.remember(id, frame.seq);
     if (reply) {
-      this.replies.start(message).catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
+      this.replies
+        .start(message)
+        .catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
     }
     return { ok: true, message, seq: frame.seq, duplicate: false };
   }
@@ -319,7 +389,8 @@ export class Room {
   private remember(id: string, seq: number | Promise<number>): void {
     this.commandSeqs.delete(id);
     this.commandSeqs.set(id, seq);
-    if (this.commandSeqs.size > RECENT_COMMANDS) this.commandSeqs.delete(this.commandSeqs.keys().next().value!);
+    if (this.commandSeqs.size > RECENT_COMMANDS)
+      this.commandSeqs.delete(this.commandSeqs.keys().next().value!);
   }
 
   private async stop(conn: Conn, id: string, messageId: string): Promise<void> {
@@ -334,7 +405,9 @@ export class Room {
         type: 'error',
         id,
         code: message ? 'conflict' : 'not_found',
-        message: message ? `message ${messageId} is not streaming (${message.status})` : `no message ${messageId}`,
+        message: message
+          ? `message ${messageId} is not streaming (${message.status})`
+          : `no message ${messageId}`,
       });
     }
     this.remember(id, completion);
@@ -346,7 +419,9 @@ export class Room {
   // ---- delivery -------------------------------------------------------------------------
 
   private deliver(frames: EventFrame[]): void {
-    const encoded = JSON.stringify(frames.length === 1 ? frames[0] : { type: 'batch', events: frames });
+    const encoded = JSON.stringify(
+      frames.length === 1 ? frames[0] : { type: 'batch', events: frames },
+    );
     for (const conn of this.conns.values()) if (conn.ready) conn.socket.send(encoded);
     for (const sub of this.subscribers) sub.deliver(frames, encoded);
   }

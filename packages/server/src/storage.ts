@@ -32,7 +32,12 @@ export class MemoryStorage implements RoomStorage {
 
   async list<T>({ prefix = '', start, end, reverse, limit }: ListOptions): Promise<Map<string, T>> {
     let keys = [...this.data.keys()]
-      .filter((k) => k.startsWith(prefix) && (start === undefined || k >= start) && (end === undefined || k < end))
+      .filter(
+        (k) =>
+          k.startsWith(prefix) &&
+          (start === undefined || k >= start) &&
+          (end === undefined || k < end),
+      )
       .sort();
     if (reverse) keys.reverse();
     if (limit !== undefined) keys = keys.slice(0, limit);

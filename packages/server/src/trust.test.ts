@@ -9,8 +9,15 @@ const SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
 describe('auth and limits (REALSTREAM_SECRET set)', () => {
   let server: TestServer;
-  const token = (claims: { sub?: string; room?: string; role?: 'viewer' | 'member' | 'operator' }, exp: string | number = '1h') =>
-    signToken(SECRET, { sub: claims.sub ?? 'u1', name: 'Ada', room: claims.room ?? 'secure', role: claims.role }, exp);
+  const token = (
+    claims: { sub?: string; room?: string; role?: 'viewer' | 'member' | 'operator' },
+    exp: string | number = '1h',
+  ) =>
+    signToken(
+      SECRET,
+      { sub: claims.sub ?? 'u1', name: 'Ada', room: claims.room ?? 'secure', role: claims.role },
+      exp,
+    );
 
   before(async () => {
     server = await startServer({
@@ -27,13 +34,19 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
   after(() => server.stop());
 
   it('closes a socket without a valid token with 4401, before the room', async () => {
-    for (const bad of [undefined, 'not-a-jwt', await signToken('another-secret-that-is-long-enough!!', { sub: 'x', room: 'secure' })]) {
+    for (const bad of [
+      undefined,
+      'not-a-jwt',
+      await signToken('another-secret-that-is-long-enough!!', { sub: 'x', room: 'secure' }),
+    ]) {
       const sock = await openRaw(server, 'secure', { token: bad });
       const closed = await sock.closed;
       assert.equal(closed.code, 4401);
       assert.ok(closed.reason.length > 0, 'the reason is given');
     }
-    const expired = await openRaw(server, 'secure', { token: await token({}, Math.floor(Date.now() / 1000) - 60) });
+    const expired = await openRaw(server, 'secure', {
+      token: await token({}, Math.floor(Date.now() / 1000) - 60),
+    });
     assert.deepEqual(await expired.closed, { code: 4401, reason: 'token expired' });
   });
 
@@ -48,7 +61,9 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
   });
 
   it('checks the role per command: a viewer reads but cannot send', async () => {
-    const viewer = await openRaw(server, 'secure', { token: await token({ sub: 'v1', role: 'viewer' }) });
+    const viewer = await openRaw(server, 'secure', {
+      token: await token({ sub: 'v1', role: 'viewer' }),
+    });
     const welcome = await viewer.hello();
     assert.equal(welcome.user.role, 'viewer');
     viewer.send({ type: 'message.send', id: 'v-1', text: 'hi' });
@@ -58,9 +73,14 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
   });
 
   it('refuses sockets from origins not allowed with 4403, and CORS-checks HTTP', async () => {
-    const evil = await openRaw(server, 'secure', { token: await token({}), origin: 'https://evil.example' });
+    const evil = await openRaw(server, 'secure', {
+      token: await token({}),
+      origin: 'https://evil.example',
+    });
     assert.equal((await evil.closed).code, 4403);
-    const res = await fetch(server.roomUrl('secure'), { headers: { origin: 'https://evil.example' } });
+    const res = await fetch(server.roomUrl('secure'), {
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as any).error.code, 'origin_not_allowed');
     const ok = await fetch(server.roomUrl('secure'), {
@@ -82,7 +102,10 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
     assert.equal(((await anon.json()) as any).error.code, 'unauthorised');
     const viewer = await fetch(`${server.roomUrl('secure')}/messages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${await token({ role: 'viewer' })}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${await token({ role: 'viewer' })}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ text: 'hi' }),
     });
     assert.equal(viewer.status, 403);
@@ -98,7 +121,10 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
     const limited = sock.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited');
     assert.ok(limited.length > 0, 'rate_limited errors come before the close');
     assert.ok((limited[0] as any).retryAfterMs > 0);
-    assert.ok(sock.frames.filter((f) => f.type === 'pong').length <= 5, 'no more than the burst got through');
+    assert.ok(
+      sock.frames.filter((f) => f.type === 'pong').length <= 5,
+      'no more than the burst got through',
+    );
   });
 
   it('closes connections past the room cap with 4408', async () => {

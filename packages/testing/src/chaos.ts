@@ -59,7 +59,9 @@ async function fullHistory(server: TestServer, room: string): Promise<Message[]>
   const out: Message[] = [];
   let before: number | null = null;
   for (;;) {
-    const res: Response = await fetch(`${server.roomUrl(room)}/messages?limit=200${before ? `&before=${before}` : ''}`);
+    const res: Response = await fetch(
+      `${server.roomUrl(room)}/messages?limit=200${before ? `&before=${before}` : ''}`,
+    );
     if (!res.ok) throw new Error(`GET messages: ${res.status} ${await res.text()}`);
     const page = (await res.json()) as MessagePage;
     out.unshift(...page.messages);
@@ -102,7 +104,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         }),
       );
     }
-    await waitFor('every client live', () => clients.every((c) => c.$status.get().state === 'live'), { timeoutMs: 30_000 });
+    await waitFor(
+      'every client live',
+      () => clients.every((c) => c.$status.get().state === 'live'),
+      { timeoutMs: 30_000 },
+    );
     log(`chaos: ${o.clients} clients live in room ${room} (seed ${o.seed})`);
 
     const cutter = (async () => {
@@ -115,7 +121,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const sends: Promise<unknown>[] = [];
     const sentIds: string[] = [];
     const track = (p: Promise<{ messageId: string }>) =>
-      sends.push(p.then((ack) => sentIds.push(ack.messageId)).catch((err) => details.push(`send failed: ${err}`)));
+      sends.push(
+        p
+          .then((ack) => sentIds.push(ack.messageId))
+          .catch((err) => details.push(`send failed: ${err}`)),
+      );
     const triggerReplies = (n: number, from: number) => {
       for (let i = 0; i < n; i++) {
         const c = clients[(from + i) % clients.length];
@@ -145,7 +155,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await waitFor(
       'replies to finish',
       async () => {
-        streaming = (await fullHistory(server, room)).filter((m) => m.status === 'streaming').map((m) => m.id);
+        streaming = (await fullHistory(server, room))
+          .filter((m) => m.status === 'streaming')
+          .map((m) => m.id);
         return streaming.length === 0;
       },
       { timeoutMs: 120_000, intervalMs: 250 },
@@ -158,7 +170,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const { seq } = (await (await fetch(server.roomUrl(room))).json()) as { seq: number };
     await waitFor(
       `every client caught up to seq ${seq}`,
-      () => clients.every((c) => c.$status.get().state === 'live' && c.$status.get().lastSeq >= seq),
+      () =>
+        clients.every((c) => c.$status.get().state === 'live' && c.$status.get().lastSeq >= seq),
       { timeoutMs: 30_000, intervalMs: 50 },
     );
     for (const c of clients) while (await c.loadOlder());
@@ -178,7 +191,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       if (got.length !== expected.length || got.some((g, k) => g !== expected[k])) {
         mismatched++;
         const k = got.findIndex((g, j) => g !== expected[j]);
-        details.push(`client-${i} differs at #${k}: got ${got[k]?.slice(0, 160)} want ${expected[k]?.slice(0, 160)}`);
+        details.push(
+          `client-${i} differs at #${k}: got ${got[k]?.slice(0, 160)} want ${expected[k]?.slice(0, 160)}`,
+        );
       }
     }
     const resumes = clients.reduce((n, c) => n + c.stats.resumes, 0);
@@ -225,10 +240,14 @@ async function main() {
     seed: Number(args.seed ?? Date.now() % 100_000),
     log: (l) => console.log(l),
   });
-  console.log(`sent=${result.sent} server_messages=${result.serverMessages} mismatched_clients=${result.mismatched}`);
+  console.log(
+    `sent=${result.sent} server_messages=${result.serverMessages} mismatched_clients=${result.mismatched}`,
+  );
   for (const d of result.details) console.log(`  ${d}`);
   console.log(result.line);
-  process.exit(result.lost || result.duplicated || result.mismatched || result.details.length ? 1 : 0);
+  process.exit(
+    result.lost || result.duplicated || result.mismatched || result.details.length ? 1 : 0,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -122,7 +122,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         },
         { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100 },
       );
-      if (child.exitCode !== null) throw new Error(`partykit exited with ${child.exitCode}; see ${logFile}`);
+      if (child.exitCode !== null)
+        throw new Error(`partykit exited with ${child.exitCode}; see ${logFile}`);
     } catch (err) {
       // A server that never came up must not outlive the suite (its pipes would keep node alive).
       killGroup(child, 'SIGKILL');

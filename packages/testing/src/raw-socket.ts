@@ -25,7 +25,14 @@ export interface RawSocket {
 export async function openRaw(
   server: TestServer,
   room: string,
-  opts: { token?: string; name?: string; uid?: string; origin?: string; party?: string; connectionId?: string } = {},
+  opts: {
+    token?: string;
+    name?: string;
+    uid?: string;
+    origin?: string;
+    party?: string;
+    connectionId?: string;
+  } = {},
 ): Promise<RawSocket> {
   const params = new URLSearchParams();
   if (opts.token) params.set('token', opts.token);

@@ -13,7 +13,14 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-const TOPICS = ['latency', 'resumable streams', 'shared rooms', 'tool calls', 'design tokens', 'metrics'];
+const TOPICS = [
+  'latency',
+  'resumable streams',
+  'shared rooms',
+  'tool calls',
+  'design tokens',
+  'metrics',
+];
 
 /** The demo reply for a prompt: the same prompt always gets the same markdown. */
 export function demoReply(prompt: string): string {
