@@ -108,6 +108,20 @@ describe('EventLog', () => {
     assert.ok(storage.inner.data.has('msg:1'));
   });
 
+  it('delivers what is appended while corked in one batch, in order, at uncork', async () => {
+    const { log, batches } = await openLog();
+    log.cork();
+    log.append(ephemeral);
+    log.append(ephemeral);
+    log.append(ephemeral);
+    await settle();
+    assert.deepEqual(batches, [], 'nothing leaves while corked');
+    log.uncork();
+    assert.deepEqual(batches.map(seqsOf), [[1, 2, 3]]);
+    log.append(ephemeral);
+    assert.deepEqual(batches.map(seqsOf), [[1, 2, 3], [4]], 'uncorked again: at once');
+  });
+
   it('finds the write already in storage when the frame is delivered', async () => {
     const storage = new GatedStorage();
     const storedAtDelivery: boolean[] = [];

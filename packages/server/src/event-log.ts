@@ -35,6 +35,8 @@ export class EventLog {
   private reserved: number;
   private queue: Pending[] = [];
   private idleWaiters: (() => void)[] = [];
+  /** While corked, appended events wait, so that several go out in one batch frame. */
+  private corked = 0;
   readonly ring: EventRing;
   /** Storage writes issued by the log (the metrics issue reads this). */
   storageWrites = 0;
@@ -97,7 +99,7 @@ export class EventLog {
     const pending: Pending = { frame, persisted: entries === undefined, resolveSent };
     this.queue.push(pending);
     if (entries === undefined) {
-      if (this.queue.length === 1) this.pump();
+      if (this.queue.length === 1 && !this.corked) this.pump();
     } else {
       this.storageWrites++;
       this.storage.put(entries).then(
@@ -113,9 +115,18 @@ export class EventLog {
     return { frame, sent };
   }
 
+  /** Holds back delivery until the matching uncork(): what is appended meanwhile leaves together. */
+  cork(): void {
+    this.corked++;
+  }
+
+  uncork(): void {
+    if (--this.corked === 0) this.pump();
+  }
+
   private markPersisted(pending: Pending): void {
     pending.persisted = true;
-    if (this.queue[0] === pending) this.pump();
+    if (this.queue[0] === pending && !this.corked) this.pump();
   }
 
   private pump(): void {

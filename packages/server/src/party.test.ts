@@ -454,3 +454,38 @@ describe('coalescing', () => {
     assert.equal(counts[16].text, counts[0].text, 'same text either way');
   });
 });
+
+describe('batching across streams', () => {
+  it('sends the deltas of concurrent replies together in batch frames', async () => {
+    const server = await startServer({
+      persist: false,
+      vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200, REALSTREAM_DEMO_REPLY_TOKENS: 100 },
+    });
+    try {
+      const a = await openRaw(server, 'two');
+      await a.hello();
+      a.send({ type: 'message.send', id: 'two-1', text: 'first' });
+      a.send({ type: 'message.send', id: 'two-2', text: 'second' });
+      await waitFor(
+        'both replies to complete',
+        () => eventsOf(a.frames).filter((e) => e.event.type === 'message.completed').length === 2,
+        { timeoutMs: 20_000 },
+      );
+      const mixed = a.frames.filter(
+        (f) =>
+          f.type === 'batch' &&
+          new Set(f.events.map((e) => e.event.type === 'message.delta' && e.event.messageId))
+            .size >= 2,
+      );
+      assert.ok(mixed.length > 0, 'some frame carries deltas of both replies');
+      const texts = transcript(eventsOf(a.frames));
+      const replies = (await history(server, 'two')).messages.filter(
+        (m) => m.author.kind === 'assistant',
+      );
+      for (const r of replies) assert.equal(texts.get(r.id), r.text);
+      a.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});

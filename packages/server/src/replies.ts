@@ -21,8 +21,6 @@ interface Stream {
   message: Message;
   /** Text generated but not yet sent as a delta (coalescing). */
   pending: string;
-  lastFlushAt: number;
-  timer: ReturnType<typeof setTimeout> | null;
   abort: AbortController;
   /** Generated text not yet in a storage checkpoint. */
   dirty: boolean;
@@ -36,6 +34,9 @@ interface Stream {
 export class Replies {
   private readonly streams = new Map<string, Stream>();
   private checkpointTimer: ReturnType<typeof setInterval> | null = null;
+  /** One delta flush for all streams at a time (see appendText). */
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlushAt = 0;
 
   constructor(
     private readonly room: string,
@@ -101,8 +102,6 @@ export class Replies {
     const stream: Stream = {
       message,
       pending: '',
-      lastFlushAt: 0,
-      timer: null,
       abort: new AbortController(),
       dirty: false,
       done: false,
@@ -159,14 +158,19 @@ export class Replies {
     stream.pending += text;
     stream.dirty = true;
     if (this.config.coalesceMs === 0) return this.flush(stream);
-    if (stream.timer) return;
-    // Nagle for tokens: a stream that was quiet for coalesceMs sends at once; a busy one sends at
-    // most one delta per coalesceMs, carrying everything generated meanwhile.
-    const wait = Math.max(0, stream.lastFlushAt + this.config.coalesceMs - Date.now());
-    stream.timer = setTimeout(() => {
-      stream.timer = null;
-      this.flush(stream);
-    }, wait);
+    if (this.flushTimer) return;
+    // Nagle for tokens: when the room was quiet for coalesceMs a token goes out at once; when it is
+    // busy, every stream's text so far goes out together once per coalesceMs, in one batch frame.
+    const wait = Math.max(0, this.lastFlushAt + this.config.coalesceMs - Date.now());
+    this.flushTimer = setTimeout(() => this.flushAll(), wait);
+  }
+
+  private flushAll(): void {
+    this.flushTimer = null;
+    this.lastFlushAt = Date.now();
+    this.log.cork();
+    for (const stream of this.streams.values()) this.flush(stream);
+    this.log.uncork();
   }
 
   private flush(stream: Stream): void {
@@ -174,9 +178,8 @@ export class Replies {
     const text = stream.pending;
     const offset = stream.message.text.length;
     stream.pending = '';
-    stream.lastFlushAt = Date.now();
     stream.message.text += text;
-    stream.message.updatedAt = stream.lastFlushAt;
+    stream.message.updatedAt = Date.now();
     this.log.append(() => ({
       event: { type: 'message.delta', messageId: stream.message.id, offset, text },
     }));
@@ -192,8 +195,6 @@ export class Replies {
 
   private endStream(stream: Stream): void {
     stream.done = true;
-    if (stream.timer) clearTimeout(stream.timer);
-    stream.timer = null;
     this.flush(stream);
     this.streams.delete(stream.message.id);
     if (this.streams.size === 0 && this.checkpointTimer) {
