@@ -22,6 +22,8 @@ interface Stream {
   /** Text generated but not yet sent as a delta (coalescing). */
   pending: string;
   abort: AbortController;
+  /** When this stream last sent a delta: it may send again coalesceMs later. */
+  lastFlushAt: number;
   /** Generated text not yet in a storage checkpoint. */
   dirty: boolean;
   done: boolean;
@@ -34,9 +36,9 @@ interface Stream {
 export class Replies {
   private readonly streams = new Map<string, Stream>();
   private checkpointTimer: ReturnType<typeof setInterval> | null = null;
-  /** One delta flush for all streams at a time (see appendText). */
+  /** One timer for every stream's next delta, so deltas due together leave in one frame. */
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastFlushAt = 0;
+  private flushDue = 0;
 
   constructor(
     private readonly room: string,
@@ -102,6 +104,7 @@ export class Replies {
     const stream: Stream = {
       message,
       pending: '',
+      lastFlushAt: 0,
       abort: new AbortController(),
       dirty: false,
       done: false,
@@ -158,19 +161,33 @@ export class Replies {
     stream.pending += text;
     stream.dirty = true;
     if (this.config.coalesceMs === 0) return this.flush(stream);
-    if (this.flushTimer) return;
-    // Nagle for tokens: when the room was quiet for coalesceMs a token goes out at once; when it is
-    // busy, every stream's text so far goes out together once per coalesceMs, in one batch frame.
-    const wait = Math.max(0, this.lastFlushAt + this.config.coalesceMs - Date.now());
-    this.flushTimer = setTimeout(() => this.flushAll(), wait);
+    // Nagle for tokens, per stream: a stream that was quiet for coalesceMs sends at once (next
+    // task); a busy one sends at most one delta per coalesceMs, carrying everything meanwhile.
+    this.scheduleFlush(stream.lastFlushAt + this.config.coalesceMs);
   }
 
-  private flushAll(): void {
+  private scheduleFlush(due: number): void {
+    if (this.flushTimer && this.flushDue <= due) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushDue = due;
+    this.flushTimer = setTimeout(() => this.flushDueStreams(), Math.max(0, due - Date.now()));
+  }
+
+  /** Sends every stream whose window is open, together in one batch frame; waits for the rest. */
+  private flushDueStreams(): void {
     this.flushTimer = null;
-    this.lastFlushAt = Date.now();
+    const now = Date.now();
+    let next = Infinity;
     this.log.cork();
-    for (const stream of this.streams.values()) this.flush(stream);
+    for (const stream of this.streams.values()) {
+      if (!stream.pending) continue;
+      const due = stream.lastFlushAt + this.config.coalesceMs;
+      // A millisecond of slack: timers fire a little early or late.
+      if (due <= now + 1) this.flush(stream);
+      else next = Math.min(next, due);
+    }
     this.log.uncork();
+    if (next !== Infinity) this.scheduleFlush(next);
   }
 
   private flush(stream: Stream): void {
@@ -178,8 +195,9 @@ export class Replies {
     const text = stream.pending;
     const offset = stream.message.text.length;
     stream.pending = '';
+    stream.lastFlushAt = Date.now();
     stream.message.text += text;
-    stream.message.updatedAt = Date.now();
+    stream.message.updatedAt = stream.lastFlushAt;
     this.log.append(() => ({
       event: { type: 'message.delta', messageId: stream.message.id, offset, text },
     }));
