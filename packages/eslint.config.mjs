@@ -1,6 +1,11 @@
-// ESLint for every package (the lit, wc and lit-a11y plugins join when the elements package lands).
+// ESLint for every package; the elements also get the lit, wc and lit-a11y plugins.
 import js from '@eslint/js';
+import lit from 'eslint-plugin-lit';
+import litA11y from 'eslint-plugin-lit-a11y';
+import wc from 'eslint-plugin-wc';
 import tseslint from 'typescript-eslint';
+
+const elements = ['elements/src/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/storybook-static/**'] },
@@ -12,6 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  { ...lit.configs['flat/recommended'], files: elements },
+  { ...wc.configs['flat/recommended'], files: elements },
+  { ...litA11y.configs.recommended, files: elements },
+  // Chai assertions are property reads (`expect(x).to.exist`).
+  { files: ['**/*.browser.test.ts'], rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
   {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

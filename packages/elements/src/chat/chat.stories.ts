@@ -1,0 +1,387 @@
+// Every visual state of <realstream-chat>, driven by a scripted in-memory client (no server):
+// the catalogue, and the fixtures `npm test` opens in Chromium.
+import { html, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import '../define.js';
+import type { Theme } from '../internal/base.js';
+import {
+  ada,
+  lin,
+  me,
+  msg,
+  ScriptedClient,
+  type ScriptedOptions,
+} from '../stories/scripted-client.js';
+import type { ChatStrings } from './strings.js';
+
+interface FrameOptions {
+  theme?: Theme;
+  dir?: 'ltr' | 'rtl';
+  strings?: Partial<ChatStrings>;
+  style?: Record<string, string>;
+  dark?: boolean;
+}
+
+let current: ScriptedClient | undefined;
+
+/** A fresh scripted client per render (the previous story's timers stop), in a room provider. */
+function chat(
+  client: ScriptedClient,
+  { theme = 'light', dir, strings = {}, style = {}, dark }: FrameOptions = {},
+): TemplateResult {
+  current?.close();
+  current = client;
+  return html`<div class="story-frame ${dark ? 'story-frame--dark' : ''}" dir=${dir ?? 'ltr'}>
+    <realstream-room .client=${client}>
+      <realstream-chat
+        theme=${theme}
+        .strings=${strings}
+        style=${styleMap(style)}
+      ></realstream-chat>
+    </realstream-room>
+  </div>`;
+}
+
+const room = (name: string, opts: ScriptedOptions = {}) => new ScriptedClient(name, opts);
+
+/** Markdown with every construct the renderer knows, as an assistant would write it. */
+const MARKDOWN = `# Heading one
+## Heading two
+### Heading three
+#### Heading four
+
+A paragraph with **strong**, *emphasis*, ***both***, ~~strikethrough~~, \`inline code\`, a
+[link](https://example.com "Example"), an autolink https://lit.dev, mail to <team@example.com>,
+a hard line break\\
+and escaped \\*asterisks\\*. Unsafe links stay text: [click](javascript:alert(1)).
+
+> A blockquote, with **markup** inside.
+>
+> > And a nested one.
+
+- An unordered list
+- with a nested list
+  - nested item
+  - another
+- [x] a task, done
+- [ ] a task, open
+
+1. An ordered list
+2. second
+3. third
+
+\`\`\`ts
+// A fenced code block with a language and a copy button.
+export function add(a: number, b: number): number {
+  return a + b;
+}
+\`\`\`
+
+    an indented code block
+
+| Left | Centre | Right |
+| :--- | :----: | ----: |
+| a    |   b    |     1 |
+| \`c\`  | **d**  |    22 |
+
+---
+
+Raw HTML shows as text: <img src=x onerror=alert(1)> <b>not bold</b>
+
+![An image becomes a link](https://example.com/cat.png)
+`;
+
+const conversation = () => [
+  msg(ada, 'Morning! Can someone summarise how resume works after a dropped connection?'),
+  msg(me, 'Asking the assistant. @assistant how does resume work?'),
+  msg(
+    'assistant',
+    'The client remembers the last `seq` it applied and says `hello {since}` on reconnect. The server replays the events after it, or sends a **snapshot** when the ring no longer has them.',
+  ),
+  msg(
+    lin,
+    'Nice, and the outbox resends unacknowledged sends with the same id, so nothing doubles.',
+  ),
+];
+
+const meta: Meta = {
+  title: 'Elements/Chat',
+  component: 'realstream-chat',
+  parameters: { layout: 'fullscreen' },
+};
+export default meta;
+type Story = StoryObj;
+
+export const EmptyRoom: Story = {
+  render: () => chat(room('empty-room', { presence: [me] })),
+};
+
+export const Conversation: Story = {
+  render: () => chat(room('design-review', { messages: conversation(), presence: [me, ada, lin] })),
+};
+
+export const MarkdownEveryConstruct: Story = {
+  name: 'Markdown (every construct)',
+  render: () =>
+    chat(
+      room('markdown', {
+        messages: [msg(me, 'Show me all the markdown you render.'), msg('assistant', MARKDOWN)],
+      }),
+    ),
+};
+
+export const StreamingReply: Story = {
+  render: () => {
+    const client = room('streaming', {
+      messages: conversation(),
+      presence: [me, ada],
+      charsPerTick: 2,
+    });
+    const ask = msg(me, 'Write out every markdown construct, slowly.', { seq: 20 });
+    client.$messages.set([...client.$messages.get(), ask]);
+    client.after(200, () => client.reply(ask.id, MARKDOWN + '\n\n' + MARKDOWN));
+    return chat(client);
+  },
+};
+
+export const Sending: Story = {
+  render: () => {
+    const client = room('sending', { messages: conversation(), sends: 'hang' });
+    client.after(50, () => client.send('This one is on its way…'));
+    return chat(client);
+  },
+};
+
+export const FailedSendWithRetry: Story = {
+  name: 'Failed send with retry',
+  render: () => {
+    const client = room('failed-send', { messages: conversation(), sends: 'refuse' });
+    client.after(50, () => client.send('A message the server refused').catch(() => {}));
+    return chat(client);
+  },
+};
+
+export const Stopped: Story = {
+  render: () =>
+    chat(
+      room('stopped', {
+        messages: [
+          msg(me, 'Write a long essay on backpressure.'),
+          msg(
+            'assistant',
+            'Backpressure is what a consumer applies when a producer is faster than it. In a',
+            {
+              status: 'stopped',
+            },
+          ),
+        ],
+      }),
+    ),
+};
+
+export const Interrupted: Story = {
+  render: () =>
+    chat(
+      room('interrupted', {
+        messages: [
+          msg(me, 'Explain durable objects.'),
+          msg(
+            'assistant',
+            'A Durable Object is a single-threaded actor with its own storage. Every room',
+            {
+              status: 'interrupted',
+            },
+          ),
+        ],
+      }),
+    ),
+};
+
+export const ErrorReply: Story = {
+  render: () =>
+    chat(
+      room('error-reply', {
+        messages: [
+          msg(me, 'Summarise the incident report.'),
+          msg('assistant', '', {
+            status: 'failed',
+            error: {
+              code: 'responder_failed',
+              message: 'The model provider timed out after 3 attempts.',
+            },
+          }),
+        ],
+      }),
+    ),
+};
+
+export const Connecting: Story = {
+  render: () =>
+    chat(room('connecting', { status: { state: 'connecting', attempt: 1, user: undefined } })),
+};
+
+export const Reconnecting: Story = {
+  name: 'Reconnecting (attempt 3)',
+  render: () =>
+    chat(
+      room('reconnecting', {
+        messages: conversation(),
+        status: { state: 'reconnecting', attempt: 3 },
+      }),
+    ),
+};
+
+export const ResumedAtSeq: Story = {
+  name: 'Resumed at #seq',
+  render: () => {
+    const client = room('resumed', { messages: conversation() });
+    // The element must see the link drop and come back; it shows "Resumed at #n" for 5 s.
+    const cycle = () => {
+      client.status({ state: 'reconnecting', attempt: 1 });
+      client.after(300, () =>
+        client.status({ state: 'live', attempt: 0, resumes: client.$status.get().resumes + 1 }),
+      );
+      client.after(6000, cycle);
+    };
+    client.after(100, cycle);
+    return chat(client);
+  },
+};
+
+export const Offline: Story = {
+  render: () =>
+    chat(
+      room('offline', {
+        messages: conversation(),
+        status: {
+          state: 'offline',
+          attempt: 0,
+          reason: 'the server closed the connection (4408 too many connections)',
+        },
+      }),
+    ),
+};
+
+export const Unauthorised: Story = {
+  name: 'Unauthorised with reason',
+  render: () =>
+    chat(
+      room('unauthorised', {
+        status: { state: 'unauthorised', reason: 'token expired', user: undefined },
+      }),
+    ),
+};
+
+export const StalledStream: Story = {
+  render: () => {
+    const client = room('stalled', { messages: conversation(), charsPerTick: 3 });
+    client.after(50, () =>
+      client.reply(undefined, 'A reply that stops arriving halfway through its first sen', {
+        hold: true,
+      }),
+    );
+    // The watchdog saw no frame for 4 s during a stream: it declares the link dead and reconnects.
+    client.after(250, () => {
+      client.emit({ type: 'dead-link', reason: 'stream stalled (4000 ms without a frame)' });
+      client.status({ state: 'reconnecting', attempt: 1 });
+    });
+    return chat(client);
+  },
+};
+
+export const Viewer: Story = {
+  name: 'Viewer (composer disabled)',
+  render: () =>
+    chat(
+      room('viewer', {
+        messages: conversation(),
+        status: { user: { id: 'u-vic', name: 'Vic', role: 'viewer' } },
+      }),
+    ),
+};
+
+export const LongHistory: Story = {
+  render: () => {
+    const page = (from: number) =>
+      Array.from({ length: 20 }, (_, i) =>
+        msg(
+          i % 3 === 2 ? 'assistant' : i % 2 ? ada : lin,
+          `Message ${from + i}: ${i % 4 === 0 ? 'a longer note with `code` and **emphasis**, wrapping over more than one line in a narrow column' : 'short one'}`,
+        ),
+      );
+    const older = [page(1), page(21)].reverse();
+    const latest = page(41);
+    return chat(
+      room('long-history', { messages: latest, olderPages: older, presence: [me, ada, lin] }),
+    );
+  },
+};
+
+export const DarkTheme: Story = {
+  render: () =>
+    chat(
+      room('dark', {
+        messages: [...conversation(), msg('assistant', MARKDOWN)],
+        presence: [me, ada],
+      }),
+      {
+        theme: 'dark',
+        dark: true,
+      },
+    ),
+};
+
+export const RightToLeft: Story = {
+  name: 'RTL',
+  render: () =>
+    chat(
+      room('rtl', {
+        messages: [
+          msg(ada, 'مرحبا! هل يمكن لأحد تلخيص كيفية الاستئناف؟'),
+          msg(me, 'بالتأكيد، سأسأل المساعد.'),
+          msg(
+            'assistant',
+            'يتذكر العميل آخر **رقم تسلسلي** طبّقه، ويطلب الأحداث التي بعده عند إعادة الاتصال.',
+          ),
+        ],
+        presence: [me, ada],
+      }),
+      { dir: 'rtl' },
+    ),
+};
+
+export const CustomStrings: Story = {
+  name: 'Custom strings (French)',
+  render: () =>
+    chat(room('salon', { messages: conversation(), typing: [ada], presence: [me, ada, lin] }), {
+      strings: {
+        roomTitle: (r) => `Salon ${r}`,
+        here: (n) => `${n} présents`,
+        live: 'En direct',
+        typing: (names) => `${names.join(', ')} écrit…`,
+        you: 'Vous',
+        assistant: 'Assistant',
+        placeholder: 'Écrire au salon…',
+        keyboardHint: 'Entrée pour envoyer · Maj+Entrée pour une nouvelle ligne',
+        send: 'Envoyer',
+      },
+    }),
+};
+
+export const CustomTokens: Story = {
+  name: 'Custom tokens',
+  render: () =>
+    chat(room('tokens', { messages: conversation(), presence: [me, ada] }), {
+      style: {
+        '--rs-color-accent': '#0f766e',
+        '--rs-color-accent-2': '#c2410c',
+        '--rs-radius-lg': '2px',
+        '--rs-radius-md': '2px',
+        '--bubble-radius': '4px',
+        '--rs-font-sans': 'Georgia, serif',
+        '--bubble-background': '#0f766e',
+        '--max-width': '560px',
+      },
+    }),
+};

@@ -1,0 +1,339 @@
+import { html, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { consume } from '@lit/context';
+import type {
+  ClientEvent,
+  ClientMessage,
+  ConnectOptions,
+  RealstreamClient,
+} from '@realstream/client';
+import { RealstreamErrorEvent, type ErrorDetail } from '../events/error.js';
+import { Announcer } from '../internal/announcer.js';
+import { RealstreamElement } from '../internal/base.js';
+import { ClientController } from '../internal/client-controller.js';
+import { clientContext } from '../internal/context.js';
+import { markdownStyles } from '../internal/markdown/markdown.styles.js';
+import { MarkdownStream } from '../internal/markdown/stream.js';
+import { OwnClient } from '../internal/own-client.js';
+import { autoGrow } from '../internal/textarea.js';
+import { sharedStyles } from '../styles/shared.js';
+import { chatStyles } from './chat.styles.js';
+import { messageStyles } from './message.styles.js';
+import { composerModel, renderComposer } from './composer-view.js';
+import { renderHeader } from './header-view.js';
+import { LinkHistory, linkView, RESUMED_MS } from './link-health.js';
+import { authorName, renderMessage, type MessageViewContext } from './message-view.js';
+import { renderJump, renderTranscriptEdges } from './transcript-view.js';
+import { ComposerController } from './composer-controller.js';
+import { ScrollController } from './scroll.js';
+import { StreamWatch } from './stream-watch.js';
+import { defaultChatStrings, type ChatStrings } from './strings.js';
+
+/**
+ * @summary A chat with the room's people and its assistant: streamed markdown replies, link
+ * health, presence and typing, and a keyboard-first composer.
+ *
+ * @slot header - Replaces the room title in the header.
+ * @slot empty - Shown in an empty room.
+ * @slot footer - Below the composer (a disclaimer, a model picker).
+ *
+ * @csspart base - The whole chat.
+ * @csspart header - Title, presence, typing and link status.
+ * @csspart link-status - The connection pill.
+ * @csspart presence - "3 here".
+ * @csspart typing - Who is typing.
+ * @csspart transcript - The scrolling message log.
+ * @csspart message - Every message; also `message-assistant|mine|other` and `message-<state>`.
+ * @csspart message-body - A message's rendered markdown.
+ * @csspart code-block - A fenced code block with its copy button.
+ * @csspart empty - The empty state around the `empty` slot.
+ * @csspart jump - The "jump to latest" button.
+ * @csspart composer - The form; also `input`, `send-button`, `stop-button`, `composer-status`.
+ * @csspart footer - Around the `footer` slot.
+ *
+ * @cssproperty --max-width - Width of the message column.
+ * @cssproperty --height - Height of the element (default 100% of its container, at least 320px).
+ * @cssproperty --bubble-radius - Corner radius of people's message bubbles.
+ * @cssproperty --bubble-background - Background of your own messages.
+ * @cssproperty --bubble-color - Text colour of your own messages.
+ * @cssproperty --transcript-padding - Space around the messages.
+ *
+ * @event realstream-message-send - The user sends a message (cancelable).
+ * @event realstream-stream-start - An assistant reply started streaming.
+ * @event realstream-stream-end - An assistant reply ended (complete, stopped, interrupted, failed).
+ * @event realstream-error - A send, stop, history request or the connection failed.
+ */
+export class RealstreamChat extends RealstreamElement {
+  static override styles = [sharedStyles, markdownStyles, messageStyles, chatStyles];
+
+  private readonly own = new OwnClient();
+  private readonly store = new ClientController(this, {
+    event: (e) => this.onClientEvent(e),
+    messages: (prev, next) => this.onMessages(prev, next),
+  });
+  private readonly scroller = new ScrollController(this);
+  private readonly composer = new ComposerController(this, {
+    client: () => this.store.client,
+    textarea: () => this.textarea,
+    ownMessages: () =>
+      this.store.messages.filter((m) => m.author.kind === 'user' && this.isMine(m)),
+    canSend: (draft) =>
+      composerModel(this.store.status, !!this.store.client, draft, this.merged).canSend,
+    sent: () => (this.scroller.pinned = true),
+    failed: (e) => this.fail('send', e as Error),
+  });
+  private readonly announcer = new Announcer();
+  private readonly watch = new StreamWatch(this, this.announcer);
+  /** The markdown of each message, kept so a streaming reply re-renders only its tail. */
+  private readonly streams = new Map<string, MarkdownStream>();
+  private link = new LinkHistory();
+  private merged: ChatStrings = defaultChatStrings;
+  private seenState = '';
+  private linkTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The scrolling log (for the scroll controller). */
+  @query('.chat__transcript') readonly transcript!: HTMLElement | null;
+  /** The composer's field (for the composer controller). */
+  @query('#composer-input') readonly textarea!: HTMLTextAreaElement | null;
+  @query('.chat__announcer') private liveRegion!: HTMLElement | null;
+
+  @consume({ context: clientContext, subscribe: true })
+  @state()
+  private inherited?: RealstreamClient;
+
+  /** Server origin (`localhost:1999`, `chat.example.com`); with `room`, the chat connects itself. */
+  @property() host?: string;
+  /** Room name. Without host and room, the chat uses the client of an enclosing realstream-room. */
+  @property() room?: string;
+  /** PartyKit party; default `main`. */
+  @property() party?: string;
+  /** A room token (JWT) from your backend. Prefer `getToken` for tokens that expire. */
+  @property() token?: string;
+  /** Dev mode only (server without a secret): the guest name others see. */
+  @property() name?: string;
+  /** Called on every (re)connect for a fresh token. Property only. */
+  @property({ attribute: false }) getToken?: ConnectOptions['getToken'];
+  /** Any of the words the chat shows, to translate or reword them. Property only. */
+  @property({ attribute: false }) strings: Partial<ChatStrings> = {};
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.linkTimer);
+    this.own.releaseSoon(() => this.useClient(undefined));
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('strings')) this.merged = { ...defaultChatStrings, ...this.strings };
+    if (this.isConnected) {
+      const { host, room, party, token, name, getToken } = this;
+      this.useClient(
+        this.own.update({ host, room, party, token, name, getToken }) ?? this.inherited,
+      );
+    }
+    const status = this.store.status;
+    this.link.status(status);
+    if (status.state !== this.seenState) this.onStateChange(this.seenState, status.state);
+  }
+
+  protected override firstUpdated(): void {
+    this.announcer.connect(this.liveRegion);
+    if (this.transcript) this.scroller.observe(this.transcript);
+  }
+
+  protected override updated(): void {
+    this.scroller.rendered();
+    if (this.textarea) autoGrow(this.textarea);
+  }
+
+  private useClient(client: RealstreamClient | undefined): void {
+    if (client === this.store.client) return;
+    this.streams.clear();
+    this.watch.reset();
+    this.composer.reset();
+    this.link = new LinkHistory();
+    this.scroller.reset();
+    this.store.attach(client);
+  }
+
+  private onStateChange(from: string, to: string): void {
+    this.seenState = to;
+    const status = this.store.status;
+    if (to === 'live' && this.link.resumedAt) {
+      // "Resumed at #n" is shown for a while; render again when it should go.
+      clearTimeout(this.linkTimer);
+      this.linkTimer = setTimeout(() => this.requestUpdate(), RESUMED_MS + 50);
+    }
+    if (
+      from &&
+      ['unauthorised', 'forbidden', 'offline'].includes(to) &&
+      status.reason !== 'closed'
+    ) {
+      this.fail('connection', { code: to, message: status.reason ?? to });
+    }
+  }
+
+  private onClientEvent(e: ClientEvent): void {
+    this.link.event(e);
+    if (e.type === 'server-error') this.fail('server', e);
+    else if (e.type === 'token-error')
+      this.fail('connection', { code: 'token', message: e.message });
+    this.requestUpdate();
+  }
+
+  /** Messages are about to render: keep the scroll position, fire stream events, announce. */
+  private onMessages(prev: readonly ClientMessage[], next: readonly ClientMessage[]): void {
+    const mine = (m: ClientMessage) => this.isMine(m);
+    this.scroller.willRender(prev, next, mine);
+    const ctx = this.viewContext();
+    this.watch.update(prev, next, this.merged, (m) => authorName(m, ctx), mine);
+    const ids = new Set(next.map((m) => m.id));
+    for (const id of this.streams.keys()) if (!ids.has(id)) this.streams.delete(id);
+  }
+
+  private isMine(m: ClientMessage): boolean {
+    if (m.local) return true;
+    const me = this.store.status.user?.id;
+    return m.author.kind === 'user' && !!me && m.author.id === me;
+  }
+
+  private fail(source: ErrorDetail['source'], err: { code?: string; message?: string }): void {
+    const detail = { source, code: err.code ?? 'internal', message: err.message ?? String(err) };
+    this.dispatchEvent(new RealstreamErrorEvent(detail));
+  }
+
+  /** The assistant reply to stop with Esc or the stop button: the newest one streaming. */
+  private get streamingReply(): ClientMessage | undefined {
+    const ms = this.store.messages;
+    for (let i = ms.length - 1; i >= 0; i--) {
+      if (ms[i].author.kind === 'assistant' && ms[i].status === 'streaming') return ms[i];
+    }
+    return undefined;
+  }
+
+  private viewContext(): MessageViewContext {
+    return {
+      strings: this.merged,
+      mine: (m) => this.isMine(m),
+      body: (m) => this.body(m),
+      retry: (id) => this.store.client?.retry(id).catch((e) => this.fail('send', e)),
+      discard: (id) => this.store.client?.discard(id),
+    };
+  }
+
+  private body(m: ClientMessage) {
+    let stream = this.streams.get(m.id);
+    if (!stream) this.streams.set(m.id, (stream = new MarkdownStream(this.merged)));
+    stream.setStrings(this.merged);
+    return stream.render(m.text);
+  }
+
+  /** Scrolls to the newest message; focus moves to the log, as the button it was on goes away. */
+  private jumpToLatest(): void {
+    const hadFocus = this.shadowRoot?.activeElement?.matches('[part="jump"]');
+    this.scroller.jumpToLatest();
+    if (hadFocus) this.transcript?.focus({ preventScroll: true });
+  }
+
+  private onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && !e.defaultPrevented && this.streamingReply) {
+      e.preventDefault();
+      this.stop();
+    }
+  };
+
+  /** The client in use: the chat's own, or the enclosing room's. */
+  get client(): RealstreamClient | undefined {
+    return this.store.client;
+  }
+
+  /** For the scroll controller: older history can be asked for once the client is caught up. */
+  get historyReady(): boolean {
+    return this.store.status.state === 'live';
+  }
+
+  /** Loads the previous page of history (the scroll controller decides when). */
+  loadOlder(): Promise<boolean> {
+    const client = this.store.client;
+    if (!client) return Promise.resolve(false);
+    return client.loadOlder().catch((e) => {
+      this.fail('history', e);
+      throw e;
+    });
+  }
+
+  /** Sends the composer's text, as Enter or the send button does. */
+  send(): void {
+    this.composer.send();
+  }
+
+  /** Stops the reply being written, as Esc or the stop button does. */
+  stop(): void {
+    const reply = this.streamingReply;
+    if (reply) this.store.client?.stop(reply.id).catch((e) => this.fail('stop', e));
+  }
+
+  protected override render() {
+    const s = this.merged;
+    const { status, messages, presence, typing, client } = this.store;
+    const streaming = !!this.streamingReply;
+    const model = composerModel(status, !!client, this.composer.draft, s);
+    const ctx = this.viewContext();
+    const me = status.user?.id;
+    return html`<div class="chat" part="base" @keydown=${this.onKey}>
+      ${renderHeader(
+        {
+          room: client?.room ?? this.room ?? '',
+          status,
+          presence,
+          typing,
+          link: linkView(status, this.link, s),
+        },
+        s,
+        () => client?.reconnect(),
+      )}
+      <div class="chat__body">
+        <div
+          class="chat__transcript"
+          part="transcript"
+          role="log"
+          aria-live="off"
+          aria-label=${s.transcriptLabel}
+          tabindex="0"
+          @scroll=${() => this.scroller.onScroll()}
+        >
+          <div class="chat__column">
+            ${renderTranscriptEdges(
+              this.scroller.history,
+              messages.length,
+              status.state === 'live',
+              s,
+              () => this.scroller.retryHistory(),
+            )}
+            ${repeat(
+              messages,
+              (m) => m.id,
+              (m) => guard([m, s, me], () => renderMessage(m, ctx)),
+            )}
+          </div>
+        </div>
+        ${renderJump(this.scroller.pinned, this.scroller.unread, s, () => this.jumpToLatest())}
+      </div>
+      ${renderComposer(model, this.composer.draft, streaming, s, {
+        input: this.composer.input,
+        keydown: this.composer.keydown,
+        blur: this.composer.blur,
+        submit: (e) => (e.preventDefault(), this.send()),
+        stop: () => this.stop(),
+      })}
+      <div class="chat__footer" part="footer"><slot name="footer"></slot></div>
+      <div class="chat__announcer rs-sr-only" aria-live="polite" aria-atomic="true"></div>
+    </div>`;
+  }
+}

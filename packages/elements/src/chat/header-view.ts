@@ -1,0 +1,70 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ClientStatus, User } from '@realstream/client';
+import { badge } from '../internal/badge.js';
+import { button } from '../internal/button.js';
+import type { LinkView } from './link-health.js';
+import type { ChatStrings } from './strings.js';
+
+export interface HeaderModel {
+  room: string;
+  status: ClientStatus;
+  presence: readonly User[];
+  typing: readonly User[];
+  link: LinkView;
+}
+
+/**
+ * Header: title (slot), who is here, who is typing, and the link's health with a way back. A div,
+ * not <header>: in a widget a <header> would claim the page's banner landmark.
+ */
+export function renderHeader(
+  m: HeaderModel,
+  s: ChatStrings,
+  reconnect: () => void,
+): TemplateResult {
+  const names = m.presence.map((u) => u.name || u.id);
+  const typing = m.typing.map((u) => u.name || u.id);
+  return html`<div class="chat__header" part="header">
+    <div class="chat__title">
+      <slot name="header"><span class="chat__room">${s.roomTitle(m.room)}</span></slot>
+    </div>
+    <div class="chat__status">
+      <span class="chat__typing" part="typing" ?hidden=${!typing.length}>
+        <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>${s.typing(typing)}
+      </span>
+      ${m.status.devMode ? badge(s.devMode, { tone: 'warning', title: s.devModeHint, part: 'dev-mode' }) : nothing}
+      <span
+        class="chat__presence"
+        part="presence"
+        ?hidden=${!names.length}
+        title=${names.join(', ')}
+      >
+        ${badge(
+          html`<span aria-hidden="true">${s.here(names.length)}</span
+            ><span class="rs-sr-only">${s.presenceLabel(names)}</span>`,
+          { dot: true, tone: 'success' },
+        )}
+      </span>
+      <span
+        class="chat__link"
+        part="link-status"
+        role="status"
+        aria-label=${s.linkLabel}
+        data-state=${m.link.state}
+      >
+        ${badge(m.link.label, { tone: m.link.tone, dot: !m.link.busy, spinner: m.link.busy })}
+        ${
+          m.link.canReconnect
+            ? button({
+                label: s.reconnect,
+                icon: 'retry',
+                small: true,
+                variant: 'outline',
+                onClick: reconnect,
+              })
+            : nothing
+        }
+      </span>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,121 @@
+import type { ClientEvent, ClientStatus } from '@realstream/client';
+import type { BadgeTone } from '../internal/badge.js';
+import type { ChatStrings } from './strings.js';
+
+/** How long "Resumed at #seq" stays up after a reconnect before the pill says "Live" again. */
+export const RESUMED_MS = 5000;
+
+/**
+ * What happened to the link that its state alone does not say: why it went down (a stalled
+ * stream, a gap) and where it resumed. Fed with every client event and status.
+ */
+export class LinkHistory {
+  /** Set while the link is down because the watchdog or a gap took it down. */
+  incident: 'stalled' | 'gap' | null = null;
+  /** The seq the client had when the link last dropped: where it resumed from. */
+  droppedAt = 0;
+  resumedAt = 0;
+  resumedSeq = 0;
+  private wasLive = false;
+  private lastSeq = 0;
+
+  status(status: ClientStatus, now = Date.now()): void {
+    const live = status.state === 'live';
+    if (this.wasLive && !live) this.droppedAt = this.lastSeq;
+    if (live) this.lastSeq = status.lastSeq;
+    if (!this.wasLive && live && this.incident) this.incident = null;
+    if (!this.wasLive && live && status.resumes > 0 && this.droppedAt) {
+      this.resumedAt = now;
+      this.resumedSeq = this.droppedAt;
+    }
+    this.wasLive = live;
+  }
+
+  event(event: ClientEvent): void {
+    if (event.type === 'dead-link') this.incident = 'stalled';
+    else if (event.type === 'gap') this.incident = 'gap';
+  }
+}
+
+export interface LinkView {
+  state: ClientStatus['state'] | 'stalled' | 'gap' | 'resumed';
+  tone: BadgeTone;
+  label: string;
+  /** Show a spinner: something is in progress. */
+  busy: boolean;
+  /** Offer a manual reconnect. */
+  canReconnect: boolean;
+}
+
+/** The link-health pill: always visible, always says what is really going on. */
+export function linkView(
+  status: ClientStatus,
+  history: LinkHistory,
+  s: ChatStrings,
+  now = Date.now(),
+): LinkView {
+  const reason = status.reason ?? '';
+  switch (status.state) {
+    case 'connecting':
+      return {
+        state: 'connecting',
+        tone: 'warning',
+        label: s.connecting,
+        busy: true,
+        canReconnect: false,
+      };
+    case 'reconnecting':
+      if (history.incident === 'stalled')
+        return {
+          state: 'stalled',
+          tone: 'warning',
+          label: s.stalled,
+          busy: true,
+          canReconnect: false,
+        };
+      if (history.incident === 'gap')
+        return { state: 'gap', tone: 'warning', label: s.gap, busy: true, canReconnect: false };
+      return {
+        state: 'reconnecting',
+        tone: 'warning',
+        label: s.reconnecting(status.attempt),
+        busy: true,
+        canReconnect: false,
+      };
+    case 'live':
+      if (history.resumedAt && now - history.resumedAt < RESUMED_MS) {
+        return {
+          state: 'resumed',
+          tone: 'success',
+          label: s.resumed(history.resumedSeq),
+          busy: false,
+          canReconnect: false,
+        };
+      }
+      return { state: 'live', tone: 'success', label: s.live, busy: false, canReconnect: false };
+    case 'unauthorised':
+      return {
+        state: 'unauthorised',
+        tone: 'danger',
+        label: s.unauthorised(reason),
+        busy: false,
+        canReconnect: true,
+      };
+    case 'forbidden':
+      return {
+        state: 'forbidden',
+        tone: 'danger',
+        label: s.forbidden(reason),
+        busy: false,
+        canReconnect: true,
+      };
+    default:
+      return {
+        state: 'offline',
+        tone: 'danger',
+        label: s.offline(reason),
+        busy: false,
+        canReconnect: true,
+      };
+  }
+}

@@ -1,0 +1,136 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ClientMessage } from '@realstream/client';
+import { badge } from '../internal/badge.js';
+import { button } from '../internal/button.js';
+import { icons } from '../internal/icons.js';
+import type { ChatStrings } from './strings.js';
+
+/** What a message shows beyond its text: the union of the client's and the server's states. */
+export type MessageState =
+  'sending' | 'sent' | 'failed' | 'streaming' | 'complete' | 'stopped' | 'interrupted' | 'error';
+
+export function messageState(m: ClientMessage): MessageState {
+  if (m.local) return m.local;
+  if (m.author.kind === 'user') return 'sent';
+  if (m.status === 'failed') return 'error';
+  return m.status;
+}
+
+export interface MessageViewContext {
+  strings: ChatStrings;
+  /** Is this the reader's own message? */
+  mine(m: ClientMessage): boolean;
+  body(m: ClientMessage): TemplateResult;
+  retry(id: string): void;
+  discard(id: string): void;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return (
+    parts.length > 1 ? parts[0][0] + parts[1][0] : (parts[0] ?? '?').slice(0, 2)
+  ).toUpperCase();
+}
+
+export function authorName(m: ClientMessage, ctx: MessageViewContext): string {
+  if (ctx.mine(m)) return ctx.strings.you;
+  if (m.author.kind === 'assistant') return m.author.name || ctx.strings.assistant;
+  return m.author.name || '?';
+}
+
+/**
+ * One message: avatar, author and role, time and state, the markdown body, and its actions.
+ * Bodies, names and times take their direction from their own text (dir=auto, <bdi>): an English
+ * reply in a right-to-left page reads left to right, inside a layout that is right to left.
+ */
+export function renderMessage(m: ClientMessage, ctx: MessageViewContext): TemplateResult {
+  const s = ctx.strings;
+  const state = messageState(m);
+  const kind = m.author.kind === 'assistant' ? 'assistant' : ctx.mine(m) ? 'mine' : 'other';
+  const name = authorName(m, ctx);
+  const empty = state === 'streaming' && !m.text;
+  return html`<article
+    class="message message--${kind} message--${state}"
+    part="message message-${kind} message-${state}"
+    data-id=${m.id}
+    data-state=${state}
+    aria-labelledby="author-${m.id}"
+    aria-busy=${state === 'streaming' ? 'true' : 'false'}
+  >
+    <span class="message__avatar" part="avatar" aria-hidden="true"
+      >${kind === 'assistant' ? '\u2726' : initials(m.author.name || name)}</span
+    >
+    <div class="message__main">
+      <div class="message__meta" part="message-meta">
+        <bdi class="message__author" id="author-${m.id}">${name}</bdi>
+        ${
+          m.author.role && m.author.kind === 'user'
+            ? badge(s.role(m.author.role), { part: 'role' })
+            : nothing
+        }
+        ${
+          m.createdAt
+            ? html`<time
+                class="message__time"
+                dir="auto"
+                datetime=${new Date(m.createdAt).toISOString()}
+                >${timeFormat.format(m.createdAt)}</time
+              >`
+            : nothing
+        }
+        ${kind === 'other' && state === 'sent' ? nothing : stateBadge(m, state, s)}
+      </div>
+      <div class="message__body md" part="message-body" dir="auto">
+        ${
+          empty
+            ? html`<span class="message__thinking"
+                ><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span
+                ><span class="rs-sr-only">${s.thinking}</span></span
+              >`
+            : ctx.body(m)
+        }
+      </div>
+      ${
+        state === 'error' && m.error
+          ? html`<p class="message__error" role="note">
+              ${icons.alert}<span>${s.replyFailed}: ${m.error.message}</span>
+            </p>`
+          : nothing
+      }
+      ${
+        state === 'failed'
+          ? html`<div class="message__actions">
+              <span class="message__error">${icons.alert}${m.error?.message ?? s.failed}</span>
+              ${button({ label: s.retry, icon: 'retry', small: true, variant: 'outline', onClick: () => ctx.retry(m.id) })}
+              ${button({ label: s.discard, small: true, onClick: () => ctx.discard(m.id) })}
+            </div>`
+          : nothing
+      }
+    </div>
+  </article>`;
+}
+
+function stateBadge(m: ClientMessage, state: MessageState, s: ChatStrings) {
+  switch (state) {
+    case 'sending':
+      return badge(s.sending, { spinner: true, part: 'state' });
+    case 'sent':
+      return html`<span class="message__sent" part="state" title=${s.sent}
+        >${icons.check}<span class="rs-sr-only">${s.sent}</span></span
+      >`;
+    case 'failed':
+      return badge(s.failed, { tone: 'danger', part: 'state' });
+    case 'streaming':
+      return badge(m.text ? s.streaming : s.thinking, { tone: 'accent', dot: true, part: 'state' });
+    case 'stopped':
+      return badge(s.stopped, { part: 'state' });
+    case 'interrupted':
+      return badge(s.interrupted, { tone: 'warning', part: 'state', title: s.interruptedHint });
+    case 'error':
+      return badge(s.replyFailed, { tone: 'danger', part: 'state' });
+    default:
+      return nothing;
+  }
+}

@@ -1,0 +1,86 @@
+import type { User } from '@realstream/client';
+import { defaultMarkdownStrings, type MarkdownStrings } from '../internal/markdown/index.js';
+
+const list = (names: readonly string[]) =>
+  names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/**
+ * Every word `<realstream-chat>` shows or announces, in one place. Set `strings` to a partial
+ * object to translate or reword any of them; functions receive what the sentence needs, so a
+ * language can place numbers and names as its grammar wants.
+ */
+export const defaultChatStrings = {
+  ...defaultMarkdownStrings,
+  // header
+  roomTitle: (room: string) => room || 'Chat',
+  here: (count: number) => `${count} here`,
+  presenceLabel: (names: readonly string[]) =>
+    `${names.length} ${names.length === 1 ? 'person' : 'people'} here: ${list(names)}`,
+  typing: (names: readonly string[]) =>
+    names.length > 2
+      ? `${names.length} people are typing…`
+      : `${list(names)} ${names.length === 1 ? 'is' : 'are'} typing…`,
+  devMode: 'Dev mode',
+  devModeHint: 'The server has no secret: anyone can join with any name.',
+  // link health
+  linkLabel: 'Connection',
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: (attempt: number) =>
+    attempt > 1 ? `Reconnecting (attempt ${attempt})…` : 'Reconnecting…',
+  resumed: (seq: number) => `Resumed at #${seq}`,
+  stalled: 'Stalled stream detected, reconnecting…',
+  gap: 'Missed events, catching up…',
+  offline: (reason: string) => (reason ? `Offline: ${reason}` : 'Offline'),
+  unauthorised: (reason: string) => `Not authorised: ${reason || 'no valid token'}`,
+  forbidden: (reason: string) => `Not allowed: ${reason || 'this room is not yours'}`,
+  reconnect: 'Reconnect',
+  // transcript
+  transcriptLabel: 'Messages',
+  emptyTitle: 'No messages yet',
+  emptyBody: 'Ask anything. Replies stream in as they are written.',
+  loadingOlder: 'Loading earlier messages…',
+  historyStart: 'This is the start of the conversation',
+  historyFailed: 'Could not load earlier messages.',
+  jumpToLatest: 'Jump to latest',
+  unread: (count: number) => `${count} new`,
+  // messages
+  you: 'You',
+  assistant: 'Assistant',
+  role: (role: User['role']) => role,
+  sending: 'Sending…',
+  sent: 'Sent',
+  failed: 'Not sent',
+  retry: 'Retry',
+  discard: 'Discard',
+  thinking: 'Thinking…',
+  streaming: 'Writing…',
+  stopped: 'Stopped',
+  interrupted: 'Interrupted',
+  interruptedHint:
+    'The server restarted while this reply was being written; this is what was saved.',
+  replyFailed: 'Reply failed',
+  // composer
+  composerLabel: 'Message',
+  placeholder: 'Message the room…',
+  keyboardHint: 'Enter to send · Shift+Enter for a new line · Esc stops a reply',
+  send: 'Send',
+  stop: 'Stop',
+  stopHint: 'Stop the reply (Esc)',
+  counter: (length: number, max: number) => `${length.toLocaleString()} / ${max.toLocaleString()}`,
+  tooLong: (over: number) => `${over.toLocaleString()} characters over the limit`,
+  waitingForLink: 'Waiting for the connection; you can keep typing.',
+  viewerReason: 'You can read this room but not post (viewer).',
+  offlineReason: 'Offline. Reconnect to send.',
+  unauthorisedReason: 'Not authorised to post in this room.',
+  noRoom: 'Not connected to a room.',
+  // announcements (screen readers)
+  announceReplyStart: (author: string) => `${author} is replying`,
+  announceReplyEnd: (author: string, status: string) =>
+    status === 'complete' ? `${author} finished replying` : `${author}'s reply: ${status}`,
+  announceMessage: (author: string, text: string) => `${author}: ${text}`,
+} satisfies MarkdownStrings & Record<string, unknown>;
+
+export type ChatStrings = typeof defaultChatStrings;

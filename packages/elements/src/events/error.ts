@@ -1,0 +1,20 @@
+export interface ErrorDetail {
+  /** The client's or server's error code (`unauthorised`, `message_too_long`, `network`...). */
+  code: string;
+  message: string;
+  /** What failed: a send, a stop, loading history, the connection, or a reply. */
+  source: 'send' | 'stop' | 'history' | 'connection' | 'reply' | 'server';
+}
+
+/** Something the user should know failed. The element shows it too; this is for logs and toasts. */
+export class RealstreamErrorEvent extends CustomEvent<ErrorDetail> {
+  constructor(detail: ErrorDetail) {
+    super('realstream-error', { bubbles: true, composed: true, detail });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'realstream-error': RealstreamErrorEvent;
+  }
+}

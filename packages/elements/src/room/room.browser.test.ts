@@ -1,0 +1,44 @@
+/// <reference types="mocha" />
+// <realstream-room client=...>: a client made elsewhere (your own, or a test double) is shared
+// with the elements inside instead of the room opening one.
+import { expect } from '@open-wc/testing';
+import { FakeClient, message } from '../../test/fake-client.js';
+import { $$, settle, text } from '../../test/mount.js';
+import type { RealstreamRoom } from './room.js';
+
+describe('realstream-room client property', () => {
+  let room: RealstreamRoom;
+  afterEach(() => room?.remove());
+
+  it('shares a given client with the chat inside, opens none, and never closes it', async () => {
+    const fake = new FakeClient();
+    fake.$messages.set([message('Hello from a client made elsewhere')]);
+    room = document.createElement('realstream-room');
+    room.client = fake;
+    const chat = document.createElement('realstream-chat');
+    room.append(chat);
+    document.body.append(room);
+    await settle(chat);
+
+    expect(room.client).to.equal(fake);
+    expect(chat.client).to.equal(fake);
+    expect($$(chat, '[part~="message"]').map(text).join(' ')).to.contain(
+      'Hello from a client made elsewhere',
+    );
+
+    // Host and room attributes do not replace a given client.
+    room.host = 'localhost:1';
+    room.room = 'elsewhere';
+    await settle(chat);
+    expect(chat.client).to.equal(fake);
+
+    // Taking the client away leaves the chat to the room's own (here: from host and room).
+    room.client = undefined;
+    await settle(chat);
+    expect(chat.client).to.not.equal(fake);
+    expect(chat.client?.room).to.equal('elsewhere');
+    room.remove();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(fake.calls.map((c) => c.method)).to.not.include('close');
+  });
+});

@@ -1,0 +1,87 @@
+import { html, css } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ContextProvider } from '@lit/context';
+import type { ConnectOptions, RealstreamClient } from '@realstream/client';
+import { RealstreamElement } from '../internal/base.js';
+import { clientContext } from '../internal/context.js';
+import { OwnClient } from '../internal/own-client.js';
+import { sharedStyles } from '../styles/shared.js';
+
+/**
+ * @summary Connects to one room and shares that client with every Realstream element inside it,
+ * so a chat, a tool panel and a dashboard use one socket.
+ *
+ * @slot - The elements that share the room's client.
+ * @csspart base - The wrapper around the slot (display: contents by default).
+ */
+export class RealstreamRoom extends RealstreamElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: contents;
+      }
+      [part='base'] {
+        display: contents;
+      }
+    `,
+  ];
+
+  private readonly own = new OwnClient();
+  private readonly provider = new ContextProvider(this, { context: clientContext });
+
+  /** Server origin: `localhost:1999`, `chat.example.com` or a full http(s) URL. */
+  @property() host?: string;
+  /** Room name. */
+  @property() room?: string;
+  /** PartyKit party; default `main`. */
+  @property() party?: string;
+  /** A room token (JWT) from your backend. Prefer `getToken` for tokens that expire. */
+  @property() token?: string;
+  /** Dev mode only (server without a secret): the guest name others see. */
+  @property() name?: string;
+  /** Called on every (re)connect for a fresh token. Property only. */
+  @property({ attribute: false }) getToken?: ConnectOptions['getToken'];
+
+  private provided?: RealstreamClient;
+
+  /**
+   * The shared client: the one given here, else the one the room opened from host and room. Set
+   * it to share a client you made (`connect()` with your own options, or any object implementing
+   * `RealstreamClient`) instead of opening one; the room never closes a client it was given.
+   * Property only.
+   */
+  get client(): RealstreamClient | undefined {
+    return this.provided ?? this.own.client;
+  }
+  set client(client: RealstreamClient | undefined) {
+    const old = this.client;
+    this.provided = client;
+    this.requestUpdate('client', old);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.own.releaseSoon(() => this.provider.setValue(undefined));
+  }
+
+  protected override willUpdate(): void {
+    if (!this.isConnected) return;
+    let client = this.provided;
+    if (client) this.own.close();
+    else {
+      const { host, room, party, token, name, getToken } = this;
+      client = this.own.update({ host, room, party, token, name, getToken });
+    }
+    if (this.provider.value !== client) this.provider.setValue(client);
+  }
+
+  protected override render() {
+    return html`<div part="base"><slot></slot></div>`;
+  }
+}

@@ -1,0 +1,258 @@
+import { atom } from 'nanostores';
+import type {
+  ClientEvent,
+  ClientMessage,
+  ClientStats,
+  ClientStatus,
+  Message,
+  RealstreamClient,
+  SendAck,
+  User,
+} from '@realstream/client';
+
+/**
+ * An in-memory `RealstreamClient` for stories (and anyone demoing the elements without a server):
+ * nanostores atoms set directly, plus scripted timers that stream replies, acknowledge or refuse
+ * sends, and walk the link through reconnects. Nothing here opens a socket.
+ */
+
+export const me: User = { id: 'u-me', name: 'Sam Rivera', role: 'member' };
+export const ada: User = { id: 'u-ada', name: 'Ada Lovelace', role: 'operator' };
+export const lin: User = { id: 'u-lin', name: 'Lin Wei', role: 'member' };
+
+/** A fixed clock, so every story shows the same times. */
+const T0 = Date.UTC(2026, 10, 24, 9, 30);
+
+let next = 0;
+/** A message as the server would have it; `by` is a user or 'assistant'. */
+export function msg(
+  by: User | 'assistant',
+  text: string,
+  extra: Partial<ClientMessage> = {},
+): ClientMessage {
+  next++;
+  const at = T0 + next * 47_000;
+  return {
+    id: `story-${next}`,
+    seq: next,
+    author:
+      by === 'assistant'
+        ? { kind: 'assistant', id: 'assistant', name: 'Assistant' }
+        : { kind: 'user', id: by.id, name: by.name, role: by.role },
+    text,
+    status: 'complete',
+    createdAt: at,
+    updatedAt: at,
+    ...extra,
+  };
+}
+
+export interface ScriptedOptions {
+  status?: Partial<ClientStatus>;
+  messages?: ClientMessage[];
+  presence?: User[];
+  typing?: User[];
+  /** What a send does: acknowledged and answered (default), refused, or never acknowledged. */
+  sends?: 'answer' | 'refuse' | 'hang';
+  /** The assistant's answer to a sent text. */
+  reply?: (text: string) => string;
+  /** Characters streamed per tick (every 40 ms). */
+  charsPerTick?: number;
+  /** Pages loadOlder() prepends, oldest page last. */
+  olderPages?: ClientMessage[][];
+}
+
+const TICK_MS = 40;
+
+export class ScriptedClient implements RealstreamClient {
+  readonly host = 'storybook.local';
+  readonly party = 'main';
+  readonly room: string;
+  readonly $status = atom<ClientStatus>({
+    state: 'live',
+    attempt: 0,
+    lastSeq: 0,
+    resumes: 0,
+    snapshots: 1,
+    devMode: false,
+    user: me,
+    limits: { maxFrameBytes: 65_536, maxMessageChars: 4_000 },
+  });
+  readonly $messages = atom<readonly ClientMessage[]>([]);
+  readonly $presence = atom<readonly User[]>([me]);
+  readonly $typing = atom<readonly User[]>([]);
+  readonly $events = atom<ClientEvent | null>(null);
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly streams = new Map<string, ReturnType<typeof setInterval>>();
+  private readonly opts: ScriptedOptions;
+  private seq = 0;
+  private ids = 0;
+
+  constructor(room: string, opts: ScriptedOptions = {}) {
+    this.room = room;
+    this.opts = opts;
+    const messages = opts.messages ?? [];
+    this.seq = Math.max(0, ...messages.map((m) => m.seq));
+    this.$messages.set(messages);
+    this.status({ lastSeq: this.seq, ...opts.status });
+    if (opts.presence) this.$presence.set(opts.presence);
+    if (opts.typing) this.$typing.set(opts.typing);
+  }
+
+  get stats(): ClientStats {
+    return {
+      connects: 1,
+      resumes: 0,
+      snapshots: 1,
+      gaps: 0,
+      deadLinks: 0,
+      resent: 0,
+      invalidFrames: 0,
+    };
+  }
+
+  status(patch: Partial<ClientStatus>): void {
+    this.$status.set({ ...this.$status.get(), ...patch });
+  }
+
+  emit(event: ClientEvent): void {
+    this.$events.set(event);
+  }
+
+  /** Runs `fn` after `ms`, unless the client was closed first. */
+  after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Streams `text` into the assistant message `id`, a few characters a tick, then completes it. */
+  stream(id: string, text: string, opts: { hold?: boolean } = {}): void {
+    const step = this.opts.charsPerTick ?? 6;
+    const timer = setInterval(() => {
+      const m = this.find(id);
+      if (!m || m.status !== 'streaming') return this.endStream(id);
+      const done = m.text.length + step >= text.length;
+      if (done && opts.hold) return; // leave it streaming for ever (a stalled stream)
+      this.patch(id, {
+        text: text.slice(0, m.text.length + step),
+        status: done ? 'complete' : 'streaming',
+        seq: ++this.seq,
+      });
+      this.status({ lastSeq: this.seq });
+      if (done) this.endStream(id);
+    }, TICK_MS);
+    this.streams.set(id, timer);
+  }
+
+  /** Adds an assistant reply to `replyTo` and streams `text` into it. */
+  reply(replyTo: string | undefined, text: string, opts: { hold?: boolean } = {}): string {
+    const m = msg('assistant', '', { status: 'streaming', replyTo, seq: ++this.seq });
+    this.$messages.set([...this.$messages.get(), m]);
+    this.stream(m.id, text, opts);
+    return m.id;
+  }
+
+  send(text: string): Promise<SendAck> {
+    const id = `local-${++this.ids}`;
+    const local: ClientMessage = {
+      ...msg(me, text, { id, seq: 0, local: 'sending' }),
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    };
+    this.$messages.set([...this.$messages.get(), local]);
+    return this.deliver(id);
+  }
+
+  retry(messageId: string): Promise<SendAck> {
+    this.patch(messageId, { local: 'sending', error: undefined });
+    return this.deliver(messageId, 'answer');
+  }
+
+  stop(messageId: string): Promise<{ seq: number }> {
+    this.endStream(messageId);
+    this.patch(messageId, { status: 'stopped', seq: ++this.seq });
+    return Promise.resolve({ seq: this.seq });
+  }
+
+  discard(messageId: string): void {
+    this.$messages.set(this.$messages.get().filter((m) => m.id !== messageId));
+  }
+
+  typing(_isTyping: boolean): void {}
+
+  async loadOlder(): Promise<boolean> {
+    const pages = this.opts.olderPages ?? [];
+    const page = pages.shift();
+    if (page) {
+      await new Promise((r) => this.after(400, () => r(undefined)));
+      this.$messages.set([...page, ...this.$messages.get()]);
+    }
+    return pages.length > 0;
+  }
+
+  reconnect(): void {
+    this.status({ state: 'connecting', attempt: 1, reason: undefined });
+    this.after(600, () =>
+      this.status({ state: 'live', attempt: 0, resumes: this.$status.get().resumes + 1 }),
+    );
+  }
+
+  transcript(): Message[] {
+    return this.$messages.get().filter((m) => !m.local);
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    for (const id of [...this.streams.keys()]) this.endStream(id);
+    this.timers.clear();
+  }
+
+  private deliver(id: string, mode = this.opts.sends ?? 'answer'): Promise<SendAck> {
+    if (mode === 'hang') return new Promise(() => {});
+    return new Promise((resolve, reject) => {
+      this.after(350, () => {
+        if (mode === 'refuse') {
+          const error = { code: 'rate_limited', message: 'Too many messages; wait a moment.' };
+          this.patch(id, { local: 'failed', error });
+          return reject(Object.assign(new Error(error.message), error));
+        }
+        const m = this.find(id);
+        const seq = ++this.seq;
+        this.patch(id, { local: undefined, seq });
+        this.status({ lastSeq: seq });
+        resolve({ seq, messageId: id, duplicate: false });
+        const answer = this.opts.reply?.(m?.text ?? '') ?? defaultReply(m?.text ?? '');
+        this.after(300, () => this.reply(id, answer));
+      });
+    });
+  }
+
+  private find(id: string): ClientMessage | undefined {
+    return this.$messages.get().find((m) => m.id === id);
+  }
+
+  private patch(id: string, patch: Partial<ClientMessage>): void {
+    this.$messages.set(
+      this.$messages
+        .get()
+        .map((m) => (m.id === id ? { ...m, ...patch, updatedAt: Date.now() } : m)),
+    );
+  }
+
+  private endStream(id: string): void {
+    clearInterval(this.streams.get(id));
+    this.streams.delete(id);
+  }
+}
+
+function defaultReply(text: string): string {
+  return (
+    `You said: *${text.replace(/[*_`]/g, '')}*.\n\n` +
+    'This reply comes from a **scripted client** in the browser: no server, no socket. It streams ' +
+    'a few characters every 40 ms, like a model would:\n\n' +
+    '1. the message is acknowledged,\n2. a reply starts streaming,\n3. it completes.\n'
+  );
+}
