@@ -1,5 +1,7 @@
 // Every published bundle. Budgets are checked here, at build time: a bundle over its gzipped budget
 // fails the build (and so `npm test`, which builds first).
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -30,6 +32,31 @@ function virtual(id, code) {
   };
 }
 
+/** Copies the written bundle to `to` as well (the script-tag example serves its own copy). */
+function copyTo(to) {
+  return {
+    name: 'copy-bundle',
+    writeBundle(options) {
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(options.file, to);
+    },
+  };
+}
+
+/**
+ * Replaces `process.env.NODE_ENV` (nanostores reads it for dev-only checks) with "production":
+ * bundles for a browser's <script> tag have no `process`, and would throw at the first atom.
+ */
+function production() {
+  return {
+    name: 'node-env-production',
+    transform(code) {
+      if (!code.includes('process.env.NODE_ENV')) return null;
+      return { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null };
+    },
+  };
+}
+
 const ts = () => esbuild({ target: 'es2022', tsconfig: 'packages/tsconfig.base.json' });
 const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0');
 
@@ -53,7 +80,10 @@ export default [
     input: 'virtual:server-frame-validation',
     output: { file: 'packages/protocol/dist/server-frame-validation.min.js', format: 'es' },
     plugins: [
-      virtual('virtual:server-frame-validation', "export { parseServerFrame } from './packages/protocol/src/index.ts';"),
+      virtual(
+        'virtual:server-frame-validation',
+        "export { parseServerFrame } from './packages/protocol/src/index.ts';",
+      ),
       resolve({ browser: true }),
       ts(),
       terser(),
@@ -64,6 +94,50 @@ export default [
   {
     input: 'packages/client/src/index.ts',
     output: { file: 'packages/client/dist/realstream-client.min.js', format: 'es' },
-    plugins: [resolve({ browser: true }), ts(), terser(), budget(22)],
+    plugins: [resolve({ browser: true }), production(), ts(), terser(), budget(22)],
+  },
+  // @realstream/elements for npm: ESM with lit, @lit/context, marked and the client left to the
+  // importer; the define files are entries of their own, so `sideEffects` can name them. The
+  // declarations come from tsc (packages/elements/tsconfig.build.json), run by `npm run build`.
+  {
+    input: {
+      index: 'packages/elements/src/index.ts',
+      define: 'packages/elements/src/define.ts',
+      'chat/define': 'packages/elements/src/chat/define.ts',
+      'room/define': 'packages/elements/src/room/define.ts',
+    },
+    output: {
+      dir: 'packages/elements/dist',
+      format: 'es',
+      sourcemap: true,
+      preserveModules: true,
+      preserveModulesRoot: 'packages/elements/src',
+    },
+    external,
+    plugins: [ts()],
+  },
+  // The elements for one <script type="module"> tag: every element defined, everything inside
+  // (lit, marked, the client, nanostores, partysocket), minified. Also copied next to the
+  // script-tag example, which `npm start` serves.
+  {
+    input: 'packages/elements/src/define.ts',
+    output: { file: 'packages/elements/dist/realstream.min.js', format: 'es' },
+    plugins: [
+      resolve({ browser: true }),
+      production(),
+      ts(),
+      terser(),
+      budget(62),
+      copyTo('examples/script-tag/realstream.min.js'),
+    ],
+  },
+  // What the chat alone costs on top of the headless client (which has its own budget above):
+  // the element, lit, @lit/context, marked and the stylesheet, minified. Self-contained, the chat
+  // measures ~57 KB gzipped, the client's zod/mini and partysocket being ~19 KB of it.
+  {
+    input: 'packages/elements/src/chat/define.ts',
+    output: { file: 'packages/elements/dist/realstream-chat.min.js', format: 'es' },
+    external: (id) => id === '@realstream/client' || id.startsWith('@realstream/protocol'),
+    plugins: [resolve({ browser: true }), production(), ts(), terser(), budget(45)],
   },
 ];

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: runs every suite and ends with one plain line `N passed, N failed`, the sum of all.
-// Suites: the build (bundles within their size budgets), the type check, then node tests: unit tests,
-// tests against a real `partykit dev`, and the bounded chaos run.
+// Suites: the build (bundles within their size budgets), the type check, the Storybook smoke test
+// (every story in Chromium), then node tests: unit tests, tests against a real `partykit dev`, the
+// script-tag example under its CSP, and the bounded chaos run; then the elements' browser tests.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -46,8 +47,28 @@ async function check(name, cmd, args) {
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
 if (!filter.length) {
-  await check('build and size budgets', bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
+  // `npm run build`: styles, bundles within their size budgets, the elements' declarations.
+  await check('build and size budgets', 'npm', ['run', 'build', '--silent']);
   await check('typecheck', bin('tsc'), ['-p', 'packages/tsconfig.json', '--noEmit']);
+}
+
+/** A suite whose last line is `N passed, N failed`; a crash before it counts as one failure. */
+async function counted(name, cmd, args) {
+  console.log(`\n== ${name}: ${cmd} ${args.join(' ')}`);
+  const { out, code } = await run(cmd, args);
+  const last = [...out.matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
+  const pass = Number(last?.[1] ?? 0);
+  const fail = Number(last?.[2] ?? 0);
+  suites.push({ name, pass, fail: fail || (code !== 0 || !last ? 1 : 0) });
+}
+
+// The component catalogue: built, then every story opened in Chromium.
+if (!filter.length || filter.some((f) => f.includes('storybook'))) {
+  await counted('storybook smoke', process.execPath, [
+    '--import',
+    'tsx',
+    'packages/testing/src/storybook-smoke.ts',
+  ]);
 }
 
 // 1. Node tests: node's own runner, spec reporter; its summary lines are `ℹ pass N` / `ℹ fail N`.
@@ -66,6 +87,18 @@ if (!filter.length) {
   const fail = Number(/ℹ fail (\d+)/.exec(out)?.[1] ?? 0);
   // A crash before the summary must not read as success.
   suites.push({ name: 'node', pass, fail: fail || (code !== 0 && fail === 0 ? 1 : 0) });
+}
+
+// 2. Browser tests: web-test-runner in Chromium against a real `partykit dev`; the config's summary
+// reporter ends with `N passed, N failed`. A run that crashes before that line counts as a failure.
+if (
+  !filter.length ||
+  filter.some((p) => 'packages/elements'.includes(p) || p.includes('browser'))
+) {
+  await counted('browser', bin('wtr'), [
+    '--config',
+    'packages/elements/web-test-runner.config.mjs',
+  ]);
 }
 
 let passed = 0;
