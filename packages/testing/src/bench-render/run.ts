@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import type { PageResult } from './page-common.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../chromium.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -59,16 +60,6 @@ const CATEGORIES = [
   'disabled-by-default-devtools.timeline.frame',
   'toplevel',
 ].join(',');
-
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 interface TraceEvent {
   name: string;
@@ -247,8 +238,8 @@ async function main(): Promise<void> {
     await bundle(dir);
     ({ server } = await serve(dir).then((s) => ((origin = s.origin), s)));
     browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      args: FLAGS,
+      executablePath: chromiumPath(),
+      args: CHROMIUM_ARGS,
       headless: true,
     });
     console.log(
