@@ -5,6 +5,9 @@ import { AnthropicResponder, ANTHROPIC_DEFAULT_MAX_TOKENS } from './anthropic.js
 import { DEFAULT_SYSTEM_PROMPT } from './context.js';
 import {
   FakeUpstream,
+  collect,
+  errorOf,
+  textOf,
   anthropicEvent,
   anthropicStart,
   anthropicStream,
@@ -24,21 +27,6 @@ const input = (text = 'What is a room?'): ResponderInput => ({
     { role: 'user', name: 'Bob', text },
   ],
 });
-
-async function collect(chunks: AsyncIterable<ResponderChunk>): Promise<ResponderChunk[]> {
-  const out: ResponderChunk[] = [];
-  for await (const chunk of chunks) out.push(chunk);
-  return out;
-}
-
-const textOf = (chunks: ResponderChunk[]) =>
-  chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
-
-const errorOf = (chunks: ResponderChunk[]) => {
-  const last = chunks.at(-1);
-  assert.equal(last?.type, 'error', `expected an error at the end, got ${JSON.stringify(last)}`);
-  return last as Extract<ResponderChunk, { type: 'error' }>;
-};
 
 const REPLY = ['Hello', '!', ' Rooms', ' are', ' shared', ' — ', 'héllo 🎉 中文'];
 const OVERLOADED =

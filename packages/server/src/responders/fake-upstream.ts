@@ -5,6 +5,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+import type { ResponderChunk } from './types.js';
 
 /** A piece of the response body, a pause, or a cut of the connection. */
 export type Step = string | Uint8Array | { wait: number } | { destroy: true };
@@ -248,3 +250,21 @@ export function anthropicStream(
     anthropicEvent('message_stop', {}),
   ];
 }
+
+/** Every chunk a responder yields, in order. */
+export async function collect(chunks: AsyncIterable<ResponderChunk>): Promise<ResponderChunk[]> {
+  const out: ResponderChunk[] = [];
+  for await (const chunk of chunks) out.push(chunk);
+  return out;
+}
+
+/** The text a reply streamed. */
+export const textOf = (chunks: ResponderChunk[]) =>
+  chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
+
+/** The error chunk a failed reply ends with (asserts there is one). */
+export const errorOf = (chunks: ResponderChunk[]) => {
+  const last = chunks.at(-1);
+  assert.equal(last?.type, 'error', `expected an error at the end, got ${JSON.stringify(last)}`);
+  return last as Extract<ResponderChunk, { type: 'error' }>;
+};
