@@ -41,6 +41,15 @@ const valid: Record<RoomEventType, object[]> = {
   'message.failed': [{ type: 'message.failed', messageId: 'r1', text: '', error: failure }],
   'presence.joined': [{ type: 'presence.joined', user }],
   'presence.left': [{ type: 'presence.left', userId: 'u1' }],
+  'room.cleared': [{ type: 'room.cleared', by: user }],
+  'room.configured': [
+    { type: 'room.configured', settings: { responder: 'openai', systemPrompt: null }, by: user },
+    {
+      type: 'room.configured',
+      settings: { responder: 'demo', systemPrompt: 'Be brief.' },
+      by: user,
+    },
+  ],
 };
 
 const invalid: [name: string, value: object, path: string][] = [
@@ -184,6 +193,8 @@ describe('DURABLE_EVENT_TYPES', () => {
       'message.completed',
       'message.created',
       'message.failed',
+      'room.cleared',
+      'room.configured',
     ]);
     for (const type of ['message.delta', 'presence.joined', 'presence.left'] as const) {
       assert.equal(DURABLE_EVENT_TYPES.has(type), false, type);

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { IdSchema, MessageSchema, SeqSchema, UsageSchema, UserSchema } from './model.js';
+import {
+  IdSchema,
+  MessageSchema,
+  RoomSettingsSchema,
+  SeqSchema,
+  UsageSchema,
+  UserSchema,
+} from './model.js';
 
 /**
  * Room events: every state change of a room, in one log ordered by `seq`.
@@ -46,6 +53,19 @@ export const PresenceLeftSchema = z.object({
   userId: z.string(),
 });
 
+/** An operator cleared the room: every earlier message is gone, for everyone. */
+export const RoomClearedSchema = z.object({
+  type: z.literal('room.cleared'),
+  by: UserSchema,
+});
+
+/** An operator changed the room's settings; `settings` is the whole new set. */
+export const RoomConfiguredSchema = z.object({
+  type: z.literal('room.configured'),
+  settings: RoomSettingsSchema,
+  by: UserSchema,
+});
+
 export const RoomEventSchema = z.discriminatedUnion('type', [
   MessageCreatedSchema,
   MessageDeltaSchema,
@@ -53,6 +73,8 @@ export const RoomEventSchema = z.discriminatedUnion('type', [
   MessageFailedSchema,
   PresenceJoinedSchema,
   PresenceLeftSchema,
+  RoomClearedSchema,
+  RoomConfiguredSchema,
 ]);
 export type RoomEvent = z.infer<typeof RoomEventSchema>;
 export type RoomEventType = RoomEvent['type'];
@@ -62,6 +84,8 @@ export const DURABLE_EVENT_TYPES: ReadonlySet<RoomEventType> = new Set([
   'message.created',
   'message.completed',
   'message.failed',
+  'room.cleared',
+  'room.configured',
 ]);
 
 export const EventFrameSchema = z.object({

@@ -80,6 +80,8 @@ describe('ClientFrameSchema', () => {
   const hello = { type: 'hello', protocol: 1, since: 0 };
   const send = { type: 'message.send', id: 'c-1', text: 'hi' };
   const stop = { type: 'message.stop', id: 'c-2', messageId: 'r1' };
+  const retry = { type: 'message.retry', id: 'c-3', messageId: 'r1' };
+  const configure = { type: 'room.configure', id: 'c-5', settings: { responder: 'openai' } };
 
   accepts(ClientFrameSchema, [
     ['hello from a fresh client', hello],
@@ -90,6 +92,16 @@ describe('ClientFrameSchema', () => {
     ['message.send with every id character', set(send, { id: 'Az09_.:-' })],
     ['message.send with a 64-character id', set(send, { id: 'a'.repeat(64) })],
     ['message.stop', stop],
+    ['message.retry', retry],
+    ['room.clear', { type: 'room.clear', id: 'c-4' }],
+    ['room.configure with a responder', configure],
+    ['room.configure with a prompt', set(configure, { settings: { systemPrompt: 'Be brief.' } })],
+    [
+      'room.configure back to the default prompt',
+      set(configure, { settings: { systemPrompt: null } }),
+    ],
+    ['watch', { type: 'watch', messageId: 'r1' }],
+    ['watch of nothing', { type: 'watch', messageId: null }],
     ['typing', { type: 'typing', typing: true }],
   ]);
 
@@ -114,6 +126,20 @@ describe('ClientFrameSchema', () => {
     ['message.send with a string reply', set(send, { reply: 'yes' }), 'reply'],
     ['message.stop without messageId', without(stop, 'messageId'), 'messageId'],
     ['message.stop with a bad messageId', set(stop, { messageId: 'r 1' }), 'messageId'],
+    ['message.retry without messageId', without(retry, 'messageId'), 'messageId'],
+    ['room.clear without an id', { type: 'room.clear' }, 'id'],
+    ['room.configure without settings', without(configure, 'settings'), 'settings'],
+    [
+      'room.configure with an empty responder',
+      set(configure, { settings: { responder: '' } }),
+      'settings.responder',
+    ],
+    [
+      'room.configure with a huge prompt',
+      set(configure, { settings: { systemPrompt: 'x'.repeat(8001) } }),
+      'settings.systemPrompt',
+    ],
+    ['watch without messageId (null, not absent)', { type: 'watch' }, 'messageId'],
     ['typing without typing', { type: 'typing' }, 'typing'],
     ['typing with a string', { type: 'typing', typing: 'yes' }, 'typing'],
   ]);
@@ -138,6 +164,7 @@ describe('ServerFrameSchema', () => {
     hasMore: true,
     before: 1,
     presence: [user],
+    settings: { responder: 'demo', systemPrompt: null },
   };
   const delta = { type: 'message.delta', messageId: 'r1', offset: 2, text: ' there' };
 
@@ -149,7 +176,15 @@ describe('ServerFrameSchema', () => {
     ]),
     [
       'an empty snapshot',
-      { type: 'snapshot', seq: 0, messages: [], hasMore: false, before: null, presence: [] },
+      {
+        type: 'snapshot',
+        seq: 0,
+        messages: [],
+        hasMore: false,
+        before: null,
+        presence: [],
+        settings: { responder: 'demo', systemPrompt: null },
+      },
     ],
     ['snapshot', snapshot],
     ['ack', { type: 'ack', id: 'c-1', seq: 3 }],
@@ -191,6 +226,8 @@ describe('ServerFrameSchema', () => {
     ['an empty batch', { type: 'batch', events: [] }],
     ['pong', { type: 'pong', t: 1234.5 }],
     ['typing notice', { type: 'typing', user, typing: false }],
+    ['watchers of a reply', { type: 'watchers', messageId: 'r1', users: [user] }],
+    ['watchers of a reply nobody watches', { type: 'watchers', messageId: 'r1', users: [] }],
   ]);
 
   rejects(ServerFrameSchema, [
@@ -227,6 +264,7 @@ describe('ServerFrameSchema', () => {
       'messages.0.id',
     ],
     ['snapshot without hasMore', without(snapshot, 'hasMore'), 'hasMore'],
+    ['snapshot without settings', without(snapshot, 'settings'), 'settings'],
     ['snapshot without a history cursor (null, not absent)', without(snapshot, 'before'), 'before'],
     ['snapshot with a negative history cursor', set(snapshot, { before: -1 }), 'before'],
     ['ack with a negative seq', { type: 'ack', id: 'c-1', seq: -1 }, 'seq'],
@@ -320,6 +358,8 @@ describe('REST bodies', () => {
       connections: 3,
       streaming: 1,
       limits,
+      settings: { responder: 'demo', systemPrompt: 'Be brief.' },
+      responders: ['demo', 'openai'],
     };
     accepts(RoomInfoSchema, [['room info', info]]);
     rejects(RoomInfoSchema, [

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ErrorCodeSchema } from './errors.js';
 import { EventFrameSchema } from './events.js';
-import { IdSchema, MessageSchema, SeqSchema, UserSchema } from './model.js';
+import { IdSchema, MessageSchema, RoomSettingsSchema, SeqSchema, UserSchema } from './model.js';
 
 /** Bumped on any change a peer of the previous version would misread. */
 export const PROTOCOL_VERSION = 1;
@@ -38,6 +38,36 @@ export const MessageStopSchema = z.object({
   messageId: IdSchema,
 });
 
+/** Answers the same user message again; only the room's latest reply can be retried. */
+export const MessageRetrySchema = z.object({
+  type: z.literal('message.retry'),
+  id: IdSchema,
+  /** The assistant reply to retry (it stays in the history; the new one says `retryOf`). */
+  messageId: IdSchema,
+});
+
+/** Operator: removes every message of the room, for everyone. */
+export const RoomClearSchema = z.object({
+  type: z.literal('room.clear'),
+  id: IdSchema,
+});
+
+/** Operator: changes some of the room's settings; fields left out keep their value. */
+export const RoomConfigureSchema = z.object({
+  type: z.literal('room.configure'),
+  id: IdSchema,
+  settings: z.partial(RoomSettingsSchema),
+});
+
+/**
+ * Ephemeral: this connection is (or stops) watching a streaming reply: the reply is on screen and
+ * the page is visible. Others see who is watching.
+ */
+export const WatchSchema = z.object({
+  type: z.literal('watch'),
+  messageId: z.nullable(IdSchema),
+});
+
 /** Ephemeral: never sequenced, never replayed. */
 export const TypingSchema = z.object({
   type: z.literal('typing'),
@@ -49,6 +79,10 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   PingSchema,
   MessageSendSchema,
   MessageStopSchema,
+  MessageRetrySchema,
+  RoomClearSchema,
+  RoomConfigureSchema,
+  WatchSchema,
   TypingSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
@@ -98,6 +132,7 @@ export const SnapshotSchema = z.object({
    */
   before: z.nullable(SeqSchema),
   presence: z.array(UserSchema),
+  settings: RoomSettingsSchema,
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
@@ -133,6 +168,13 @@ export const TypingNoticeSchema = z.object({
   typing: z.boolean(),
 });
 
+/** Ephemeral: who is watching a streaming reply now (sent on every change). */
+export const WatchersSchema = z.object({
+  type: z.literal('watchers'),
+  messageId: IdSchema,
+  users: z.array(UserSchema),
+});
+
 export const ServerFrameSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   SnapshotSchema,
@@ -142,6 +184,7 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   BatchSchema,
   PongSchema,
   TypingNoticeSchema,
+  WatchersSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
@@ -180,5 +223,8 @@ export const RoomInfoSchema = z.object({
   connections: z.int(),
   streaming: z.int(),
   limits: LimitsSchema,
+  settings: RoomSettingsSchema,
+  /** Responders an operator may choose for this room. */
+  responders: z.array(z.string()),
 });
 export type RoomInfo = z.infer<typeof RoomInfoSchema>;

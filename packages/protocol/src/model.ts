@@ -68,7 +68,18 @@ export const MessageSchema = z.object({
   updatedAt: z.number(),
   /** For assistant replies: the message being answered. */
   replyTo: z.optional(IdSchema),
+  /** For a retried reply: the earlier reply to the same message that it replaces. */
+  retryOf: z.optional(IdSchema),
   usage: z.optional(UsageSchema),
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
 });
 export type Message = z.infer<typeof MessageSchema>;
+
+/** A room's own settings, changed by operators (`room.configure`). */
+export const RoomSettingsSchema = z.object({
+  /** Where replies come from; one of the deployment's allowed responders. */
+  responder: z.string().check(z.minLength(1), z.maxLength(32)),
+  /** The room's system prompt; null uses the deployment's. */
+  systemPrompt: z.nullable(z.string().check(z.maxLength(8000))),
+});
+export type RoomSettings = z.infer<typeof RoomSettingsSchema>;
