@@ -35,10 +35,12 @@ describe('readConfig', () => {
       snapshotMessages: 50,
       maxConcurrentReplies: 16,
       responder: 'demo',
+      roomResponders: ['demo'],
       demoTokensPerSecond: 40,
       demoReplyTokens: 0,
       heartbeatMs: 15_000,
       provider: null,
+      providers: [],
       llm: {
         systemPrompt: DEFAULT_SYSTEM_PROMPT,
         contextChars: 24_000,
@@ -204,6 +206,31 @@ describe('readConfig', () => {
 
     it('ignores provider variables while the demo responder is chosen', () => {
       assert.equal(readConfig({ REALSTREAM_OPENAI_BASE_URL: 'not a url' }).provider, null);
+    });
+  });
+
+  describe('REALSTREAM_ROOM_RESPONDERS', () => {
+    it('offers only the default responder unless more are listed', () => {
+      assert.deepEqual(readConfig({}).roomResponders, ['demo']);
+    });
+
+    it('lists the default first, then the extra choices, each fully configured', () => {
+      const config = readConfig({
+        REALSTREAM_ROOM_RESPONDERS: ' openai , demo,',
+        REALSTREAM_OPENAI_MODEL: 'llama3',
+        REALSTREAM_OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+      });
+      assert.deepEqual(config.roomResponders, ['demo', 'openai']);
+      assert.equal(config.provider, null, 'the default is still the demo');
+      assert.deepEqual(
+        config.providers.map((p) => [p.kind, p.model]),
+        [['openai', 'llama3']],
+      );
+    });
+
+    it('refuses an unknown responder and a choice that is not configured', () => {
+      refuses({ REALSTREAM_ROOM_RESPONDERS: 'demo,gemini' }, 'REALSTREAM_ROOM_RESPONDERS');
+      refuses({ REALSTREAM_ROOM_RESPONDERS: 'anthropic' }, 'REALSTREAM_ANTHROPIC_API_KEY');
     });
   });
 

@@ -26,12 +26,17 @@ export interface Config {
   /** Messages in a snapshot (and the default history page). */
   snapshotMessages: number;
   maxConcurrentReplies: number;
+  /** The responder a room uses until an operator picks another. */
   responder: ResponderKind;
+  /** Responders an operator may pick per room (always includes `responder`). */
+  roomResponders: ResponderKind[];
   demoTokensPerSecond: number;
   demoReplyTokens: number;
   heartbeatMs: number;
-  /** The LLM provider replies come from; null for the demo responder. */
+  /** The LLM provider of the default responder; null for the demo responder. */
   provider: ProviderConfig | null;
+  /** Every provider a room may use (the default's and the per-room choices'). */
+  providers: ProviderConfig[];
   /** Settings shared by every LLM provider. */
   llm: LlmConfig;
 }
@@ -117,7 +122,7 @@ function baseUrl(env: Env, key: string, fallback: string): string {
 
 function required(env: Env, key: string, responder: ResponderKind): string {
   const value = str(env, key)?.trim();
-  if (!value) throw new ConfigError(`${key} is required when REALSTREAM_RESPONDER=${responder}`);
+  if (!value) throw new ConfigError(`${key} is required to use the ${responder} responder`);
   return value;
 }
 
@@ -163,12 +168,36 @@ function oneOf<T extends string>(env: Env, key: string, values: readonly T[], fa
   return raw as T;
 }
 
+/**
+ * REALSTREAM_ROOM_RESPONDERS: the responders operators may choose per room, comma-separated. Each
+ * must be fully configured, so a room can never pick one that cannot answer.
+ */
+function readRoomResponders(env: Env, fallback: ResponderKind): ResponderKind[] {
+  const raw = str(env, 'REALSTREAM_ROOM_RESPONDERS');
+  const kinds = new Set<ResponderKind>([fallback]);
+  for (const part of (raw ?? '').split(',')) {
+    const kind = part.trim();
+    if (!kind) continue;
+    if (!RESPONDERS.includes(kind as ResponderKind)) {
+      throw new ConfigError(
+        `REALSTREAM_ROOM_RESPONDERS: "${kind}" is not a responder; use ${RESPONDERS.join(', ')}`,
+      );
+    }
+    kinds.add(kind as ResponderKind);
+  }
+  return [...kinds];
+}
+
 export function readConfig(env: Env): Config {
   const secret = str(env, 'REALSTREAM_SECRET') ?? null;
   if (secret !== null && secret.length < 32) {
     throw new ConfigError('REALSTREAM_SECRET: use at least 32 characters (256 bits for HS256)');
   }
   const responder = oneOf(env, 'REALSTREAM_RESPONDER', RESPONDERS, 'demo');
+  const roomResponders = readRoomResponders(env, responder);
+  const providers = roomResponders
+    .map((kind) => readProvider(env, kind))
+    .filter((p): p is ProviderConfig => p !== null);
   return {
     secret,
     allowedOrigins: (str(env, 'REALSTREAM_ALLOWED_ORIGINS') ?? '*')
@@ -187,10 +216,12 @@ export function readConfig(env: Env): Config {
     snapshotMessages: int(env, 'REALSTREAM_SNAPSHOT_MESSAGES', 50, 1, 1000),
     maxConcurrentReplies: int(env, 'REALSTREAM_MAX_CONCURRENT_REPLIES', 16, 1, 1000),
     responder,
+    roomResponders,
     demoTokensPerSecond: int(env, 'REALSTREAM_DEMO_TOKENS_PER_SECOND', 40, 0, 1_000_000),
     demoReplyTokens: int(env, 'REALSTREAM_DEMO_REPLY_TOKENS', 0, 0, 1_000_000),
     heartbeatMs: int(env, 'REALSTREAM_SSE_HEARTBEAT_MS', 15_000, 100, 600_000),
-    provider: readProvider(env, responder),
+    provider: providers.find((p) => p.kind === responder) ?? null,
+    providers,
     llm: readLlm(env),
   };
 }

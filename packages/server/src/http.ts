@@ -75,6 +75,8 @@ function info(room: Room): RoomInfo {
       maxFrameBytes: room.config.maxFrameBytes,
       maxMessageChars: room.config.maxMessageChars,
     },
+    settings: room.settings,
+    responders: room.responderNames,
   };
 }
 

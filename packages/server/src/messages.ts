@@ -7,6 +7,12 @@ export const messageIdKey = (id: string): string => `mid:${id}`;
 
 export const MAX_PAGE = 200;
 
+/** Storage key holding the seq of the last `room.cleared`: messages created before it are gone. */
+export const CLEARED_KEY = 'cleared';
+
+/** Durable Object storage deletes at most 128 keys per call. */
+const DELETE_CHUNK = 128;
+
 /**
  * The room's messages: the latest page in memory (what a snapshot sends), the rest in storage, paged
  * by seq cursor so a page never shifts when new messages arrive.
@@ -19,17 +25,66 @@ export class MessageStore {
     readonly recent: Message[],
     /** Whether storage holds messages older than `recent[0]`. */
     private olderExists: boolean,
+    /** Messages with a seq below this were cleared (0: never cleared). */
+    private clearedAt: number,
   ) {}
 
   static async load(storage: RoomStorage, pageSize: number): Promise<MessageStore> {
+    const clearedAt = (await storage.get<number>(CLEARED_KEY)) ?? 0;
     const rows = await storage.list<Message>({
       prefix: 'msg:',
+      start: messageKey(clearedAt),
       reverse: true,
       limit: pageSize + 1,
     });
     const latest = [...rows.values()].reverse();
     const olderExists = latest.length > pageSize;
-    return new MessageStore(storage, pageSize, olderExists ? latest.slice(1) : latest, olderExists);
+    const store = new MessageStore(
+      storage,
+      pageSize,
+      olderExists ? latest.slice(1) : latest,
+      olderExists,
+      clearedAt,
+    );
+    // A purge cut short by a restart goes on; until it ends, `clearedAt` hides what is left.
+    if (clearedAt > 0) store.purge().catch(() => {});
+    return store;
+  }
+
+  /**
+   * Forgets every message created before `seq` (the room was cleared there). The caller stores
+   * CLEARED_KEY with the event; the rows themselves are deleted in the background.
+   */
+  clear(seq: number): void {
+    this.recent.length = 0;
+    this.olderExists = false;
+    this.clearedAt = seq;
+    this.purge().catch(() => {});
+  }
+
+  /**
+   * Deletes the stored rows and id index entries of cleared messages, a chunk at a time. A failure
+   * only leaves rows that `clearedAt` already hides; the next start tries again.
+   */
+  private async purge(): Promise<void> {
+    const end = messageKey(this.clearedAt);
+    for (;;) {
+      const rows = await this.storage.list<Message>({
+        prefix: 'msg:',
+        end,
+        limit: DELETE_CHUNK / 2,
+      });
+      if (rows.size === 0) return;
+      const keys = [...rows.keys()];
+      for (const m of rows.values()) keys.push(messageIdKey(m.id));
+      if (
+        !(await this.storage.delete(keys).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
+    }
   }
 
   get hasOlder(): boolean {
@@ -52,14 +107,16 @@ export class MessageStore {
 
   /** seq of a stored message with this id (the idempotency index). */
   async seqOf(id: string): Promise<number | undefined> {
-    return this.storage.get<number>(messageIdKey(id));
+    const seq = await this.storage.get<number>(messageIdKey(id));
+    return seq === undefined || seq < this.clearedAt ? undefined : seq;
   }
 
   async get(id: string): Promise<Message | undefined> {
     const inMemory = this.recent.find((m) => m.id === id);
     if (inMemory) return inMemory;
     const seq = await this.seqOf(id);
-    return seq === undefined ? undefined : this.storage.get<Message>(messageKey(seq));
+    if (seq === undefined || seq < this.clearedAt) return undefined;
+    return this.storage.get<Message>(messageKey(seq));
   }
 
   /** Messages created before seq `before` (exclusive), newest `limit` of them, returned oldest first. */
@@ -69,6 +126,7 @@ export class MessageStore {
   ): Promise<{ messages: Message[]; nextBefore: number | null }> {
     const rows = await this.storage.list<Message>({
       prefix: 'msg:',
+      start: messageKey(this.clearedAt),
       end: before === null ? undefined : messageKey(before),
       reverse: true,
       limit: limit + 1,

@@ -15,7 +15,7 @@ import {
 import { readConfig, type Config } from './config.js';
 import { errorResponse, handleRoomRequest } from './http.js';
 import { Logger } from './log.js';
-import { createResponder } from './responders/index.js';
+import { createResponders } from './responders/index.js';
 import { Room, type Socket } from './room.js';
 
 // workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
@@ -94,7 +94,7 @@ export default class RealstreamParty implements Party.Server {
       storage: this.party.storage,
       config: this.config,
       logger: this.logger,
-      responder: createResponder(this.config),
+      responders: createResponders(this.config),
     });
   }
 

@@ -46,7 +46,8 @@ export class Replies {
     private readonly messages: MessageStore,
     private readonly storage: RoomStorage,
     private readonly config: Config,
-    private readonly responder: Responder,
+    /** The room's responder now: an operator may switch it between replies. */
+    private readonly responder: () => Responder,
     private readonly logger: Logger,
   ) {}
 
@@ -67,8 +68,11 @@ export class Replies {
     return [...this.streams.values()].map((s) => s.message.seq);
   }
 
-  /** Starts a reply to `userMessage`; resolves when the reply has ended (however it ended). */
-  async start(userMessage: Message): Promise<void> {
+  /**
+   * Starts a reply to `userMessage` (again, for a retry of reply `retryOf`). `created` resolves with
+   * the seq of the new message once it is sent; `done` when the reply has ended, however it ended.
+   */
+  start(userMessage: Message, retryOf?: string): { created: Promise<number>; done: Promise<void> } {
     const now = Date.now();
     const message: Message = {
       id: `a-${crypto.randomUUID()}`,
@@ -79,8 +83,9 @@ export class Replies {
       createdAt: now,
       updatedAt: now,
       replyTo: userMessage.id,
+      ...(retryOf ? { retryOf } : {}),
     };
-    const { sent } = this.log.append((seq) => {
+    const { frame, sent } = this.log.append((seq) => {
       message.seq = seq;
       return {
         event: { type: 'message.created', message: { ...message } },
@@ -92,14 +97,16 @@ export class Replies {
       };
     });
     this.messages.add(message);
+    const created = sent.then(() => frame.seq);
     if (this.streams.size >= this.config.maxConcurrentReplies) {
-      await sent;
-      this.fail(
-        message,
-        'busy',
-        `too many replies streaming in this room (limit ${this.config.maxConcurrentReplies})`,
+      const done = sent.then(() =>
+        this.fail(
+          message,
+          'busy',
+          `too many replies streaming in this room (limit ${this.config.maxConcurrentReplies})`,
+        ),
       );
-      return;
+      return { created, done };
     }
     const stream: Stream = {
       message,
@@ -111,15 +118,17 @@ export class Replies {
     };
     this.streams.set(message.id, stream);
     this.ensureCheckpointing();
-    await sent;
-    await this.run(stream, userMessage);
+    // The context is taken now: a retry must not see the reply it replaces, nor later messages.
+    const context = this.contextFor(userMessage);
+    return { created, done: sent.then(() => this.run(stream, context)) };
   }
 
-  private async run(stream: Stream, userMessage: Message): Promise<void> {
+  private async run(stream: Stream, context: ContextMessage[]): Promise<void> {
     let usage: Usage | undefined;
+    const responder = this.responder();
     try {
-      const input = { room: this.room, messages: this.contextFor(userMessage) };
-      for await (const chunk of this.responder.respond(input, stream.abort.signal)) {
+      const input = { room: this.room, messages: context };
+      for await (const chunk of responder.respond(input, stream.abort.signal)) {
         if (stream.done) break;
         if (chunk.type === 'text') this.appendText(stream, chunk.text);
         // Tool calls are assembled by the providers but not run yet: the tools issue wires them in.
@@ -137,7 +146,7 @@ export class Replies {
         this.failStream(
           stream,
           'responder_failed',
-          `the ${this.responder.name} responder failed: ${(err as Error).message}`,
+          `the ${responder.name} responder failed: ${(err as Error).message}`,
         );
       }
       return;
@@ -149,6 +158,8 @@ export class Replies {
     const upTo = this.messages.recent.filter(
       (m) => m.seq <= userMessage.seq && m.status !== 'failed' && m.text,
     );
+    // A message older than the latest page is still what is being answered.
+    if (!upTo.some((m) => m.id === userMessage.id)) upTo.push(userMessage);
     return upTo.slice(-CONTEXT_MESSAGES).map((m) => ({
       role: m.author.kind,
       name: m.author.name,
@@ -209,6 +220,12 @@ export class Replies {
     if (!stream || stream.done) return null;
     stream.abort.abort();
     return this.complete(stream, 'stopped', { stoppedBy: by });
+  }
+
+  /** Stops every streaming reply (the room is being cleared); resolves when all are completed. */
+  stopAll(by: string): Promise<number[]> {
+    const stops = [...this.streams.keys()].map((id) => this.stop(id, by));
+    return Promise.all(stops.filter((p): p is Promise<number> => p !== null));
   }
 
   private endStream(stream: Stream): void {

@@ -8,6 +8,7 @@ import {
   type EventFrame,
   type Message,
   type Role,
+  type RoomSettings,
   type ServerFrame,
   type Snapshot,
   type User,
@@ -17,11 +18,14 @@ import type { Identity } from './auth.js';
 import type { Config } from './config.js';
 import { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
-import { MessageStore, messageIdKey, messageKey } from './messages.js';
+import { CLEARED_KEY, MessageStore, messageIdKey, messageKey } from './messages.js';
 import { TokenBucket } from './rate-limit.js';
 import { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
 import type { RoomStorage } from './storage.js';
+import { Watchers } from './watchers.js';
+
+const SETTINGS_KEY = 'settings';
 
 /** A WebSocket as the room sees it; the adapter supplies it. */
 export interface Socket {
@@ -50,8 +54,15 @@ const NEEDS: Record<ClientFrame['type'], Role> = {
   ping: 'viewer',
   'message.send': 'member',
   'message.stop': 'member',
+  'message.retry': 'member',
+  'room.clear': 'operator',
+  'room.configure': 'operator',
+  watch: 'viewer',
   typing: 'member',
 };
+
+/** What a command led to: the seq of the event it produced (once sent), or why it was refused. */
+type Outcome = { seq: Promise<number> } | { code: ErrorCode; message: string };
 
 /** A flooding connection is closed after this many rejected frames in a row. */
 const FLOOD_CLOSE_AFTER = 50;
@@ -71,6 +82,7 @@ export class Room {
   private readonly presence = new Map<string, { user: User; count: number }>();
   /** Recently applied command ids -> the seq they produced (messages are also indexed in storage). */
   private readonly commandSeqs = new Map<string, number | Promise<number>>();
+  private readonly watchers = new Watchers();
 
   private constructor(
     readonly name: string,
@@ -79,6 +91,8 @@ export class Room {
     readonly log: EventLog,
     readonly messages: MessageStore,
     readonly replies: Replies,
+    private readonly responders: ReadonlyMap<string, Responder>,
+    private current: RoomSettings,
   ) {}
 
   static async open(opts: {
@@ -86,9 +100,10 @@ export class Room {
     storage: RoomStorage;
     config: Config;
     logger: Logger;
-    responder: Responder;
+    /** Every responder this room may use, by name; the config says which is the default. */
+    responders: ReadonlyMap<string, Responder>;
   }): Promise<Room> {
-    const { name, storage, config, logger, responder } = opts;
+    const { name, storage, config, logger, responders } = opts;
     let room: Room | null = null;
     const log = await EventLog.open(
       storage,
@@ -97,8 +112,23 @@ export class Room {
       config.ringSize,
     );
     const messages = await MessageStore.load(storage, config.snapshotMessages);
+    let settings: RoomSettings = (await storage.get<RoomSettings>(SETTINGS_KEY)) ?? {
+      responder: config.responder,
+      systemPrompt: null,
+    };
+    if (!responders.has(settings.responder)) {
+      // The deployment no longer offers the room's choice: fall back rather than fail every reply.
+      logger.warn('room responder no longer allowed; using the default', {
+        responder: settings.responder,
+        default: config.responder,
+      });
+      settings = { ...settings, responder: config.responder };
+    }
+    const responder = (): Responder =>
+      responders.get(room?.settings.responder ?? config.responder) ??
+      responders.get(config.responder)!;
     const replies = new Replies(name, log, messages, storage, config, responder, logger);
-    room = new Room(name, config, logger, log, messages, replies);
+    room = new Room(name, config, logger, log, messages, replies, responders, settings);
     await replies.recoverInterrupted();
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
     return room;
@@ -132,7 +162,18 @@ export class Room {
     const conn = this.conns.get(socket.id);
     if (!conn || conn.socket !== socket) return;
     this.conns.delete(socket.id);
+    const watched = this.watchers.remove(socket.id);
+    if (watched) this.announceWatchers(watched);
     if (conn.ready) this.leave(conn.identity);
+  }
+
+  get settings(): RoomSettings {
+    return this.current;
+  }
+
+  /** Responders an operator may choose for this room. */
+  get responderNames(): string[] {
+    return [...this.responders.keys()];
   }
 
   get presenceList(): User[] {
@@ -145,7 +186,7 @@ export class Room {
       entry.count++;
       return;
     }
-    const user: User = { id: identity.id, name: identity.name, role: identity.role };
+    const user = userOf(identity);
     this.presence.set(user.id, { user, count: 1 });
     this.log.append(() => ({ event: { type: 'presence.joined', user } }));
   }
@@ -251,7 +292,15 @@ export class Room {
         });
       }
       case 'message.stop':
-        return this.stop(conn, frame.id, frame.messageId);
+        return this.answer(conn, frame.id, () => this.stop(conn.identity, frame.messageId));
+      case 'message.retry':
+        return this.answer(conn, frame.id, () => this.retry(frame.messageId));
+      case 'room.clear':
+        return this.answer(conn, frame.id, () => this.clear(conn.identity));
+      case 'room.configure':
+        return this.answer(conn, frame.id, () => this.configure(conn.identity, frame.settings));
+      case 'watch':
+        return this.watch(conn, frame.messageId);
     }
   }
 
@@ -288,7 +337,7 @@ export class Room {
       protocol: PROTOCOL_VERSION,
       room: this.name,
       connectionId: conn.socket.id,
-      user: { id: conn.identity.id, name: conn.identity.name, role: conn.identity.role },
+      user: userOf(conn.identity),
       seq: this.log.seq,
       resume: replay === null ? 'snapshot' : replay.length ? 'replay' : 'none',
       devMode: this.config.secret === null,
@@ -303,6 +352,9 @@ export class Room {
     else if (replay.length > 1) this.reply(conn, { type: 'batch', events: replay });
     conn.ready = true;
     this.join(conn.identity);
+    for (const messageId of this.watchers.watched()) {
+      this.reply(conn, { type: 'watchers', messageId, users: this.watchers.users(messageId) });
+    }
   }
 
   /** The room's state at the last sent seq (call when the log is idle). */
@@ -317,6 +369,7 @@ export class Room {
       hasMore: this.messages.hasOlder,
       before: this.messages.recent[0]?.seq ?? null,
       presence: this.presenceList,
+      settings: { ...this.current },
     };
   }
 
@@ -327,11 +380,29 @@ export class Room {
     conn.lastTypingAt = typing ? now : 0;
     const data = JSON.stringify({
       type: 'typing',
-      user: { id: conn.identity.id, name: conn.identity.name, role: conn.identity.role },
+      user: userOf(conn.identity),
       typing,
     } satisfies ServerFrame);
     for (const other of this.conns.values())
       if (other.ready && other !== conn) other.socket.send(data);
+  }
+
+  private watch(conn: Conn, messageId: string | null): void {
+    // Only a live reply can be watched; a late watch of one that just ended is simply dropped.
+    const target = messageId !== null && this.replies.isStreaming(messageId) ? messageId : null;
+    for (const id of this.watchers.set(conn.socket.id, userOf(conn.identity), target)) {
+      this.announceWatchers(id);
+    }
+  }
+
+  private announceWatchers(messageId: string): void {
+    if (!this.replies.isStreaming(messageId)) return;
+    const data = JSON.stringify({
+      type: 'watchers',
+      messageId,
+      users: this.watchers.users(messageId),
+    } satisfies ServerFrame);
+    for (const conn of this.conns.values()) if (conn.ready) conn.socket.send(data);
   }
 
   // ---- commands -------------------------------------------------------------------------
@@ -381,7 +452,7 @@ export class Room {
     if (reply) {
       this.replies
         .start(message)
-        .catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
+        .done.catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
     }
     return { ok: true, message, seq: frame.seq, duplicate: false };
   }
@@ -393,32 +464,107 @@ export class Room {
       this.commandSeqs.delete(this.commandSeqs.keys().next().value!);
   }
 
-  private async stop(conn: Conn, id: string, messageId: string): Promise<void> {
+  /**
+   * Runs a command once per id: a duplicate (a resend after a reconnect) gets the first run's answer,
+   * and one arriving while the first still runs waits for it.
+   */
+  private async answer(
+    conn: Conn,
+    id: string,
+    run: () => Outcome | Promise<Outcome>,
+  ): Promise<void> {
     const earlier = this.commandSeqs.get(id);
     if (earlier !== undefined) {
-      return this.reply(conn, { type: 'ack', id, seq: await earlier, duplicate: true });
+      try {
+        return this.reply(conn, { type: 'ack', id, seq: await earlier, duplicate: true });
+      } catch (refusal) {
+        const { code, message } = refusal as { code: ErrorCode; message: string };
+        return this.reply(conn, { type: 'error', id, code, message });
+      }
     }
-    const completion = this.replies.stop(messageId, conn.identity.id);
-    if (!completion) {
-      const message = await this.messages.get(messageId);
-      return this.reply(conn, {
-        type: 'error',
-        id,
-        code: message ? 'conflict' : 'not_found',
-        message: message
-          ? `message ${messageId} is not streaming (${message.status})`
-          : `no message ${messageId}`,
-      });
-    }
-    this.remember(id, completion);
-    const seq = await completion;
+    const outcome = Promise.resolve().then(run);
+    const seq = outcome.then((o) => ('code' in o ? Promise.reject(o) : o.seq));
+    seq.catch(() => {}); // duplicates and the code below handle the refusal
     this.remember(id, seq);
-    this.reply(conn, { type: 'ack', id, seq });
+    const o = await outcome;
+    if ('code' in o) {
+      this.commandSeqs.delete(id);
+      return this.reply(conn, { type: 'error', id, code: o.code, message: o.message });
+    }
+    const done = await o.seq;
+    this.remember(id, done);
+    this.reply(conn, { type: 'ack', id, seq: done });
+  }
+
+  private async stop(by: Identity, messageId: string): Promise<Outcome> {
+    const completion = this.replies.stop(messageId, by.id);
+    if (completion) return { seq: completion };
+    const message = await this.messages.get(messageId);
+    return message
+      ? { code: 'conflict', message: `message ${messageId} is not streaming (${message.status})` }
+      : { code: 'not_found', message: `no message ${messageId}` };
+  }
+
+  /** Answers the same question again: only the room's latest reply, once it has ended. */
+  private async retry(messageId: string): Promise<Outcome> {
+    const reply = await this.messages.get(messageId);
+    if (!reply) return { code: 'not_found', message: `no message ${messageId}` };
+    if (reply.author.kind !== 'assistant' || !reply.replyTo) {
+      return { code: 'conflict', message: 'only assistant replies can be retried' };
+    }
+    if (this.replies.isStreaming(messageId)) {
+      return { code: 'conflict', message: 'the reply is still streaming: stop it first' };
+    }
+    const latest = [...this.messages.recent].reverse().find((m) => m.author.kind === 'assistant');
+    if (latest?.id !== messageId) {
+      return { code: 'conflict', message: 'only the latest reply can be retried' };
+    }
+    const question = await this.messages.get(reply.replyTo);
+    if (!question) {
+      return { code: 'not_found', message: `the message ${reply.replyTo} it answered is gone` };
+    }
+    const { created, done } = this.replies.start(question, messageId);
+    done.catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
+    return { seq: created };
+  }
+
+  /** Operator: stops every reply, then removes every message, for everyone. */
+  private async clear(by: Identity): Promise<Outcome> {
+    await this.replies.stopAll(by.id);
+    const { frame, sent } = this.log.append((seq) => ({
+      event: { type: 'room.cleared', by: userOf(by) },
+      writes: { [CLEARED_KEY]: seq },
+    }));
+    this.messages.clear(frame.seq);
+    this.logger.info('room cleared', { by: by.id, seq: frame.seq });
+    return { seq: sent.then(() => frame.seq) };
+  }
+
+  /** Operator: changes the room's settings; the whole new set is logged and stored. */
+  private configure(by: Identity, patch: Partial<RoomSettings>): Outcome {
+    if (patch.responder !== undefined && !this.responders.has(patch.responder)) {
+      return {
+        code: 'invalid_frame',
+        message: `settings.responder: "${patch.responder}" is not offered here; choose one of ${this.responderNames.join(', ')}`,
+      };
+    }
+    const settings: RoomSettings = { ...this.current, ...patch };
+    this.current = settings;
+    const { frame, sent } = this.log.append(() => ({
+      event: { type: 'room.configured', settings: { ...settings }, by: userOf(by) },
+      writes: { [SETTINGS_KEY]: settings },
+    }));
+    this.logger.info('room configured', { by: by.id, responder: settings.responder });
+    return { seq: sent.then(() => frame.seq) };
   }
 
   // ---- delivery -------------------------------------------------------------------------
 
   private deliver(frames: EventFrame[]): void {
+    for (const { event } of frames) {
+      if (event.type === 'message.completed' || event.type === 'message.failed')
+        this.watchers.ended(event.messageId);
+    }
     const encoded = JSON.stringify(
       frames.length === 1 ? frames[0] : { type: 'batch', events: frames },
     );
@@ -430,4 +576,8 @@ export class Room {
   shutdown(): void {
     this.replies.abortAll();
   }
+}
+
+function userOf(identity: Identity): User {
+  return { id: identity.id, name: identity.name, role: identity.role };
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config, ResponderKind } from '../config.js';
 import { AnthropicResponder } from './anthropic.js';
 import { DemoResponder } from './demo.js';
 import { OpenAiResponder } from './openai.js';
@@ -13,17 +13,26 @@ export type {
   ToolCall,
 } from './types.js';
 
-/** The responder a deployment is configured for. */
-export function createResponder(config: Config): Responder {
-  const { provider } = config;
-  if (provider) {
-    const options: ProviderOptions = { ...config.llm, ...provider };
-    return provider.kind === 'openai'
-      ? new OpenAiResponder(options)
-      : new AnthropicResponder(options);
+/** One responder of each kind a room of this deployment may use, by kind. */
+export function createResponders(config: Config): Map<ResponderKind, Responder> {
+  const responders = new Map<ResponderKind, Responder>();
+  for (const kind of config.roomResponders) {
+    const provider = config.providers.find((p) => p.kind === kind);
+    if (provider) {
+      const options: ProviderOptions = { ...config.llm, ...provider };
+      responders.set(
+        kind,
+        provider.kind === 'openai' ? new OpenAiResponder(options) : new AnthropicResponder(options),
+      );
+    } else {
+      responders.set(
+        kind,
+        new DemoResponder({
+          tokensPerSecond: config.demoTokensPerSecond,
+          replyTokens: config.demoReplyTokens,
+        }),
+      );
+    }
   }
-  return new DemoResponder({
-    tokensPerSecond: config.demoTokensPerSecond,
-    replyTokens: config.demoReplyTokens,
-  });
+  return responders;
 }
