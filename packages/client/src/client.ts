@@ -1,5 +1,5 @@
 import type { ReadableAtom } from 'nanostores';
-import type { Author, Message, User } from '@realstream/protocol';
+import type { Author, Message, RoomSettings, User } from '@realstream/protocol';
 import { Commands, quiet } from './commands.js';
 import { RealstreamError } from './errors.js';
 import { fetchPage, History } from './history.js';
@@ -33,6 +33,8 @@ export class Client implements RealstreamClient {
   readonly $messages: ReadableAtom<readonly ClientMessage[]>;
   readonly $presence: ReadableAtom<readonly User[]>;
   readonly $typing: ReadableAtom<readonly User[]>;
+  readonly $watchers: ReadableAtom<ReadonlyMap<string, readonly User[]>>;
+  readonly $settings: ReadableAtom<RoomSettings | null>;
   readonly $events: ReadableAtom<ClientEvent | null>;
 
   private readonly opts: Options;
@@ -44,6 +46,8 @@ export class Client implements RealstreamClient {
   private readonly uid: string | undefined;
   private closed = false;
   private typingSentAt = 0;
+  /** The watch last put on the wire, and on which connection. */
+  private watchSent: { connectionId: string; messageId: string | null } | null = null;
 
   constructor(options: ConnectOptions) {
     const opts = (this.opts = withDefaults(options));
@@ -59,6 +63,8 @@ export class Client implements RealstreamClient {
     this.$messages = stores.$messages;
     this.$presence = stores.$presence;
     this.$typing = stores.$typing;
+    this.$watchers = stores.$watchers;
+    this.$settings = stores.$settings;
     this.$events = stores.$events;
 
     const typers = new TypingTracker(opts.typingTtlMs, (users) => stores.$typing.set(users));
@@ -118,6 +124,29 @@ export class Client implements RealstreamClient {
 
   retry(messageId: string): Promise<SendAck> {
     return this.closed ? closedError() : this.commands.retry(messageId);
+  }
+
+  retryReply(messageId: string): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.retryReply(messageId);
+  }
+
+  clearRoom(): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.clearRoom();
+  }
+
+  configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.configure(settings);
+  }
+
+  watch(messageId: string | null): void {
+    const connectionId = this.stores.status.connectionId;
+    if (!this.session.live || !connectionId) return;
+    const sent = this.watchSent;
+    // A new connection starts watching nothing, so only a non-null watch needs saying again.
+    if (sent?.connectionId === connectionId ? sent.messageId === messageId : messageId === null)
+      return;
+    if (this.session.wire({ type: 'watch', messageId }))
+      this.watchSent = { connectionId, messageId };
   }
 
   discard(messageId: string): void {

@@ -1,4 +1,4 @@
-import type { Author, ClientFrame, Command, ErrorFrame } from '@realstream/protocol';
+import type { Author, ClientFrame, Command, ErrorFrame, RoomSettings } from '@realstream/protocol';
 import { RealstreamError } from './errors.js';
 import { makeId } from './ids.js';
 import { Outbox, type Ack } from './outbox.js';
@@ -73,7 +73,23 @@ export class Commands {
   }
 
   stop(messageId: string): Promise<{ seq: number }> {
-    const acked = this.dispatch({ type: 'message.stop', id: makeId('s'), messageId });
+    return this.seqOf(this.dispatch({ type: 'message.stop', id: makeId('s'), messageId }));
+  }
+
+  /** Asks for a new answer in place of the room's latest reply. */
+  retryReply(messageId: string): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'message.retry', id: makeId('r'), messageId }));
+  }
+
+  clearRoom(): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'room.clear', id: makeId('c') }));
+  }
+
+  configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'room.configure', id: makeId('k'), settings }));
+  }
+
+  private seqOf(acked: Promise<Ack>): Promise<{ seq: number }> {
     return quiet(acked.then(({ seq }) => ({ seq })));
   }
 

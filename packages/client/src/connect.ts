@@ -59,6 +59,8 @@ function handle(key: string, entry: Shared): RealstreamClient {
     $messages: client.$messages,
     $presence: client.$presence,
     $typing: client.$typing,
+    $watchers: client.$watchers,
+    $settings: client.$settings,
     $events: client.$events,
     get stats() {
       return client.stats;
@@ -66,6 +68,10 @@ function handle(key: string, entry: Shared): RealstreamClient {
     send: (text, opts) => client.send(text, opts),
     stop: (messageId) => client.stop(messageId),
     retry: (messageId) => client.retry(messageId),
+    retryReply: (messageId) => client.retryReply(messageId),
+    clearRoom: () => client.clearRoom(),
+    configure: (settings) => client.configure(settings),
+    watch: (messageId) => client.watch(messageId),
     discard: (messageId) => client.discard(messageId),
     typing: (isTyping) => client.typing(isTyping),
     loadOlder: () => client.loadOlder(),

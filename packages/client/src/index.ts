@@ -21,4 +21,4 @@ export type {
   SendAck,
   WebSocketLike,
 } from './types.js';
-export type { Message, MessageStatus, User } from '@realstream/protocol';
+export type { Message, MessageStatus, RoomSettings, User } from '@realstream/protocol';

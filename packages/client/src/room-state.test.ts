@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { EventFrame, Message } from '@realstream/protocol';
 import { applyDelta, RoomState } from './room-state.js';
 
+const settings = { responder: 'demo', systemPrompt: null };
+
 const user = { kind: 'user', id: 'u1', name: 'Ada', role: 'member' } as const;
 const assistant = { kind: 'assistant', id: 'assistant', name: 'Assistant' } as const;
 
@@ -40,6 +42,7 @@ function streamingRoom(): RoomState {
     hasMore: false,
     before: 1,
     presence: [],
+    settings,
   });
   return s;
 }
@@ -145,6 +148,7 @@ describe('RoomState', () => {
       hasMore: true,
       before: 8,
       presence: [],
+      settings,
     });
     assert.deepEqual(
       s.messages().map((m) => [m.id, m.local]),
@@ -168,6 +172,7 @@ describe('RoomState', () => {
       hasMore: false,
       before: null,
       presence: [ada],
+      settings,
     });
     s.apply({ type: 'event', seq: 2, at: 1, event: { type: 'presence.joined', user: bob } });
     s.apply({ type: 'event', seq: 3, at: 1, event: { type: 'presence.left', userId: 'u1' } });
@@ -183,6 +188,7 @@ describe('RoomState', () => {
       hasMore: true,
       before: 4,
       presence: [],
+      settings,
     });
     assert.equal(s.cursor, 4);
     const added = s.prepend([msg('m2', 2), msg('m3', 3), msg('m4', 4)], 2);
@@ -208,6 +214,7 @@ describe('RoomState', () => {
       hasMore: true,
       before: 20,
       presence: [],
+      settings,
     });
     assert.equal(s.cursor, 20, 'not the streaming reply: paging from it would skip 4-19');
     const stale = { ...msg('a3', 3, 'still', 'streaming') };

@@ -1,4 +1,4 @@
-import type { EventFrame, Message, Snapshot, User } from '@realstream/protocol';
+import type { EventFrame, Message, RoomSettings, Snapshot, User } from '@realstream/protocol';
 import type { ClientMessage } from './types.js';
 
 /**
@@ -36,6 +36,12 @@ export class RoomState {
   generation = 0;
   messagesChanged = false;
   presenceChanged = false;
+  watchersChanged = false;
+  settingsChanged = false;
+  /** The room's settings, from the snapshot and then `room.configured`; null before any. */
+  settings: RoomSettings | null = null;
+  /** Who watches each streaming reply (ephemeral: from `watchers` frames, never replayed). */
+  readonly watchers = new Map<string, User[]>();
   /** Server messages, ordered by seq. */
   private confirmed: ClientMessage[] = [];
   /** Local messages (sending or failed), in send order, shown after the server's. */
@@ -55,7 +61,20 @@ export class RoomState {
     this.cursor = snapshot.before;
     this.generation++;
     this.recountStreaming();
-    this.messagesChanged = this.presenceChanged = true;
+    this.settings = { ...snapshot.settings };
+    for (const id of this.watchers.keys()) if (!this.streamingIds.has(id)) this.watchers.delete(id);
+    this.messagesChanged =
+      this.presenceChanged =
+      this.settingsChanged =
+      this.watchersChanged =
+        true;
+  }
+
+  /** A `watchers` notice: who watches reply `messageId` now. */
+  setWatchers(messageId: string, users: User[]): void {
+    if (users.length && this.streamingIds.has(messageId)) this.watchers.set(messageId, users);
+    else if (!this.watchers.delete(messageId)) return;
+    this.watchersChanged = true;
   }
 
   /** Applies one event exactly once and in order, or reports the gap that stops it. */
@@ -126,6 +145,23 @@ export class RoomState {
       case 'presence.left':
         if (this.users.delete(event.userId)) this.presenceChanged = true;
         return null;
+      case 'room.cleared':
+        this.confirmed = [];
+        this.streamingIds.clear();
+        this.hasMore = false;
+        this.cursor = null;
+        // A history page requested before the clear must not bring cleared messages back.
+        this.generation++;
+        this.messagesChanged = true;
+        if (this.watchers.size) {
+          this.watchers.clear();
+          this.watchersChanged = true;
+        }
+        return null;
+      case 'room.configured':
+        this.settings = { ...event.settings };
+        this.settingsChanged = true;
+        return null;
     }
   }
 
@@ -149,7 +185,10 @@ export class RoomState {
   private replaceAt(i: number, message: ClientMessage): void {
     this.confirmed[i] = message;
     if (message.status === 'streaming') this.streamingIds.add(message.id);
-    else this.streamingIds.delete(message.id);
+    else {
+      this.streamingIds.delete(message.id);
+      if (this.watchers.delete(message.id)) this.watchersChanged = true;
+    }
     this.messagesChanged = true;
   }
 

@@ -281,6 +281,8 @@ export class Session {
         return; // the watchdog has seen it
       case 'typing':
         return typers.notice(frame.user, frame.typing);
+      case 'watchers':
+        return state.setWatchers(frame.messageId, frame.users);
     }
   }
 

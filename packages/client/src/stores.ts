@@ -1,5 +1,5 @@
 import { atom, batch } from 'nanostores';
-import type { User } from '@realstream/protocol';
+import type { RoomSettings, User } from '@realstream/protocol';
 import type { RoomState } from './room-state.js';
 import type { ClientEvent, ClientMessage, ClientStatus } from './types.js';
 
@@ -21,6 +21,8 @@ export class Stores {
   readonly $messages = atom<readonly ClientMessage[]>([]);
   readonly $presence = atom<readonly User[]>([]);
   readonly $typing = atom<readonly User[]>([]);
+  readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
+  readonly $settings = atom<RoomSettings | null>(null);
   readonly $events = atom<ClientEvent | null>(null);
   private queued = false;
 
@@ -57,6 +59,14 @@ export class Stores {
       if (state.presenceChanged) {
         state.presenceChanged = false;
         this.$presence.set(state.presence);
+      }
+      if (state.watchersChanged) {
+        state.watchersChanged = false;
+        this.$watchers.set(new Map(state.watchers));
+      }
+      if (state.settingsChanged) {
+        state.settingsChanged = false;
+        this.$settings.set(state.settings);
       }
       if (this.status.lastSeq !== state.lastSeq) this.setStatus({ lastSeq: state.lastSeq });
     });

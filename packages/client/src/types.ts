@@ -1,5 +1,5 @@
 import type { ReadableAtom } from 'nanostores';
-import type { Limits, Message, User } from '@realstream/protocol';
+import type { Limits, Message, RoomSettings, User } from '@realstream/protocol';
 import type { ClientErrorCode, RealstreamError } from './errors.js';
 
 /** Anything constructible like the DOM WebSocket: the browser's, or `ws` in node. */
@@ -123,6 +123,10 @@ export interface RealstreamClient {
   readonly $presence: ReadableAtom<readonly User[]>;
   /** Other users typing right now. */
   readonly $typing: ReadableAtom<readonly User[]>;
+  /** Who is watching each streaming reply, by message id (people watching right now). */
+  readonly $watchers: ReadableAtom<ReadonlyMap<string, readonly User[]>>;
+  /** The room's settings (responder, system prompt); null until the first snapshot. */
+  readonly $settings: ReadableAtom<RoomSettings | null>;
   /** The latest client event; listen() to see each one. */
   readonly $events: ReadableAtom<ClientEvent | null>;
   /** A copy of the counters. */
@@ -133,6 +137,17 @@ export interface RealstreamClient {
   stop(messageId: string): Promise<{ seq: number }>;
   /** Sends a failed message again, with the same id (so it can never be applied twice). */
   retry(messageId: string): Promise<SendAck>;
+  /** Asks for a new answer in place of the room's latest assistant reply (which stays). */
+  retryReply(messageId: string): Promise<{ seq: number }>;
+  /** Operator: removes every message of the room, for everyone. */
+  clearRoom(): Promise<{ seq: number }>;
+  /** Operator: changes the room's settings; fields left out keep their value. */
+  configure(settings: Partial<RoomSettings>): Promise<{ seq: number }>;
+  /**
+   * Says which streaming reply this user is watching (on screen, page visible), or null. Cheap to
+   * call on every render: only changes go on the wire, and the current one again after a reconnect.
+   */
+  watch(messageId: string | null): void;
   /** Forgets a failed message. */
   discard(messageId: string): void;
   /** Call on input and on blur/send; throttled for the wire. */

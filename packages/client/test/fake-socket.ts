@@ -100,7 +100,15 @@ export const frames = {
   },
   snapshot(seq: number, messages: Message[] = [], hasMore = false): ServerFrame {
     const before = messages[0]?.seq ?? null;
-    return { type: 'snapshot', seq, messages, hasMore, before, presence: [] };
+    return {
+      type: 'snapshot',
+      seq,
+      messages,
+      hasMore,
+      before,
+      presence: [],
+      settings: { responder: 'demo', systemPrompt: null },
+    };
   },
   message(id: string, seq: number, text = '', status: Message['status'] = 'complete'): Message {
     const author =
