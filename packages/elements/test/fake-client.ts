@@ -4,6 +4,7 @@ import type {
   ClientMessage,
   ClientStatus,
   RealstreamClient,
+  RoomSettings,
   SendAck,
   User,
 } from '@realstream/client';
@@ -29,6 +30,8 @@ export class FakeClient implements RealstreamClient {
   readonly $messages = atom<readonly ClientMessage[]>([]);
   readonly $presence = atom<readonly User[]>([]);
   readonly $typing = atom<readonly User[]>([]);
+  readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
+  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null });
   readonly $events = atom<ClientEvent | null>(null);
   readonly calls: { method: string; args: unknown[] }[] = [];
   /** loadOlder() answers from this queue of pages (each prepended), then false. */
@@ -65,6 +68,21 @@ export class FakeClient implements RealstreamClient {
   retry(messageId: string): Promise<SendAck> {
     this.calls.push({ method: 'retry', args: [messageId] });
     return Promise.resolve({ seq: 3, messageId, duplicate: false });
+  }
+  retryReply(messageId: string): Promise<{ seq: number }> {
+    this.calls.push({ method: 'retryReply', args: [messageId] });
+    return Promise.resolve({ seq: 4 });
+  }
+  clearRoom(): Promise<{ seq: number }> {
+    this.calls.push({ method: 'clearRoom', args: [] });
+    return Promise.resolve({ seq: 5 });
+  }
+  configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
+    this.calls.push({ method: 'configure', args: [settings] });
+    return Promise.resolve({ seq: 6 });
+  }
+  watch(messageId: string | null): void {
+    this.calls.push({ method: 'watch', args: [messageId] });
   }
   discard(messageId: string): void {
     this.calls.push({ method: 'discard', args: [messageId] });

@@ -145,6 +145,28 @@ export const StreamingReply: Story = {
   },
 };
 
+export const WatchedReply: Story = {
+  name: 'Streaming reply others are watching',
+  render: () => {
+    const client = room('watched', { messages: conversation(), presence: [me, ada, lin] });
+    const ask = msg(me, 'Walk us through resumable streams.', { seq: 20 });
+    client.$messages.set([...client.$messages.get(), ask]);
+    client.after(200, () => {
+      const id = client.reply(ask.id, MARKDOWN, { hold: true });
+      client.$watchers.set(new Map([[id, [me, ada, lin]]]));
+    });
+    return chat(client);
+  },
+};
+
+export const Operator: Story = {
+  name: 'Operator (may clear the room)',
+  render: () =>
+    chat(
+      room('operator', { messages: conversation(), presence: [ada, me], status: { user: ada } }),
+    ),
+};
+
 export const Sending: Story = {
   render: () => {
     const client = room('sending', { messages: conversation(), sends: 'hang' });

@@ -37,6 +37,7 @@ export const chatStyles = css`
     font-weight: var(--font-weight-semibold);
   }
   .chat__status,
+  .chat__clear,
   .chat__link,
   .chat__typing {
     display: inline-flex;
@@ -46,6 +47,10 @@ export const chatStyles = css`
   .chat__status {
     flex-wrap: wrap;
     justify-content: flex-end;
+  }
+  .chat__clear-question {
+    font-size: var(--text-xs);
+    color: var(--color-danger-text);
   }
   .chat__typing {
     gap: calc(var(--spacing) * 1.5);

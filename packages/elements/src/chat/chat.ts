@@ -25,6 +25,7 @@ import { composerModel, renderComposer } from './composer-view.js';
 import { renderHeader } from './header-view.js';
 import { LinkHistory, linkView, RESUMED_MS } from './link-health.js';
 import { authorName, renderMessage, type MessageViewContext } from './message-view.js';
+import { otherWatchers, retryableReply } from './reply-actions.js';
 import { renderJump, renderTranscriptEdges } from './transcript-view.js';
 import { ComposerController } from './composer-controller.js';
 import { ScrollController } from './scroll.js';
@@ -52,6 +53,9 @@ import { defaultChatStrings, type ChatStrings } from './strings.js';
  * @csspart jump - The "jump to latest" button.
  * @csspart composer - The form; also `input`, `send-button`, `stop-button`, `composer-status`.
  * @csspart footer - Around the `footer` slot.
+ * @csspart clear - The operator's "Clear" button and its confirmation.
+ * @csspart retry-reply - The "Retry" button under the latest reply.
+ * @csspart watchers - "Watching: Ada and Bo" under a streaming reply.
  *
  * @cssproperty --max-width - Width of the message column.
  * @cssproperty --height - Height of the element (default 100% of its container, at least 320px).
@@ -92,6 +96,8 @@ export class RealstreamChat extends RealstreamElement {
   private merged: ChatStrings = defaultChatStrings;
   private seenState = '';
   private linkTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The operator asked to clear the room and the question is on screen. */
+  @state() private confirmingClear = false;
 
   /** The scrolling log (for the scroll controller). */
   @query('.chat__transcript') readonly transcript!: HTMLElement | null;
@@ -120,12 +126,14 @@ export class RealstreamChat extends RealstreamElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisibility);
     this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.linkTimer);
+    document.removeEventListener('visibilitychange', this.onVisibility);
     this.own.releaseSoon(() => this.useClient(undefined));
   }
 
@@ -150,6 +158,22 @@ export class RealstreamChat extends RealstreamElement {
   protected override updated(): void {
     this.scroller.rendered();
     if (this.textarea) autoGrow(this.textarea);
+    this.reportWatching();
+  }
+
+  private onVisibility = () => this.reportWatching();
+
+  /**
+   * Tells the room which reply this reader is watching: one streaming, followed to its end (the
+   * view pinned to the bottom), in a visible page. The client sends only changes.
+   */
+  private reportWatching(): void {
+    const client = this.store.client;
+    if (!client || this.store.status.state !== 'live') return;
+    const reply = this.streamingReply;
+    const watching =
+      reply && this.scroller.pinned && document.visibilityState === 'visible' ? reply.id : null;
+    client.watch(watching);
   }
 
   private useClient(client: RealstreamClient | undefined): void {
@@ -224,6 +248,9 @@ export class RealstreamChat extends RealstreamElement {
       body: (m) => this.body(m),
       retry: (id) => this.store.client?.retry(id).catch((e) => this.fail('send', e)),
       discard: (id) => this.store.client?.discard(id),
+      retryable: retryableReply(this.store.messages, this.store.status),
+      retryReply: (id) => this.retryReply(id),
+      watchers: otherWatchers(this.store.watchers, this.store.status.user?.id),
     };
   }
 
@@ -273,6 +300,32 @@ export class RealstreamChat extends RealstreamElement {
     this.composer.send();
   }
 
+  /** Asks the assistant to answer the question of reply `id` (the latest) again. */
+  retryReply(id: string): void {
+    this.scroller.pinned = true;
+    this.store.client?.retryReply(id).catch((e) => this.fail('retry', e));
+  }
+
+  /** Operator: removes every message of the room, for everyone (no confirmation: call it deliberately). */
+  clearRoom(): Promise<void> {
+    const client = this.store.client;
+    if (!client) return Promise.resolve();
+    return client.clearRoom().then(
+      () => undefined,
+      (e) => this.fail('clear', e),
+    );
+  }
+
+  private onClear(step: 'ask' | 'confirm' | 'cancel'): void {
+    this.confirmingClear = step === 'ask';
+    if (step === 'confirm') void this.clearRoom();
+    // Keep focus in the header: the button pressed is replaced by the next step's buttons.
+    void this.updateComplete.then(() => {
+      const target = step === 'ask' ? '.chat__clear-cancel' : '[part="clear"] button';
+      this.renderRoot.querySelector<HTMLElement>(target)?.focus();
+    });
+  }
+
   /** Stops the reply being written, as Esc or the stop button does. */
   stop(): void {
     const reply = this.streamingReply;
@@ -294,9 +347,15 @@ export class RealstreamChat extends RealstreamElement {
           presence,
           typing,
           link: linkView(status, this.link, s),
+          clear:
+            status.user?.role === 'operator' && status.state === 'live'
+              ? this.confirmingClear
+                ? 'confirming'
+                : 'offer'
+              : 'hidden',
         },
         s,
-        () => client?.reconnect(),
+        { reconnect: () => client?.reconnect(), clear: (step) => this.onClear(step) },
       )}
       <div class="chat__body">
         <div
@@ -319,7 +378,20 @@ export class RealstreamChat extends RealstreamElement {
             ${repeat(
               messages,
               (m) => m.id,
-              (m) => guard([m, s, me], () => renderMessage(m, ctx)),
+              (m) =>
+                guard(
+                  [
+                    m,
+                    s,
+                    me,
+                    ctx.retryable === m.id,
+                    ctx.watchers
+                      .get(m.id)
+                      ?.map((u) => u.id)
+                      .join(),
+                  ],
+                  () => renderMessage(m, ctx),
+                ),
             )}
           </div>
         </div>

@@ -11,17 +11,21 @@ export interface HeaderModel {
   presence: readonly User[];
   typing: readonly User[];
   link: LinkView;
+  /** Operators may clear the room; `confirming` while the question is on screen. */
+  clear: 'hidden' | 'offer' | 'confirming';
+}
+
+export interface HeaderActions {
+  reconnect(): void;
+  /** Asks to clear (shows the question), confirms, or cancels. */
+  clear(step: 'ask' | 'confirm' | 'cancel'): void;
 }
 
 /**
  * Header: title (slot), who is here, who is typing, and the link's health with a way back. A div,
  * not <header>: in a widget a <header> would claim the page's banner landmark.
  */
-export function renderHeader(
-  m: HeaderModel,
-  s: ChatStrings,
-  reconnect: () => void,
-): TemplateResult {
+export function renderHeader(m: HeaderModel, s: ChatStrings, on: HeaderActions): TemplateResult {
   const names = m.presence.map((u) => u.name || u.id);
   const typing = m.typing.map((u) => u.name || u.id);
   return html`<div class="chat__header" part="header">
@@ -32,6 +36,7 @@ export function renderHeader(
       <span class="chat__typing" part="typing" ?hidden=${!typing.length}>
         <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>${s.typing(typing)}
       </span>
+      ${renderClear(m.clear, s, on)}
       ${m.status.devMode ? badge(s.devMode, { tone: 'warning', title: s.devModeHint, part: 'dev-mode' }) : nothing}
       <span
         class="chat__presence"
@@ -60,11 +65,40 @@ export function renderHeader(
                 icon: 'retry',
                 small: true,
                 variant: 'outline',
-                onClick: reconnect,
+                onClick: on.reconnect,
               })
             : nothing
         }
       </span>
     </div>
   </div>`;
+}
+
+/** Clearing removes everything for everyone, so it asks first, in place, with Cancel focused. */
+function renderClear(state: HeaderModel['clear'], s: ChatStrings, on: HeaderActions) {
+  if (state === 'hidden') return nothing;
+  if (state === 'offer') {
+    return html`<span class="chat__clear" part="clear" title=${s.clearRoomHint}
+      >${button({ label: s.clearRoom, small: true, onClick: () => on.clear('ask') })}</span
+    >`;
+  }
+  return html`<span
+    class="chat__clear chat__clear--confirm"
+    part="clear"
+    role="group"
+    aria-label=${s.clearConfirm}
+    ><span class="chat__clear-question">${s.clearConfirm}</span> ${button({
+      label: s.clearConfirmAction,
+      small: true,
+      variant: 'danger',
+      onClick: () => on.clear('confirm'),
+    })}
+    ${button({
+      label: s.cancel,
+      small: true,
+      variant: 'outline',
+      className: 'chat__clear-cancel',
+      onClick: () => on.clear('cancel'),
+    })}</span
+  >`;
 }

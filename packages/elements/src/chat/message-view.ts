@@ -23,6 +23,11 @@ export interface MessageViewContext {
   body(m: ClientMessage): TemplateResult;
   retry(id: string): void;
   discard(id: string): void;
+  /** The reply that may be answered again (the room's latest, once ended), if the reader may. */
+  retryable: string | null;
+  retryReply(id: string): void;
+  /** Who watches each streaming reply (the reader excluded). */
+  watchers: ReadonlyMap<string, readonly { name: string; id: string }[]>;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -97,6 +102,27 @@ export function renderMessage(m: ClientMessage, ctx: MessageViewContext): Templa
           ? html`<p class="message__error" role="note">
               ${icons.alert}<span>${s.replyFailed}: ${m.error.message}</span>
             </p>`
+          : nothing
+      }
+      ${
+        state === 'streaming' && ctx.watchers.get(m.id)?.length
+          ? html`<p class="message__watchers" part="watchers">
+              ${s.watching(ctx.watchers.get(m.id)!.map((u) => u.name || u.id))}
+            </p>`
+          : nothing
+      }
+      ${
+        ctx.retryable === m.id
+          ? html`<div class="message__actions">
+              ${button({
+                label: s.retryReply,
+                icon: 'retry',
+                small: true,
+                variant: state === 'complete' ? 'ghost' : 'outline',
+                part: 'retry-reply',
+                onClick: () => ctx.retryReply(m.id),
+              })}
+            </div>`
           : nothing
       }
       ${

@@ -63,6 +63,14 @@ export const messageStyles = css`
     justify-content: flex-end;
     gap: calc(var(--spacing) * 2);
   }
+  .message--assistant .message__actions {
+    justify-content: flex-start;
+  }
+  .message__watchers {
+    margin-block-start: calc(var(--spacing) * 1);
+    color: var(--color-muted);
+    font-size: var(--text-xs);
+  }
   .message__actions .message__error {
     margin: 0;
   }

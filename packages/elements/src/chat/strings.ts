@@ -22,6 +22,11 @@ export const defaultChatStrings = {
     names.length > 2
       ? `${names.length} people are typing…`
       : `${list(names)} ${names.length === 1 ? 'is' : 'are'} typing…`,
+  clearRoom: 'Clear',
+  clearRoomHint: 'Remove every message of this room, for everyone',
+  clearConfirm: 'Remove every message for everyone?',
+  clearConfirmAction: 'Clear room',
+  cancel: 'Cancel',
   devMode: 'Dev mode',
   devModeHint: 'The server has no secret: anyone can join with any name.',
   // link health
@@ -62,6 +67,11 @@ export const defaultChatStrings = {
   interruptedHint:
     'The server restarted while this reply was being written; this is what was saved.',
   replyFailed: 'Reply failed',
+  retryReply: 'Retry',
+  retryReplyHint: 'Ask the assistant to answer this again',
+  retried: 'Retried',
+  watching: (names: readonly string[]) =>
+    names.length > 3 ? `${names.length} people watching` : `Watching: ${list(names)}`,
   // composer
   composerLabel: 'Message',
   placeholder: 'Message the room…',

@@ -3,7 +3,7 @@ export interface ErrorDetail {
   code: string;
   message: string;
   /** What failed: a send, a stop, loading history, the connection, or a reply. */
-  source: 'send' | 'stop' | 'history' | 'connection' | 'reply' | 'server';
+  source: 'send' | 'stop' | 'retry' | 'clear' | 'history' | 'connection' | 'reply' | 'server';
 }
 
 /** Something the user should know failed. The element shows it too; this is for logs and toasts. */

@@ -4,6 +4,7 @@ import type {
   ClientMessage,
   ClientStatus,
   RealstreamClient,
+  RoomSettings,
   User,
 } from '@realstream/client';
 
@@ -26,8 +27,8 @@ const IDLE_STATUS: ClientStatus = {
 /**
  * Subscribes an element to a client's stores while the element is connected. Messages are
  * applied at most once per animation frame: a fast stream publishes many times a frame, and
- * rendering more often than the screen paints is wasted work. Status, presence and typing are
- * rare and render at once (Lit batches them per microtask anyway).
+ * rendering more often than the screen paints is wasted work. Status, presence, typing, watchers
+ * and settings are rare and render at once (Lit batches them per microtask anyway).
  */
 export class ClientController implements ReactiveController {
   client: RealstreamClient | undefined;
@@ -35,6 +36,8 @@ export class ClientController implements ReactiveController {
   messages: readonly ClientMessage[] = [];
   presence: readonly User[] = [];
   typing: readonly User[] = [];
+  watchers: ReadonlyMap<string, readonly User[]> = new Map();
+  settings: RoomSettings | null = null;
   private pending: readonly ClientMessage[] | null = null;
   private frame = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -56,6 +59,8 @@ export class ClientController implements ReactiveController {
     this.status = client?.$status.get() ?? IDLE_STATUS;
     this.messages = [];
     this.presence = this.typing = [];
+    this.watchers = new Map();
+    this.settings = null;
     if (this.connected) this.start();
     this.host.requestUpdate();
   }
@@ -86,7 +91,7 @@ export class ClientController implements ReactiveController {
     const c = this.client;
     if (!c || this.unsubscribe.length) return;
     const set =
-      <K extends 'status' | 'presence' | 'typing'>(key: K) =>
+      <K extends 'status' | 'presence' | 'typing' | 'watchers' | 'settings'>(key: K) =>
       (v: this[K]) => {
         this[key] = v;
         this.host.requestUpdate();
@@ -95,6 +100,8 @@ export class ClientController implements ReactiveController {
       c.$status.subscribe(set('status')),
       c.$presence.subscribe(set('presence')),
       c.$typing.subscribe(set('typing')),
+      c.$watchers.subscribe(set('watchers')),
+      c.$settings.subscribe(set('settings')),
       c.$messages.subscribe((m) => this.schedule(m)),
       c.$events.listen((e) => e && this.hooks.event?.(e, c)),
     ];

@@ -6,6 +6,7 @@ import type {
   ClientStatus,
   Message,
   RealstreamClient,
+  RoomSettings,
   SendAck,
   User,
 } from '@realstream/client';
@@ -81,6 +82,8 @@ export class ScriptedClient implements RealstreamClient {
   readonly $messages = atom<readonly ClientMessage[]>([]);
   readonly $presence = atom<readonly User[]>([me]);
   readonly $typing = atom<readonly User[]>([]);
+  readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
+  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null });
   readonly $events = atom<ClientEvent | null>(null);
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly streams = new Map<string, ReturnType<typeof setInterval>>();
@@ -176,6 +179,30 @@ export class ScriptedClient implements RealstreamClient {
     this.patch(messageId, { status: 'stopped', seq: ++this.seq });
     return Promise.resolve({ seq: this.seq });
   }
+
+  /** Answers the same question again, like the server: the old reply stays. */
+  retryReply(messageId: string): Promise<{ seq: number }> {
+    const old = this.find(messageId);
+    const question = old?.replyTo ? this.find(old.replyTo) : undefined;
+    const answer = this.opts.reply?.(question?.text ?? '') ?? defaultReply(question?.text ?? '');
+    const id = this.reply(old?.replyTo, answer);
+    this.patch(id, { retryOf: messageId });
+    return Promise.resolve({ seq: this.seq });
+  }
+
+  clearRoom(): Promise<{ seq: number }> {
+    for (const id of [...this.streams.keys()]) this.endStream(id);
+    this.$messages.set([]);
+    return Promise.resolve({ seq: ++this.seq });
+  }
+
+  configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
+    const current = this.$settings.get() ?? { responder: 'demo', systemPrompt: null };
+    this.$settings.set({ ...current, ...settings });
+    return Promise.resolve({ seq: ++this.seq });
+  }
+
+  watch(_messageId: string | null): void {}
 
   discard(messageId: string): void {
     this.$messages.set(this.$messages.get().filter((m) => m.id !== messageId));
