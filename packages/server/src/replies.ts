@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
 import { messageIdKey, messageKey, type MessageStore } from './messages.js';
-import type { ContextMessage, Responder } from './responders/types.js';
+import type { ContextMessage, Responder, ResponderInput } from './responders/types.js';
 import type { RoomStorage } from './storage.js';
 
 export const ASSISTANT = { kind: 'assistant', id: 'assistant', name: 'Assistant' } as const;
@@ -46,8 +46,8 @@ export class Replies {
     private readonly messages: MessageStore,
     private readonly storage: RoomStorage,
     private readonly config: Config,
-    /** The room's responder now: an operator may switch it between replies. */
-    private readonly responder: () => Responder,
+    /** The room's responder and prompt now: an operator may change them between replies. */
+    private readonly current: () => { responder: Responder; systemPrompt: string | null },
     private readonly logger: Logger,
   ) {}
 
@@ -125,9 +125,10 @@ export class Replies {
 
   private async run(stream: Stream, context: ContextMessage[]): Promise<void> {
     let usage: Usage | undefined;
-    const responder = this.responder();
+    const { responder, systemPrompt } = this.current();
     try {
-      const input = { room: this.room, messages: context };
+      const input: ResponderInput = { room: this.room, messages: context };
+      if (systemPrompt !== null) input.systemPrompt = systemPrompt;
       for await (const chunk of responder.respond(input, stream.abort.signal)) {
         if (stream.done) break;
         if (chunk.type === 'text') this.appendText(stream, chunk.text);

@@ -124,10 +124,12 @@ export class Room {
       });
       settings = { ...settings, responder: config.responder };
     }
-    const responder = (): Responder =>
-      responders.get(room?.settings.responder ?? config.responder) ??
-      responders.get(config.responder)!;
-    const replies = new Replies(name, log, messages, storage, config, responder, logger);
+    const current = () => {
+      const chosen = room?.settings ?? settings;
+      const responder = responders.get(chosen.responder) ?? responders.get(config.responder)!;
+      return { responder, systemPrompt: chosen.systemPrompt };
+    };
+    const replies = new Replies(name, log, messages, storage, config, current, logger);
     room = new Room(name, config, logger, log, messages, replies, responders, settings);
     await replies.recoverInterrupted();
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });

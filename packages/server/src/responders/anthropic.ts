@@ -3,10 +3,11 @@
  * `message_delta` with the stop reason and `message_stop`; `ping` keeps the line open.
  */
 import type { Usage } from '@realstream/protocol';
-import { buildConversation, mergeTurns } from './context.js';
+import { buildConversation, mergeTurns, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
 import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
 import { providerMessage } from './provider-errors.js';
+import { ToolNames, providerSchema } from './tool-names.js';
 import {
   streamUpstream,
   type DecodedChunk,
@@ -31,23 +32,93 @@ const STOP_REASONS: Record<string, FinishReason> = {
 /** Errors that say "try again" rather than "this request is wrong". */
 const RETRYABLE_ERRORS = new Set(['overloaded_error', 'api_error', 'rate_limit_error']);
 
+type Block =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'tool_result'; tool_use_id: string; content: string; is_error: boolean };
+
+interface AnthropicMessage {
+  role: 'user' | 'assistant';
+  content: string | Block[];
+}
+
+/** The API takes `input` as an object; a model that wrote broken JSON is shown an empty one. */
+function toolInput(args: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(args || '{}');
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // fall through
+  }
+  return {};
+}
+
+/**
+ * Turns in Messages API form. Tool results travel in a user message, all the results of one
+ * assistant turn in the same one (turns must alternate), ahead of anything a person said next.
+ */
+function anthropicMessages(turns: Turn[], names: ToolNames): AnthropicMessage[] {
+  const out: AnthropicMessage[] = [];
+  for (const turn of mergeTurns(turns)) {
+    const last = out.at(-1);
+    const blocks = last?.role === 'user' && Array.isArray(last.content) ? last.content : null;
+    if (turn.role === 'tool') {
+      const { callId, content, isError } = turn;
+      const block: Block = { type: 'tool_result', tool_use_id: callId, content, is_error: isError };
+      if (blocks) blocks.push(block);
+      else out.push({ role: 'user', content: [block] });
+    } else if (turn.role === 'user') {
+      if (blocks) blocks.push({ type: 'text', text: turn.content });
+      else out.push({ role: 'user', content: turn.content });
+    } else if (turn.toolCalls) {
+      const content: Block[] = turn.content.trim() ? [{ type: 'text', text: turn.content }] : [];
+      for (const call of turn.toolCalls) {
+        const name = names.provider(call.name);
+        content.push({ type: 'tool_use', id: call.id, name, input: toolInput(call.arguments) });
+      }
+      out.push({ role: 'assistant', content });
+    } else {
+      out.push({ role: 'assistant', content: turn.content });
+    }
+  }
+  return out;
+}
+
 /**
  * The request body for one reply, or null when there is nothing to answer. The API wants turns
- * that alternate and start with a user turn: people speaking in a row become one turn.
+ * that alternate and start with a user turn: people speaking in a row become one turn. `names`
+ * maps room tool names to provider names and must decode the reply.
  */
-export function anthropicRequestBody(input: ResponderInput, options: ProviderOptions) {
+export function anthropicRequestBody(
+  input: ResponderInput,
+  options: ProviderOptions,
+  names = ToolNames.for(input.tools, input.messages),
+) {
   const { system, turns } = buildConversation(input, options);
-  const messages = mergeTurns(turns);
-  while (messages[0]?.role === 'assistant') messages.shift();
+  // The API wants a user turn first; an assistant turn dropped here takes its tool results along.
+  while (turns.length > 0 && turns[0].role !== 'user') turns.shift();
+  const messages = anthropicMessages(turns, names);
   if (messages.length === 0) return null;
   const last = messages[messages.length - 1];
   // A final assistant turn (a prefill) may not end in whitespace.
-  if (last.role === 'assistant') last.content = last.content.trimEnd();
+  if (last.role === 'assistant' && typeof last.content === 'string') {
+    last.content = last.content.trimEnd();
+  }
+  const tools = input.tools ?? [];
   return {
     model: options.model,
     max_tokens: options.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
     ...(system && { system }),
     messages,
+    ...(tools.length > 0 && {
+      tools: tools.map((tool) => ({
+        name: names.provider(tool.name),
+        description: tool.description,
+        input_schema: providerSchema(tool.inputSchema),
+      })),
+    }),
     stream: true,
     ...(options.temperature !== null && { temperature: options.temperature }),
   };
@@ -59,7 +130,8 @@ export class AnthropicResponder implements Responder {
 
   respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
     const { options } = this;
-    const body = anthropicRequestBody(input, options);
+    const names = ToolNames.for(input.tools, input.messages);
+    const body = anthropicRequestBody(input, options, names);
     if (!body) return nothingToAnswer();
     return streamUpstream(
       {
@@ -72,7 +144,7 @@ export class AnthropicResponder implements Responder {
           ...(options.apiKey && { 'x-api-key': options.apiKey }),
         },
         body,
-        decoder: () => new AnthropicDecoder(),
+        decoder: () => new AnthropicDecoder(names),
         secrets: options.apiKey ? [options.apiKey] : [],
       },
       options,
@@ -97,6 +169,9 @@ export class AnthropicDecoder implements StreamDecoder {
   private hasUsage = false;
   /** tool_use blocks by content block index; their input arrives as JSON fragments. */
   private readonly calls = new Map<number, ToolCall>();
+
+  /** `names` turns the tool names the model used back into room names. */
+  constructor(private readonly names = new ToolNames()) {}
 
   event({ event, data }: SseEvent): DecodedChunk[] {
     let msg: any;
@@ -157,7 +232,7 @@ export class AnthropicDecoder implements StreamDecoder {
       this.started = true;
       this.calls.set(index, {
         id: String(block.id ?? ''),
-        name: String(block.name ?? ''),
+        name: this.names.room(String(block.name ?? '')),
         arguments: '',
       });
     }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_SYSTEM_PROMPT, buildConversation, mergeTurns, speakerName } from './context.js';
-import type { ContextMessage } from './types.js';
+import type { ContextMessage, ToolCall } from './types.js';
 
 const user = (name: string, text: string): ContextMessage => ({ role: 'user', name, text });
 const assistant = (text: string): ContextMessage => ({
@@ -116,5 +116,122 @@ describe('mergeTurns', () => {
       { role: 'user', content: 'a' },
       { role: 'user', content: 'b' },
     ]);
+  });
+});
+
+describe('buildConversation with tool turns', () => {
+  const options = { systemPrompt: '', contextChars: 1000 };
+  const call = (id: string, args = '{}'): ToolCall => ({ id, name: 'x.y', arguments: args });
+  const calling = (text: string, ...toolCalls: ToolCall[]): ContextMessage => ({
+    role: 'assistant',
+    name: 'Assistant',
+    text,
+    toolCalls,
+  });
+  const result = (callId: string, content = '{"ok":true}'): ContextMessage => ({
+    role: 'tool',
+    callId,
+    name: 'x.y',
+    content,
+    isError: false,
+  });
+  const roles = (messages: ContextMessage[], contextChars = 1000) =>
+    buildConversation({ room: 'r', messages }, { ...options, contextChars }).turns.map((t) =>
+      t.role === 'tool'
+        ? `tool:${t.callId}`
+        : t.role === 'user'
+          ? t.content
+          : `assistant:${t.content}`,
+    );
+
+  it('passes calls and results through, with a name prefix only on people', () => {
+    const { turns } = buildConversation(
+      {
+        room: 'r',
+        messages: [user('Ada', 'Go'), calling('Sure.', call('c1', '{"a":1}')), result('c1')],
+      },
+      options,
+    );
+    assert.deepEqual(turns, [
+      { role: 'user', content: 'Ada: Go' },
+      { role: 'assistant', content: 'Sure.', toolCalls: [call('c1', '{"a":1}')] },
+      { role: 'tool', callId: 'c1', name: 'x.y', content: '{"ok":true}', isError: false },
+    ]);
+  });
+
+  it('keeps the question and the tool work answering it, even over budget', () => {
+    const messages = [
+      user('Ada', 'old'),
+      user('Bob', 'Go'),
+      calling('', call('c1')),
+      result('c1', 'r'.repeat(500)),
+    ];
+    assert.deepEqual(roles(messages, 10), ['Bob: Go', 'assistant:', 'tool:c1']);
+  });
+
+  it('trims an earlier call and its result as one unit', () => {
+    // Sizes: Ada 15, the call 3 + 2 with its 20-character result, Bob 15.
+    const messages = [
+      user('Ada', 'a'.repeat(10)),
+      calling('', call('c1')),
+      result('c1', 'r'.repeat(20)),
+      user('Bob', 'b'.repeat(10)),
+    ];
+    assert.deepEqual(roles(messages, 40), ['assistant:', 'tool:c1', `Bob: ${'b'.repeat(10)}`]);
+    assert.deepEqual(roles(messages, 39), [`Bob: ${'b'.repeat(10)}`]);
+  });
+
+  it('leaves out results without a call and calls without a result', () => {
+    const messages = [
+      // A result from before its call (a reused id) answers nothing.
+      result('c2'),
+      user('Ada', 'Go'),
+      calling('Checking.', call('c1'), call('c2')),
+      result('c1'),
+      calling('', call('c3')),
+      user('Bob', 'Next'),
+    ];
+    const { turns } = buildConversation({ room: 'r', messages }, options);
+    assert.deepEqual(roles(messages), ['Ada: Go', 'assistant:Checking.', 'tool:c1', 'Bob: Next']);
+    assert.deepEqual(turns[1], {
+      role: 'assistant',
+      content: 'Checking.',
+      toolCalls: [call('c1')],
+    });
+  });
+
+  it('moves a result up to its call when someone spoke while the tool ran', () => {
+    const messages = [
+      user('Ada', 'Go'),
+      calling('', call('c1')),
+      user('Bob', 'Hurry'),
+      result('c1'),
+    ];
+    assert.deepEqual(roles(messages), ['Ada: Go', 'assistant:', 'tool:c1', 'Bob: Hurry']);
+  });
+});
+
+describe('mergeTurns with tool turns', () => {
+  it('keeps results apart and joins nothing onto a turn with tool calls', () => {
+    const toolCalls = [{ id: 'c1', name: 'x.y', arguments: '{}' }];
+    const tool = (callId: string) =>
+      ({ role: 'tool', callId, name: 'x.y', content: '1', isError: false }) as const;
+    assert.deepEqual(
+      mergeTurns([
+        { role: 'assistant', content: 'a' },
+        { role: 'assistant', content: '', toolCalls },
+        tool('c1'),
+        tool('c2'),
+        { role: 'assistant', content: 'b', toolCalls },
+        { role: 'assistant', content: 'c' },
+      ]),
+      [
+        { role: 'assistant', content: 'a', toolCalls },
+        tool('c1'),
+        tool('c2'),
+        { role: 'assistant', content: 'b', toolCalls },
+        { role: 'assistant', content: 'c' },
+      ],
+    );
   });
 });

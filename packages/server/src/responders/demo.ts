@@ -1,3 +1,4 @@
+import { planToolCall, toolResultReply } from './demo-tools.js';
 import type { Responder, ResponderChunk, ResponderInput } from './types.js';
 
 export interface DemoOptions {
@@ -70,13 +71,38 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Deterministic markdown replies streamed token by token: the offline default, clearly labelled. */
+/**
+ * Deterministic markdown replies streamed token by token: the offline default, clearly labelled.
+ * Offered `time.now` or `math.evaluate`, it also plays a model's tool use (see demo-tools.ts).
+ */
 export class DemoResponder implements Responder {
   readonly name = 'demo';
   constructor(private readonly options: DemoOptions) {}
 
   async *respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
-    const prompt = input.messages.at(-1)?.text ?? '';
+    const last = input.messages.at(-1);
+    const prompt = last && last.role !== 'tool' ? last.text : '';
+    const afterTools = toolResultReply(input.messages);
+    if (afterTools !== null) {
+      const tokens = tokenize(afterTools);
+      const inputTokens = tokenize(last?.role === 'tool' ? last.content : '').length;
+      if (!(yield* this.stream(tokens, signal))) return;
+      yield { type: 'finish', reason: 'stop', usage: { inputTokens, outputTokens: tokens.length } };
+      return;
+    }
+    const offered = new Set((input.tools ?? []).map((t) => t.name));
+    const plan = last?.role === 'user' ? planToolCall(prompt, offered) : null;
+    if (plan) {
+      const tokens = tokenize(plan.lead);
+      if (!(yield* this.stream(tokens, signal))) return;
+      // Same conversation, same id, so a demo replays alike; a new question is a new conversation.
+      const seed = `${JSON.stringify(input.messages)}:${plan.name}:${plan.arguments}`;
+      const id = `demo-${hash(seed).toString(16)}`;
+      yield { type: 'tool-call', id, name: plan.name, arguments: plan.arguments };
+      const usage = { inputTokens: tokenize(prompt).length, outputTokens: tokens.length + 1 };
+      yield { type: 'finish', reason: 'tool-calls', usage };
+      return;
+    }
     let tokens = tokenize(demoReply(prompt));
     const want = this.options.replyTokens;
     if (want > 0) {
@@ -85,10 +111,23 @@ export class DemoResponder implements Responder {
       for (let i = 0; tokens.length < want; i++) tokens.push(...(i ? ['\n\n', ...base] : base));
       tokens.length = want;
     }
+    if (!(yield* this.stream(tokens, signal))) return;
+    yield {
+      type: 'finish',
+      reason: 'stop',
+      usage: { inputTokens: tokenize(prompt).length, outputTokens: tokens.length },
+    };
+  }
+
+  /** Streams `tokens` at the configured pace; false when `signal` aborted it. */
+  private async *stream(
+    tokens: string[],
+    signal: AbortSignal,
+  ): AsyncGenerator<ResponderChunk, boolean> {
     const gap = this.options.tokensPerSecond > 0 ? 1000 / this.options.tokensPerSecond : 0;
     const started = Date.now();
     for (let i = 0; i < tokens.length; i++) {
-      if (signal.aborted) return;
+      if (signal.aborted) return false;
       if (gap > 0) {
         // Pace against the start time so timer drift does not slow the stream down.
         const due = started + i * gap - Date.now();
@@ -97,13 +136,9 @@ export class DemoResponder implements Responder {
         // Let the room flush and read frames between bursts, as a network source would.
         await sleep(0, signal);
       }
-      if (signal.aborted) return;
+      if (signal.aborted) return false;
       yield { type: 'text', text: tokens[i] };
     }
-    yield {
-      type: 'finish',
-      reason: 'stop',
-      usage: { inputTokens: tokenize(prompt).length, outputTokens: tokens.length },
-    };
+    return true;
   }
 }

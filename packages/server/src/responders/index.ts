@@ -10,6 +10,9 @@ export type {
   ResponderChunk,
   ResponderInput,
   ContextMessage,
+  ChatMessage,
+  ToolResultMessage,
+  ToolOffer,
   ToolCall,
 } from './types.js';
 

@@ -121,6 +121,26 @@ describe('a room answered by an OpenAI-compatible provider (partykit dev)', () =
     sock.close();
   });
 
+  it('uses the room’s own system prompt once an operator sets one', async () => {
+    const sock = await openRaw(server, 'llm-prompt', { name: 'Olga' }); // dev mode: an operator
+    await sock.hello();
+    sock.send({
+      type: 'room.configure',
+      id: 'k-1',
+      settings: { systemPrompt: 'Answer like a ship’s captain.' },
+    });
+    await sock.next('ack', (f) => f.id === 'k-1');
+    await ask(sock, 'llm-prompt', 'p-1', 'Ahoy, what is a room?');
+    const req = upstream.requests.find((r) =>
+      r.body.messages?.at(-1)?.content?.includes('Ahoy, what is a room?'),
+    )!;
+    assert.deepEqual(req.body.messages[0], {
+      role: 'system',
+      content: 'Answer like a ship’s captain.',
+    });
+    sock.close();
+  });
+
   it('sends the room’s history with names, and the assistant’s earlier reply', async () => {
     const sock = await openRaw(server, 'llm-history', { name: 'Bob' });
     await sock.hello();

@@ -3,10 +3,11 @@
  * LM Studio, OpenRouter), streamed: `data:` chunks until `data: [DONE]`, usage in the last chunk.
  */
 import type { Usage } from '@realstream/protocol';
-import { buildConversation } from './context.js';
+import { buildConversation, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
 import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
 import { providerMessage } from './provider-errors.js';
+import { ToolNames, providerSchema } from './tool-names.js';
 import {
   streamUpstream,
   type DecodedChunk,
@@ -23,12 +24,49 @@ const FINISH_REASONS: Record<string, FinishReason> = {
   function_call: 'tool-calls',
 };
 
-/** The request body for one reply. Temperature and max tokens are sent only when configured. */
-export function openAiRequestBody(input: ResponderInput, options: ProviderOptions) {
+/** One turn in Chat Completions form; tool names are the provider names from `names`. */
+function openAiMessage(turn: Turn, names: ToolNames) {
+  if (turn.role === 'tool') {
+    // No error flag on this API: the content is already `{"error":...}` JSON the model can read.
+    return { role: 'tool', tool_call_id: turn.callId, content: turn.content };
+  }
+  if (turn.role === 'user' || !turn.toolCalls) return { role: turn.role, content: turn.content };
+  return {
+    role: 'assistant',
+    content: turn.content || null,
+    tool_calls: turn.toolCalls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: names.provider(call.name), arguments: call.arguments || '{}' },
+    })),
+  };
+}
+
+/**
+ * The request body for one reply. Temperature and max tokens are sent only when configured, tools
+ * only when offered. `names` maps room tool names to provider names and must decode the reply.
+ */
+export function openAiRequestBody(
+  input: ResponderInput,
+  options: ProviderOptions,
+  names = ToolNames.for(input.tools, input.messages),
+) {
   const { system, turns } = buildConversation(input, options);
+  const tools = input.tools ?? [];
   return {
     model: options.model,
-    messages: [{ role: 'system', content: system }, ...turns],
+    messages: [{ role: 'system', content: system }, ...turns.map((t) => openAiMessage(t, names))],
+    ...(tools.length > 0 && {
+      tools: tools.map((tool) => ({
+        type: 'function',
+        function: {
+          name: names.provider(tool.name),
+          description: tool.description,
+          parameters: providerSchema(tool.inputSchema),
+        },
+      })),
+      tool_choice: 'auto',
+    }),
     stream: true,
     stream_options: { include_usage: true },
     ...(options.temperature !== null && { temperature: options.temperature }),
@@ -48,13 +86,14 @@ export class OpenAiResponder implements Responder {
     };
     // Local servers (Ollama, llama.cpp) need no key; an empty Bearer would be refused by some.
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const names = ToolNames.for(input.tools, input.messages);
     return streamUpstream(
       {
         provider: this.name,
         url: `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`,
         headers,
-        body: openAiRequestBody(input, options),
-        decoder: () => new OpenAiDecoder(),
+        body: openAiRequestBody(input, options, names),
+        decoder: () => new OpenAiDecoder(names),
         secrets: options.apiKey ? [options.apiKey] : [],
       },
       options,
@@ -70,6 +109,9 @@ export class OpenAiDecoder implements StreamDecoder {
   private usage: Usage | undefined;
   /** Tool calls arrive in pieces keyed by `index`: id and name once, arguments in fragments. */
   private readonly calls = new Map<number, ToolCall>();
+
+  /** `names` turns the tool names the model used back into room names. */
+  constructor(private readonly names = new ToolNames()) {}
 
   event({ data }: SseEvent): DecodedChunk[] {
     if (data.trim() === '[DONE]') return this.finish();
@@ -146,7 +188,7 @@ export class OpenAiDecoder implements StreamDecoder {
         out.push({
           type: 'tool-call',
           id: call.id || `call_${index}`,
-          name: call.name,
+          name: this.names.room(call.name),
           arguments: call.arguments || '{}',
         }),
       );
