@@ -37,6 +37,14 @@ export const ERROR_CODES = {
   rate_limited: 429,
   /** Too many replies streaming in this room at once. */
   busy: 503,
+  /** Tool arguments do not match the tool's input schema; `message` points at the field. */
+  invalid_arguments: 400,
+  /** The tool is switched off in this room. */
+  tool_disabled: 409,
+  /** A client tool with no connection implementing it right now. */
+  tool_unavailable: 503,
+  /** Too many tool calls running in this room at once (`retryAfterMs` may say when to retry). */
+  too_many_calls: 429,
   /** The assistant's responder failed. */
   responder_failed: 502,
   /** A bug on our side; the log has details. */

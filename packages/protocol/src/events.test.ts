@@ -19,6 +19,29 @@ const message = {
 };
 const failure = { code: 'responder_failed', message: 'upstream 500' };
 
+const tool = {
+  name: 'math.evaluate',
+  title: 'Calculator',
+  description: 'Evaluates an expression',
+  inputSchema: { type: 'object', properties: { expression: { type: 'string' } } },
+  kind: 'builtin',
+  enabled: true,
+  available: true,
+  timeoutMs: 5000,
+  requiresApproval: false,
+  minRole: 'member',
+};
+const call = {
+  callId: 'c-1',
+  name: 'math.evaluate',
+  args: { expression: '1+2' },
+  caller: { kind: 'assistant', id: 'assistant', name: 'Assistant' },
+  messageId: 'r1',
+  status: 'awaiting_approval',
+  progressText: '',
+  startedAt: 1,
+};
+
 /** One valid event of every type, keyed by type so a new event type fails the type check here. */
 const valid: Record<RoomEventType, object[]> = {
   'message.created': [{ type: 'message.created', message }],
@@ -42,6 +65,33 @@ const valid: Record<RoomEventType, object[]> = {
   'presence.joined': [{ type: 'presence.joined', user }],
   'presence.left': [{ type: 'presence.left', userId: 'u1' }],
   'room.cleared': [{ type: 'room.cleared', by: user }],
+  'tool.updated': [
+    { type: 'tool.updated', tool },
+    { type: 'tool.updated', tool: { ...tool, enabled: false }, by: user },
+  ],
+  'tool.call.started': [
+    { type: 'tool.call.started', call },
+    {
+      type: 'tool.call.started',
+      call: { ...call, status: 'running', caller: { kind: 'user', id: 'u1', name: 'Ada' } },
+    },
+  ],
+  'tool.call.approved': [{ type: 'tool.call.approved', callId: 'c-1', by: user }],
+  'tool.call.progress': [
+    { type: 'tool.call.progress', callId: 'c-1', text: 'step 1\n' },
+    { type: 'tool.call.progress', callId: 'c-1', percent: 50 },
+  ],
+  'tool.call.ended': [
+    { type: 'tool.call.ended', callId: 'c-1', status: 'done', result: 3, durationMs: 4 },
+    {
+      type: 'tool.call.ended',
+      callId: 'c-1',
+      status: 'timeout',
+      error: { code: 'timeout', message: 'did not finish within 5000 ms' },
+      durationMs: 5000,
+    },
+    { type: 'tool.call.ended', callId: 'c-1', status: 'cancelled', durationMs: 1, by: user },
+  ],
   'room.configured': [
     { type: 'room.configured', settings: { responder: 'openai', systemPrompt: null }, by: user },
     {
@@ -55,6 +105,31 @@ const valid: Record<RoomEventType, object[]> = {
 const invalid: [name: string, value: object, path: string][] = [
   ['an unknown event type', { type: 'message.edited', messageId: 'm1', text: 'x' }, 'type'],
   ['message.created without a message', { type: 'message.created' }, 'message'],
+  [
+    'tool.updated with an upper-case tool name',
+    { type: 'tool.updated', tool: { ...tool, name: 'Math.Evaluate' } },
+    'tool.name',
+  ],
+  [
+    'tool.updated with an unknown kind',
+    { type: 'tool.updated', tool: { ...tool, kind: 'plugin' } },
+    'tool.kind',
+  ],
+  [
+    'tool.call.started with an unknown status',
+    { type: 'tool.call.started', call: { ...call, status: 'paused' } },
+    'call.status',
+  ],
+  [
+    'tool.call.progress over 100%',
+    { type: 'tool.call.progress', callId: 'c', percent: 101 },
+    'percent',
+  ],
+  [
+    'tool.call.ended as running',
+    { type: 'tool.call.ended', callId: 'c', status: 'running', durationMs: 1 },
+    'status',
+  ],
   [
     'message.created with a bad message id',
     { type: 'message.created', message: { ...message, id: 'm 1' } },
@@ -195,8 +270,17 @@ describe('DURABLE_EVENT_TYPES', () => {
       'message.failed',
       'room.cleared',
       'room.configured',
+      'tool.call.approved',
+      'tool.call.ended',
+      'tool.call.started',
+      'tool.updated',
     ]);
-    for (const type of ['message.delta', 'presence.joined', 'presence.left'] as const) {
+    for (const type of [
+      'message.delta',
+      'presence.joined',
+      'presence.left',
+      'tool.call.progress',
+    ] as const) {
       assert.equal(DURABLE_EVENT_TYPES.has(type), false, type);
     }
   });

@@ -7,6 +7,13 @@ import {
   UsageSchema,
   UserSchema,
 } from './model.js';
+import {
+  ToolCallApprovedSchema,
+  ToolCallEndedSchema,
+  ToolCallProgressSchema,
+  ToolCallStartedSchema,
+  ToolUpdatedSchema,
+} from './tools.js';
 
 /**
  * Room events: every state change of a room, in one log ordered by `seq`.
@@ -75,6 +82,11 @@ export const RoomEventSchema = z.discriminatedUnion('type', [
   PresenceLeftSchema,
   RoomClearedSchema,
   RoomConfiguredSchema,
+  ToolUpdatedSchema,
+  ToolCallStartedSchema,
+  ToolCallApprovedSchema,
+  ToolCallProgressSchema,
+  ToolCallEndedSchema,
 ]);
 export type RoomEvent = z.infer<typeof RoomEventSchema>;
 export type RoomEventType = RoomEvent['type'];
@@ -86,6 +98,10 @@ export const DURABLE_EVENT_TYPES: ReadonlySet<RoomEventType> = new Set([
   'message.failed',
   'room.cleared',
   'room.configured',
+  'tool.updated',
+  'tool.call.started',
+  'tool.call.approved',
+  'tool.call.ended',
 ]);
 
 export const EventFrameSchema = z.object({

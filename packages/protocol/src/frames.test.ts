@@ -102,6 +102,30 @@ describe('ClientFrameSchema', () => {
     ],
     ['watch', { type: 'watch', messageId: 'r1' }],
     ['watch of nothing', { type: 'watch', messageId: null }],
+    ['tool.invoke', { type: 'tool.invoke', id: 'call-1', name: 'time.now', args: {} }],
+    ['tool.cancel', { type: 'tool.cancel', id: 'c-6', callId: 'call-1' }],
+    ['tool.toggle', { type: 'tool.toggle', id: 'c-7', name: 'http.fetch', enabled: true }],
+    ['tool.decide', { type: 'tool.decide', id: 'c-8', callId: 'call-1', approve: false }],
+    [
+      'tool.register',
+      {
+        type: 'tool.register',
+        id: 'c-9',
+        tool: {
+          name: 'browser.geolocation',
+          description: 'Where this browser is',
+          inputSchema: { type: 'object' },
+          requiresApproval: true,
+        },
+      },
+    ],
+    ['tool.unregister', { type: 'tool.unregister', id: 'c-10', name: 'browser.geolocation' }],
+    ['tool.progress', { type: 'tool.progress', callId: 'call-1', text: 'half', percent: 50 }],
+    ['tool.result with a result', { type: 'tool.result', callId: 'call-1', result: { ok: 1 } }],
+    [
+      'tool.result with an error',
+      { type: 'tool.result', callId: 'call-1', error: { code: 'denied', message: 'no' } },
+    ],
     ['typing', { type: 'typing', typing: true }],
   ]);
 
@@ -140,6 +164,31 @@ describe('ClientFrameSchema', () => {
       'settings.systemPrompt',
     ],
     ['watch without messageId (null, not absent)', { type: 'watch' }, 'messageId'],
+    [
+      'tool.invoke with a bad name',
+      { type: 'tool.invoke', id: 'c', name: 'Rm -rf', args: {} },
+      'name',
+    ],
+    [
+      'tool.register with a tiny timeout',
+      {
+        type: 'tool.register',
+        id: 'c',
+        tool: { name: 'a.b', description: '', inputSchema: {}, timeoutMs: 5 },
+      },
+      'tool.timeoutMs',
+    ],
+    [
+      'tool.register with a schema that is not an object',
+      { type: 'tool.register', id: 'c', tool: { name: 'a.b', description: '', inputSchema: 'x' } },
+      'tool.inputSchema',
+    ],
+    ['tool.decide without approve', { type: 'tool.decide', id: 'c', callId: 'x' }, 'approve'],
+    [
+      'tool.progress with a negative percent',
+      { type: 'tool.progress', callId: 'x', percent: -1 },
+      'percent',
+    ],
     ['typing without typing', { type: 'typing' }, 'typing'],
     ['typing with a string', { type: 'typing', typing: 'yes' }, 'typing'],
   ]);
@@ -165,6 +214,8 @@ describe('ServerFrameSchema', () => {
     before: 1,
     presence: [user],
     settings: { responder: 'demo', systemPrompt: null },
+    tools: [],
+    calls: [],
   };
   const delta = { type: 'message.delta', messageId: 'r1', offset: 2, text: ' there' };
 
@@ -184,6 +235,8 @@ describe('ServerFrameSchema', () => {
         before: null,
         presence: [],
         settings: { responder: 'demo', systemPrompt: null },
+        tools: [],
+        calls: [],
       },
     ],
     ['snapshot', snapshot],
@@ -228,6 +281,18 @@ describe('ServerFrameSchema', () => {
     ['typing notice', { type: 'typing', user, typing: false }],
     ['watchers of a reply', { type: 'watchers', messageId: 'r1', users: [user] }],
     ['watchers of a reply nobody watches', { type: 'watchers', messageId: 'r1', users: [] }],
+    [
+      'tool.run',
+      {
+        type: 'tool.run',
+        callId: 'call-1',
+        name: 'browser.geolocation',
+        args: {},
+        caller: { kind: 'user', id: 'u1', name: 'Ada' },
+        timeoutMs: 30000,
+      },
+    ],
+    ['tool.abort', { type: 'tool.abort', callId: 'call-1', reason: 'timeout' }],
   ]);
 
   rejects(ServerFrameSchema, [

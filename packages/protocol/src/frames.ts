@@ -2,6 +2,20 @@ import * as z from 'zod/mini';
 import { ErrorCodeSchema } from './errors.js';
 import { EventFrameSchema } from './events.js';
 import { IdSchema, MessageSchema, RoomSettingsSchema, SeqSchema, UserSchema } from './model.js';
+import {
+  ToolAbortSchema,
+  ToolCallSchema,
+  ToolCancelSchema,
+  ToolDecideSchema,
+  ToolInvokeSchema,
+  ToolProgressFrameSchema,
+  ToolRegisterSchema,
+  ToolResultSchema,
+  ToolRunSchema,
+  ToolSchema,
+  ToolToggleSchema,
+  ToolUnregisterSchema,
+} from './tools.js';
 
 /** Bumped on any change a peer of the previous version would misread. */
 export const PROTOCOL_VERSION = 1;
@@ -84,6 +98,14 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   RoomConfigureSchema,
   WatchSchema,
   TypingSchema,
+  ToolInvokeSchema,
+  ToolCancelSchema,
+  ToolToggleSchema,
+  ToolRegisterSchema,
+  ToolUnregisterSchema,
+  ToolDecideSchema,
+  ToolProgressFrameSchema,
+  ToolResultSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -133,6 +155,10 @@ export const SnapshotSchema = z.object({
   before: z.nullable(SeqSchema),
   presence: z.array(UserSchema),
   settings: RoomSettingsSchema,
+  /** Every tool of the room, enabled or not. */
+  tools: z.array(ToolSchema),
+  /** The latest tool calls (oldest first), plus every call still running or awaiting approval. */
+  calls: z.array(ToolCallSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
@@ -185,6 +211,8 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   PongSchema,
   TypingNoticeSchema,
   WatchersSchema,
+  ToolRunSchema,
+  ToolAbortSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 

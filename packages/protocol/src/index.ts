@@ -9,3 +9,4 @@ export * from './model.js';
 export * from './events.js';
 export * from './frames.js';
 export * from './parse.js';
+export * from './tools.js';
