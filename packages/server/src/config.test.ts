@@ -50,6 +50,12 @@ describe('readConfig', () => {
         idleMs: 20_000,
         retries: 2,
       },
+      tools: {
+        httpFetchHosts: [],
+        maxConcurrentCalls: 8,
+        maxAssistantRounds: 6,
+        webhooks: { tools: [], allowHosts: [], allowPrivate: false },
+      },
     } satisfies Config);
   });
 

@@ -3,6 +3,12 @@
  * configuration table with its default; an invalid value fails loudly at start, naming the variable.
  */
 import { DEFAULT_SYSTEM_PROMPT } from './responders/context.js';
+import {
+  WebhookConfigError,
+  webhookConfigFromEnv,
+  type WebhookNetOptions,
+  type WebhookToolConfig,
+} from './tools/webhook-config.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -39,6 +45,17 @@ export interface Config {
   providers: ProviderConfig[];
   /** Settings shared by every LLM provider. */
   llm: LlmConfig;
+  tools: ToolsConfig;
+}
+
+export interface ToolsConfig {
+  /** Hosts `http.fetch` may reach; empty leaves the tool out. */
+  httpFetchHosts: string[];
+  /** Tool calls running at once in a room. */
+  maxConcurrentCalls: number;
+  /** Rounds of tool calls the assistant may make in one reply before it must answer. */
+  maxAssistantRounds: number;
+  webhooks: WebhookNetOptions & { tools: WebhookToolConfig[] };
 }
 
 export const RESPONDERS = ['demo', 'openai', 'anthropic'] as const;
@@ -188,6 +205,34 @@ function readRoomResponders(env: Env, fallback: ResponderKind): ResponderKind[] 
   return [...kinds];
 }
 
+function readTools(env: Env): ToolsConfig {
+  // A JSON value given as an object in partykit.json's vars arrives parsed: give it back as text.
+  const text = (key: string) => {
+    const v = env[key];
+    return v !== null && typeof v === 'object' ? JSON.stringify(v) : str(env, key);
+  };
+  let webhooks: ToolsConfig['webhooks'];
+  try {
+    webhooks = webhookConfigFromEnv({
+      REALSTREAM_WEBHOOK_TOOLS: text('REALSTREAM_WEBHOOK_TOOLS'),
+      REALSTREAM_WEBHOOK_HOSTS: str(env, 'REALSTREAM_WEBHOOK_HOSTS'),
+      REALSTREAM_WEBHOOK_ALLOW_PRIVATE: str(env, 'REALSTREAM_WEBHOOK_ALLOW_PRIVATE'),
+    });
+  } catch (err) {
+    if (err instanceof WebhookConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+  return {
+    httpFetchHosts: (str(env, 'REALSTREAM_HTTP_FETCH_HOSTS') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+    maxConcurrentCalls: int(env, 'REALSTREAM_MAX_CONCURRENT_TOOL_CALLS', 8, 1, 1000),
+    maxAssistantRounds: int(env, 'REALSTREAM_MAX_TOOL_ROUNDS', 6, 1, 50),
+    webhooks,
+  };
+}
+
 export function readConfig(env: Env): Config {
   const secret = str(env, 'REALSTREAM_SECRET') ?? null;
   if (secret !== null && secret.length < 32) {
@@ -223,5 +268,6 @@ export function readConfig(env: Env): Config {
     provider: providers.find((p) => p.kind === responder) ?? null,
     providers,
     llm: readLlm(env),
+    tools: readTools(env),
   };
 }

@@ -11,6 +11,7 @@ import {
 } from '@realstream/protocol';
 import type { Identity } from './auth.js';
 import { MAX_PAGE } from './messages.js';
+import { handleToolsRequest } from './http-tools.js';
 import type { Room, Subscriber } from './room.js';
 
 const JSON_HEADERS = {
@@ -53,6 +54,9 @@ export async function handleRoomRequest(
     if (method === 'GET') return listMessages(room, new URL(req.url));
     if (method === 'POST') return postMessage(room, req, identity);
     return errorResponse('method_not_allowed', `${method} is not supported here; use GET or POST`);
+  }
+  if (rest === '/tools' || rest.startsWith('/tools/')) {
+    return handleToolsRequest(room, req, identity, rest.slice('/tools'.length));
   }
   if (rest === '/events') {
     if (method !== 'GET')
@@ -99,13 +103,18 @@ async function listMessages(room: Room, url: URL): Promise<Response> {
   return json({ ...page, seq } satisfies MessagePage);
 }
 
-async function postMessage(room: Room, req: Request, identity: Identity): Promise<Response> {
+/** The Idempotency-Key header (or a fresh id), or the error response for a malformed one. */
+export function idempotencyKey(req: Request): string | Response {
   const key = req.headers.get('idempotency-key') ?? `http-${crypto.randomUUID()}`;
-  if (!ID_RE.test(key))
-    return errorResponse(
-      'invalid_frame',
-      'Idempotency-Key: use 1-64 characters from A-Z a-z 0-9 _ . : -',
-    );
+  if (ID_RE.test(key)) return key;
+  return errorResponse(
+    'invalid_frame',
+    'Idempotency-Key: use 1-64 characters from A-Z a-z 0-9 _ . : -',
+  );
+}
+
+/** A JSON body within the frame cap, or the error response saying what is wrong with it. */
+export async function readJson(room: Room, req: Request): Promise<{ body: unknown } | Response> {
   const declared = Number(req.headers.get('content-length') ?? 0);
   if (declared > room.config.maxFrameBytes)
     return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
@@ -113,13 +122,19 @@ async function postMessage(room: Room, req: Request, identity: Identity): Promis
   if (new TextEncoder().encode(raw).length > room.config.maxFrameBytes) {
     return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
   }
-  let body: unknown;
   try {
-    body = JSON.parse(raw);
+    return { body: JSON.parse(raw) };
   } catch (err) {
     return errorResponse('bad_json', `body is not JSON: ${(err as Error).message}`);
   }
-  const parsed = PostMessageBodySchema.safeParse(body);
+}
+
+async function postMessage(room: Room, req: Request, identity: Identity): Promise<Response> {
+  const key = idempotencyKey(req);
+  if (key instanceof Response) return key;
+  const read = await readJson(room, req);
+  if (read instanceof Response) return read;
+  const parsed = PostMessageBodySchema.safeParse(read.body);
   if (!parsed.success) return errorResponse('invalid_frame', describeIssues(parsed.error));
   const result = await room.send(identity, key, parsed.data.text, parsed.data.reply ?? true);
   if (!result.ok) return errorResponse(result.code, result.message);

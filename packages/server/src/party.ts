@@ -16,6 +16,7 @@ import { readConfig, type Config } from './config.js';
 import { errorResponse, handleRoomRequest } from './http.js';
 import { Logger } from './log.js';
 import { createResponders } from './responders/index.js';
+import { serverTools } from './tools/index.js';
 import { Room, type Socket } from './room.js';
 
 // workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
@@ -95,6 +96,7 @@ export default class RealstreamParty implements Party.Server {
       config: this.config,
       logger: this.logger,
       responders: createResponders(this.config),
+      serverTools: serverTools(this.config),
     });
   }
 

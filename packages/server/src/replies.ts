@@ -1,9 +1,10 @@
-import type { Message, Usage } from '@realstream/protocol';
+import type { Message, Role, Usage, User } from '@realstream/protocol';
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
 import { messageIdKey, messageKey, type MessageStore } from './messages.js';
-import type { ContextMessage, Responder, ResponderInput } from './responders/types.js';
+import type { ContextMessage, Responder, ResponderInput, ToolCall } from './responders/types.js';
+import type { AssistantTools } from './tools/assistant.js';
 import type { RoomStorage } from './storage.js';
 
 export const ASSISTANT = { kind: 'assistant', id: 'assistant', name: 'Assistant' } as const;
@@ -49,6 +50,8 @@ export class Replies {
     /** The room's responder and prompt now: an operator may change them between replies. */
     private readonly current: () => { responder: Responder; systemPrompt: string | null },
     private readonly logger: Logger,
+    /** The room's tools, offered to the model; null runs replies without tools. */
+    private readonly tools: AssistantTools | null = null,
   ) {}
 
   get active(): number {
@@ -120,26 +123,46 @@ export class Replies {
     this.ensureCheckpointing();
     // The context is taken now: a retry must not see the reply it replaces, nor later messages.
     const context = this.contextFor(userMessage);
-    return { created, done: sent.then(() => this.run(stream, context)) };
+    const asker = userMessage.author.role ?? 'member';
+    return { created, done: sent.then(() => this.run(stream, context, asker)) };
   }
 
-  private async run(stream: Stream, context: ContextMessage[]): Promise<void> {
+  private async run(stream: Stream, context: ContextMessage[], asker: Role): Promise<void> {
     let usage: Usage | undefined;
     const { responder, systemPrompt } = this.current();
+    const messages = [...context];
+    const maxRounds = this.config.tools.maxAssistantRounds;
     try {
-      const input: ResponderInput = { room: this.room, messages: context };
-      if (systemPrompt !== null) input.systemPrompt = systemPrompt;
-      for await (const chunk of responder.respond(input, stream.abort.signal)) {
-        if (stream.done) break;
-        if (chunk.type === 'text') this.appendText(stream, chunk.text);
-        // Tool calls are assembled by the providers but not run yet: the tools issue wires them in.
-        else if (chunk.type === 'tool-call') continue;
-        else if (chunk.type === 'finish') usage = chunk.usage;
-        else {
-          // Keep the provider's own code (timeout, rate_limited, ...) so a UI can say what went wrong.
-          this.failStream(stream, chunk.code, chunk.message);
-          return;
+      for (let round = 1; ; round++) {
+        const input: ResponderInput = { room: this.room, messages };
+        const offers = this.tools?.offers(asker) ?? [];
+        if (offers.length) input.tools = offers;
+        if (systemPrompt !== null) input.systemPrompt = systemPrompt;
+        const calls: ToolCall[] = [];
+        let said = '';
+        let reason: string | undefined;
+        for await (const chunk of responder.respond(input, stream.abort.signal)) {
+          if (stream.done) break;
+          if (chunk.type === 'text') {
+            said += chunk.text;
+            this.appendText(stream, chunk.text);
+          } else if (chunk.type === 'tool-call') calls.push(chunk);
+          else if (chunk.type === 'finish') {
+            usage = addUsage(usage, chunk.usage);
+            reason = chunk.reason;
+          } else {
+            // Keep the provider's own code (timeout, rate_limited, ...) so a UI can say what went wrong.
+            this.failStream(stream, chunk.code, chunk.message);
+            return;
+          }
         }
+        if (stream.done || reason !== 'tool-calls' || !calls.length || !this.tools) break;
+        if (round >= maxRounds) {
+          this.appendText(stream, `\n\n_Stopped after ${maxRounds} rounds of tool calls._`);
+          break;
+        }
+        await this.runTools(stream, messages, said, calls, asker);
+        if (stream.done) return;
       }
     } catch (err) {
       if (!stream.done) {
@@ -153,6 +176,35 @@ export class Replies {
       return;
     }
     if (!stream.done) this.complete(stream, 'complete', { usage });
+  }
+
+  /**
+   * Runs the calls the model asked for (as room calls everyone sees, in parallel) and adds the
+   * model's turn and their results to `messages` for the next round.
+   */
+  private async runTools(
+    stream: Stream,
+    messages: ContextMessage[],
+    said: string,
+    calls: ToolCall[],
+    asker: Role,
+  ): Promise<void> {
+    messages.push({ role: 'assistant', name: ASSISTANT.name, text: said, toolCalls: calls });
+    const results = await Promise.all(
+      calls.map((c) =>
+        this.tools!.run({
+          name: c.name,
+          argumentsText: c.arguments,
+          messageId: stream.message.id,
+          role: asker,
+        }),
+      ),
+    );
+    calls.forEach((c, i) =>
+      messages.push({ role: 'tool', callId: c.id, name: c.name, ...results[i] }),
+    );
+    // The answer that uses the results starts a new paragraph after the lead-in.
+    if (said.trim() && !stream.done) this.appendText(stream, '\n\n');
   }
 
   private contextFor(userMessage: Message): ContextMessage[] {
@@ -216,15 +268,17 @@ export class Replies {
   }
 
   /** Stops a streaming reply, keeping its text. Returns the seq of the completion, or null if not streaming. */
-  stop(messageId: string, by: string): Promise<number> | null {
+  stop(messageId: string, by: User): Promise<number> | null {
     const stream = this.streams.get(messageId);
     if (!stream || stream.done) return null;
     stream.abort.abort();
-    return this.complete(stream, 'stopped', { stoppedBy: by });
+    const completion = this.complete(stream, 'stopped', { stoppedBy: by.id });
+    this.tools?.cancelFor(messageId, by);
+    return completion;
   }
 
   /** Stops every streaming reply (the room is being cleared); resolves when all are completed. */
-  stopAll(by: string): Promise<number[]> {
+  stopAll(by: User): Promise<number[]> {
     const stops = [...this.streams.keys()].map((id) => this.stop(id, by));
     return Promise.all(stops.filter((p): p is Promise<number> => p !== null));
   }
@@ -321,4 +375,13 @@ export class Replies {
   abortAll(): void {
     for (const s of this.streams.values()) s.abort.abort();
   }
+}
+
+function addUsage(total: Usage | undefined, more: Usage | undefined): Usage | undefined {
+  if (!more) return total;
+  if (!total) return { ...more };
+  return {
+    inputTokens: total.inputTokens + more.inputTokens,
+    outputTokens: total.outputTokens + more.outputTokens,
+  };
 }

@@ -24,6 +24,11 @@ import { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
 import type { RoomStorage } from './storage.js';
 import { Watchers } from './watchers.js';
+import { assistantTools } from './tools/assistant.js';
+import { ToolCalls } from './tools/calls.js';
+import { TOOLS_KEY, ToolRegistry, type StoredTools } from './tools/registry.js';
+import type { RoomView, ServerTool } from './tools/types.js';
+import type { Tool, ToolSpec } from '@realstream/protocol';
 
 const SETTINGS_KEY = 'settings';
 
@@ -59,6 +64,15 @@ const NEEDS: Record<ClientFrame['type'], Role> = {
   'room.configure': 'operator',
   watch: 'viewer',
   typing: 'member',
+  // Each tool has its own minimum role, checked when a call starts.
+  'tool.invoke': 'viewer',
+  'tool.cancel': 'member',
+  'tool.toggle': 'operator',
+  'tool.register': 'member',
+  'tool.unregister': 'member',
+  'tool.decide': 'operator',
+  'tool.progress': 'member',
+  'tool.result': 'member',
 };
 
 /** What a command led to: the seq of the event it produced (once sent), or why it was refused. */
@@ -93,6 +107,8 @@ export class Room {
     readonly replies: Replies,
     private readonly responders: ReadonlyMap<string, Responder>,
     private current: RoomSettings,
+    readonly tools: ToolRegistry,
+    readonly calls: ToolCalls,
   ) {}
 
   static async open(opts: {
@@ -102,6 +118,8 @@ export class Room {
     logger: Logger;
     /** Every responder this room may use, by name; the config says which is the default. */
     responders: ReadonlyMap<string, Responder>;
+    /** Built-in and webhook tools of the deployment. */
+    serverTools: ServerTool[];
   }): Promise<Room> {
     const { name, storage, config, logger, responders } = opts;
     let room: Room | null = null;
@@ -129,8 +147,38 @@ export class Room {
       const responder = responders.get(chosen.responder) ?? responders.get(config.responder)!;
       return { responder, systemPrompt: chosen.systemPrompt };
     };
-    const replies = new Replies(name, log, messages, storage, config, current, logger);
-    room = new Room(name, config, logger, log, messages, replies, responders, settings);
+    const tools = new ToolRegistry(opts.serverTools, await storage.get<StoredTools>(TOOLS_KEY));
+    const calls = await ToolCalls.open({
+      log,
+      storage,
+      registry: tools,
+      logger,
+      maxConcurrent: config.tools.maxConcurrentCalls,
+      sendTo: (connId, frame) => room?.sendTo(connId, frame) ?? false,
+      roomView: () => room!.view(),
+    });
+    const replies = new Replies(
+      name,
+      log,
+      messages,
+      storage,
+      config,
+      current,
+      logger,
+      assistantTools(tools, calls),
+    );
+    room = new Room(
+      name,
+      config,
+      logger,
+      log,
+      messages,
+      replies,
+      responders,
+      settings,
+      tools,
+      calls,
+    );
     await replies.recoverInterrupted();
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
     return room;
@@ -166,6 +214,8 @@ export class Room {
     this.conns.delete(socket.id);
     const watched = this.watchers.remove(socket.id);
     if (watched) this.announceWatchers(watched);
+    this.toolsChanged(this.tools.unregister(socket.id));
+    this.calls.connectionGone(socket.id);
     if (conn.ready) this.leave(conn.identity);
   }
 
@@ -303,6 +353,33 @@ export class Room {
         return this.answer(conn, frame.id, () => this.configure(conn.identity, frame.settings));
       case 'watch':
         return this.watch(conn, frame.messageId);
+      case 'tool.invoke':
+        return this.answer(conn, frame.id, () =>
+          this.invoke(conn.identity, frame.id, frame.name, frame.args),
+        );
+      case 'tool.cancel':
+        return this.answer(conn, frame.id, () =>
+          this.calls.cancel(frame.callId, userOf(conn.identity)),
+        );
+      case 'tool.decide':
+        return this.answer(conn, frame.id, () =>
+          this.calls.decide(frame.callId, frame.approve, userOf(conn.identity)),
+        );
+      case 'tool.toggle':
+        return this.answer(conn, frame.id, () =>
+          this.toggle(conn.identity, frame.name, frame.enabled),
+        );
+      case 'tool.register':
+        return this.answer(conn, frame.id, () => this.register(conn, frame.tool));
+      case 'tool.unregister':
+        return this.answer(conn, frame.id, () => ({
+          seq: this.toolsChanged(this.tools.unregister(conn.socket.id, frame.name)),
+        }));
+      case 'tool.progress':
+        return this.calls.progress(frame.callId, frame, conn.socket.id);
+      case 'tool.result':
+        this.calls.clientResult(conn.socket.id, frame.callId, frame.result, frame.error);
+        return;
     }
   }
 
@@ -372,6 +449,8 @@ export class Room {
       before: this.messages.recent[0]?.seq ?? null,
       presence: this.presenceList,
       settings: { ...this.current },
+      tools: this.tools.list(),
+      calls: this.calls.list(),
     };
   }
 
@@ -499,7 +578,7 @@ export class Room {
   }
 
   private async stop(by: Identity, messageId: string): Promise<Outcome> {
-    const completion = this.replies.stop(messageId, by.id);
+    const completion = this.replies.stop(messageId, userOf(by));
     if (completion) return { seq: completion };
     const message = await this.messages.get(messageId);
     return message
@@ -532,7 +611,8 @@ export class Room {
 
   /** Operator: stops every reply, then removes every message, for everyone. */
   private async clear(by: Identity): Promise<Outcome> {
-    await this.replies.stopAll(by.id);
+    await this.replies.stopAll(userOf(by));
+    await this.calls.clear(userOf(by));
     const { frame, sent } = this.log.append((seq) => ({
       event: { type: 'room.cleared', by: userOf(by) },
       writes: { [CLEARED_KEY]: seq },
@@ -558,6 +638,79 @@ export class Room {
     }));
     this.logger.info('room configured', { by: by.id, responder: settings.responder });
     return { seq: sent.then(() => frame.seq) };
+  }
+
+  // ---- tools ----------------------------------------------------------------------------
+
+  /** Starts a call by a person (WebSocket or REST); the command id is the call id. */
+  async invoke(by: Identity, callId: string, name: string, args: unknown): Promise<Outcome> {
+    const started = await this.calls.start({
+      callId,
+      name,
+      args,
+      caller: { kind: 'user', id: by.id, name: by.name },
+      role: by.role,
+    });
+    return started.ok ? { seq: started.seq } : started;
+  }
+
+  /** Operator: switches a tool on or off (WebSocket or REST). */
+  toggle(by: Identity, name: string, enabled: boolean): Outcome {
+    if (!this.tools.get(name))
+      return { code: 'not_found', message: `no tool ${name} in this room` };
+    const changed = this.tools.setEnabled(name, enabled);
+    if (changed) this.logger.info('tool switched', { tool: name, enabled, by: by.id });
+    return { seq: this.toolsChanged(changed ? [changed] : [], userOf(by)) };
+  }
+
+  private register(conn: Conn, spec: ToolSpec): Outcome {
+    const registered = this.tools.register(conn.socket.id, spec);
+    if (!registered.ok) return registered;
+    const seq = this.toolsChanged(registered.changed ? [registered.changed] : []);
+    // A call left without its browser (it reconnected) goes to the new registration.
+    this.calls.adopt(spec.name);
+    return { seq };
+  }
+
+  /**
+   * Logs each changed tool as `tool.updated` and stores the registry; resolves with the seq of the
+   * last event (or the current seq when nothing changed).
+   */
+  private toolsChanged(changed: Tool[], by?: User): Promise<number> {
+    if (!changed.length) return Promise.resolve(this.log.seq);
+    let last: Promise<number> = Promise.resolve(this.log.seq);
+    changed.forEach((tool, i) => {
+      const { frame, sent } = this.log.append(() => ({
+        event: { type: 'tool.updated', tool, ...(by ? { by } : {}) },
+        // The registry is stored once, with the last of the changes.
+        writes: i === changed.length - 1 ? { [TOOLS_KEY]: this.tools.stored() } : undefined,
+      }));
+      last = sent.then(() => frame.seq);
+    });
+    return last;
+  }
+
+  /** What `room.info` and other tools may read of the room. */
+  view(): RoomView {
+    return {
+      name: this.name,
+      seq: this.log.seq,
+      presence: this.presenceList,
+      connections: this.conns.size,
+      messages: this.messages.recent.length,
+      streaming: this.replies.active,
+      tools: this.tools
+        .list()
+        .map((t) => ({ name: t.name, enabled: t.enabled, available: t.available })),
+    };
+  }
+
+  /** Sends a frame to one live connection (a client tool's call); false when it is gone. */
+  sendTo(connId: string, frame: ServerFrame): boolean {
+    const conn = this.conns.get(connId);
+    if (!conn?.ready) return false;
+    conn.socket.send(JSON.stringify(frame));
+    return true;
   }
 
   // ---- delivery -------------------------------------------------------------------------
