@@ -1,5 +1,13 @@
 import type { ReadableAtom } from 'nanostores';
-import type { Author, Message, RoomSettings, User } from '@realstream/protocol';
+import type {
+  Author,
+  Message,
+  RoomSettings,
+  Tool,
+  ToolCall,
+  ToolSpec,
+  User,
+} from '@realstream/protocol';
 import { Commands, quiet } from './commands.js';
 import { RealstreamError } from './errors.js';
 import { fetchPage, History } from './history.js';
@@ -14,9 +22,12 @@ import type {
   ClientStats,
   ClientStatus,
   ConnectOptions,
+  InvokeAck,
   RealstreamClient,
   SendAck,
+  ToolHandler,
 } from './types.js';
+import { ToolHost } from './tool-host.js';
 import { TypingTracker } from './typing.js';
 import { parseEndpoint, roomHttpUrl } from './url.js';
 
@@ -35,6 +46,8 @@ export class Client implements RealstreamClient {
   readonly $typing: ReadableAtom<readonly User[]>;
   readonly $watchers: ReadableAtom<ReadonlyMap<string, readonly User[]>>;
   readonly $settings: ReadableAtom<RoomSettings | null>;
+  readonly $tools: ReadableAtom<readonly Tool[]>;
+  readonly $calls: ReadableAtom<readonly ToolCall[]>;
   readonly $events: ReadableAtom<ClientEvent | null>;
 
   private readonly opts: Options;
@@ -43,6 +56,7 @@ export class Client implements RealstreamClient {
   private readonly commands: Commands;
   private readonly history: History;
   private readonly session: Session;
+  private readonly toolHost: ToolHost;
   private readonly uid: string | undefined;
   private closed = false;
   private typingSentAt = 0;
@@ -65,6 +79,8 @@ export class Client implements RealstreamClient {
     this.$typing = stores.$typing;
     this.$watchers = stores.$watchers;
     this.$settings = stores.$settings;
+    this.$tools = stores.$tools;
+    this.$calls = stores.$calls;
     this.$events = stores.$events;
 
     const typers = new TypingTracker(opts.typingTtlMs, (users) => stores.$typing.set(users));
@@ -93,6 +109,7 @@ export class Client implements RealstreamClient {
       () => stores.schedule(),
     );
     const { party, room, uid, state } = this;
+    const toolHost = (this.toolHost = new ToolHost((frame) => this.session.wire(frame)));
     this.session = new Session({
       options: opts,
       endpoint,
@@ -104,6 +121,7 @@ export class Client implements RealstreamClient {
       stores,
       commands,
       typers,
+      toolHost,
     });
   }
 
@@ -136,6 +154,37 @@ export class Client implements RealstreamClient {
 
   configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
     return this.closed ? closedError() : this.commands.configure(settings);
+  }
+
+  invokeTool(name: string, args: unknown): Promise<InvokeAck> {
+    return this.closed ? closedError() : this.commands.invokeTool(name, args);
+  }
+
+  waitForCall(callId: string): Promise<ToolCall> {
+    return new Promise((resolve) => {
+      const off = this.stores.$calls.subscribe((calls) => {
+        const call = calls.find((c) => c.callId === callId);
+        if (!call || call.status === 'running' || call.status === 'awaiting_approval') return;
+        queueMicrotask(() => off());
+        resolve(call);
+      });
+    });
+  }
+
+  cancelTool(callId: string): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.cancelTool(callId);
+  }
+
+  toggleTool(name: string, enabled: boolean): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.toggleTool(name, enabled);
+  }
+
+  decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.decideTool(callId, approve);
+  }
+
+  registerTool(spec: ToolSpec, handler: ToolHandler): () => void {
+    return this.toolHost.register(spec, handler, this.session.live);
   }
 
   watch(messageId: string | null): void {

@@ -3,7 +3,7 @@ import { RealstreamError } from './errors.js';
 import { makeId } from './ids.js';
 import { Outbox, type Ack } from './outbox.js';
 import type { RoomState } from './room-state.js';
-import type { ClientEvent, ClientMessage, SendAck } from './types.js';
+import type { ClientEvent, ClientMessage, InvokeAck, SendAck } from './types.js';
 
 /** Command errors that say "not now" rather than "no": the command stays in the outbox. */
 const TRANSIENT = new Set(['rate_limited', 'hello_required', 'unauthorised']);
@@ -87,6 +87,24 @@ export class Commands {
 
   configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
     return this.seqOf(this.dispatch({ type: 'room.configure', id: makeId('k'), settings }));
+  }
+
+  invokeTool(name: string, args: unknown): Promise<InvokeAck> {
+    const callId = makeId('call');
+    const acked = this.dispatch({ type: 'tool.invoke', id: callId, name, args });
+    return quiet(acked.then(({ seq, duplicate }) => ({ callId, seq, duplicate })));
+  }
+
+  cancelTool(callId: string): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'tool.cancel', id: makeId('x'), callId }));
+  }
+
+  toggleTool(name: string, enabled: boolean): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'tool.toggle', id: makeId('t'), name, enabled }));
+  }
+
+  decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'tool.decide', id: makeId('d'), callId, approve }));
   }
 
   private seqOf(acked: Promise<Ack>): Promise<{ seq: number }> {

@@ -61,6 +61,8 @@ function handle(key: string, entry: Shared): RealstreamClient {
     $typing: client.$typing,
     $watchers: client.$watchers,
     $settings: client.$settings,
+    $tools: client.$tools,
+    $calls: client.$calls,
     $events: client.$events,
     get stats() {
       return client.stats;
@@ -72,6 +74,12 @@ function handle(key: string, entry: Shared): RealstreamClient {
     clearRoom: () => client.clearRoom(),
     configure: (settings) => client.configure(settings),
     watch: (messageId) => client.watch(messageId),
+    invokeTool: (name, args) => client.invokeTool(name, args),
+    waitForCall: (callId) => client.waitForCall(callId),
+    cancelTool: (callId) => client.cancelTool(callId),
+    toggleTool: (name, enabled) => client.toggleTool(name, enabled),
+    decideTool: (callId, approve) => client.decideTool(callId, approve),
+    registerTool: (spec, handler) => client.registerTool(spec, handler),
     discard: (messageId) => client.discard(messageId),
     typing: (isTyping) => client.typing(isTyping),
     loadOlder: () => client.loadOlder(),

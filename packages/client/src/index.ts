@@ -17,8 +17,24 @@ export type {
   ClientStatus,
   ConnectOptions,
   ConnectionState,
+  InvokeAck,
   RealstreamClient,
   SendAck,
+  ToolContext,
+  ToolHandler,
   WebSocketLike,
 } from './types.js';
-export type { Message, MessageStatus, RoomSettings, User } from '@realstream/protocol';
+export type {
+  Caller,
+  JsonSchema,
+  Message,
+  MessageStatus,
+  RoomSettings,
+  Tool,
+  ToolCall,
+  ToolCallStatus,
+  ToolKind,
+  ToolProgress,
+  ToolSpec,
+  User,
+} from '@realstream/protocol';

@@ -4,6 +4,8 @@ import type { EventFrame, Message } from '@realstream/protocol';
 import { applyDelta, RoomState } from './room-state.js';
 
 const settings = { responder: 'demo', systemPrompt: null };
+const tools: never[] = [];
+const calls: never[] = [];
 
 const user = { kind: 'user', id: 'u1', name: 'Ada', role: 'member' } as const;
 const assistant = { kind: 'assistant', id: 'assistant', name: 'Assistant' } as const;
@@ -43,6 +45,8 @@ function streamingRoom(): RoomState {
     before: 1,
     presence: [],
     settings,
+    tools,
+    calls,
   });
   return s;
 }
@@ -149,6 +153,8 @@ describe('RoomState', () => {
       before: 8,
       presence: [],
       settings,
+      tools,
+      calls,
     });
     assert.deepEqual(
       s.messages().map((m) => [m.id, m.local]),
@@ -173,6 +179,8 @@ describe('RoomState', () => {
       before: null,
       presence: [ada],
       settings,
+      tools,
+      calls,
     });
     s.apply({ type: 'event', seq: 2, at: 1, event: { type: 'presence.joined', user: bob } });
     s.apply({ type: 'event', seq: 3, at: 1, event: { type: 'presence.left', userId: 'u1' } });
@@ -189,6 +197,8 @@ describe('RoomState', () => {
       before: 4,
       presence: [],
       settings,
+      tools,
+      calls,
     });
     assert.equal(s.cursor, 4);
     const added = s.prepend([msg('m2', 2), msg('m3', 3), msg('m4', 4)], 2);
@@ -215,6 +225,8 @@ describe('RoomState', () => {
       before: 20,
       presence: [],
       settings,
+      tools,
+      calls,
     });
     assert.equal(s.cursor, 20, 'not the streaming reply: paging from it would skip 4-19');
     const stale = { ...msg('a3', 3, 'still', 'streaming') };

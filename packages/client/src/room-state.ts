@@ -1,4 +1,5 @@
 import type { EventFrame, Message, RoomSettings, Snapshot, User } from '@realstream/protocol';
+import { ToolState } from './tool-state.js';
 import type { ClientMessage } from './types.js';
 
 /**
@@ -42,6 +43,7 @@ export class RoomState {
   settings: RoomSettings | null = null;
   /** Who watches each streaming reply (ephemeral: from `watchers` frames, never replayed). */
   readonly watchers = new Map<string, User[]>();
+  readonly tools = new ToolState();
   /** Server messages, ordered by seq. */
   private confirmed: ClientMessage[] = [];
   /** Local messages (sending or failed), in send order, shown after the server's. */
@@ -62,6 +64,7 @@ export class RoomState {
     this.generation++;
     this.recountStreaming();
     this.settings = { ...snapshot.settings };
+    this.tools.applySnapshot(snapshot);
     for (const id of this.watchers.keys()) if (!this.streamingIds.has(id)) this.watchers.delete(id);
     this.messagesChanged =
       this.presenceChanged =
@@ -157,10 +160,18 @@ export class RoomState {
           this.watchers.clear();
           this.watchersChanged = true;
         }
+        this.tools.clearCalls();
         return null;
       case 'room.configured':
         this.settings = { ...event.settings };
         this.settingsChanged = true;
+        return null;
+      case 'tool.updated':
+      case 'tool.call.started':
+      case 'tool.call.approved':
+      case 'tool.call.progress':
+      case 'tool.call.ended':
+        this.tools.apply(event, at);
         return null;
     }
   }

@@ -14,6 +14,7 @@ import type { Options } from './options.js';
 import type { Gap, RoomState } from './room-state.js';
 import type { Stores } from './stores.js';
 import type { ClientStatus } from './types.js';
+import type { ToolHost } from './tool-host.js';
 import type { TypingTracker } from './typing.js';
 import type { Endpoint } from './url.js';
 import { Watchdog } from './watchdog.js';
@@ -37,6 +38,7 @@ export interface SessionParts {
   stores: Stores;
   commands: Commands;
   typers: TypingTracker;
+  toolHost: ToolHost;
 }
 
 /**
@@ -188,6 +190,7 @@ export class Session {
     this.watchdog.stop();
     this.clearHelloTimer();
     this.parts.typers.clear();
+    this.parts.toolHost.disconnected();
   }
 
   private deadLink(reason: string): void {
@@ -229,6 +232,7 @@ export class Session {
     });
     this.watchdog.start();
     this.parts.commands.resendAll();
+    this.parts.toolHost.connected();
   }
 
   // ---- inbound frames -------------------------------------------------------------------
@@ -283,6 +287,11 @@ export class Session {
         return typers.notice(frame.user, frame.typing);
       case 'watchers':
         return state.setWatchers(frame.messageId, frame.users);
+      case 'tool.run':
+        void this.parts.toolHost.run(frame);
+        return;
+      case 'tool.abort':
+        return this.parts.toolHost.abort(frame);
     }
   }
 

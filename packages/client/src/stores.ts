@@ -1,5 +1,5 @@
 import { atom, batch } from 'nanostores';
-import type { RoomSettings, User } from '@realstream/protocol';
+import type { RoomSettings, Tool, ToolCall, User } from '@realstream/protocol';
 import type { RoomState } from './room-state.js';
 import type { ClientEvent, ClientMessage, ClientStatus } from './types.js';
 
@@ -23,6 +23,8 @@ export class Stores {
   readonly $typing = atom<readonly User[]>([]);
   readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
   readonly $settings = atom<RoomSettings | null>(null);
+  readonly $tools = atom<readonly Tool[]>([]);
+  readonly $calls = atom<readonly ToolCall[]>([]);
   readonly $events = atom<ClientEvent | null>(null);
   private queued = false;
 
@@ -67,6 +69,15 @@ export class Stores {
       if (state.settingsChanged) {
         state.settingsChanged = false;
         this.$settings.set(state.settings);
+      }
+      const { tools } = state;
+      if (tools.toolsChanged) {
+        tools.toolsChanged = false;
+        this.$tools.set(tools.tools());
+      }
+      if (tools.callsChanged) {
+        tools.callsChanged = false;
+        this.$calls.set(tools.callList());
       }
       if (this.status.lastSeq !== state.lastSeq) this.setStatus({ lastSeq: state.lastSeq });
     });

@@ -1,5 +1,15 @@
 import type { ReadableAtom } from 'nanostores';
-import type { Limits, Message, RoomSettings, User } from '@realstream/protocol';
+import type {
+  Caller,
+  Limits,
+  Message,
+  RoomSettings,
+  Tool,
+  ToolCall,
+  ToolProgress,
+  ToolSpec,
+  User,
+} from '@realstream/protocol';
 import type { ClientErrorCode, RealstreamError } from './errors.js';
 
 /** Anything constructible like the DOM WebSocket: the browser's, or `ws` in node. */
@@ -103,6 +113,29 @@ export type ClientEvent =
   | { type: 'resumed'; mode: 'none' | 'replay' | 'snapshot' }
   | { type: 'closed'; code: number; reason: string };
 
+/** What a browser tool's handler gets besides its (already validated) arguments. */
+export interface ToolContext {
+  callId: string;
+  caller: Caller;
+  /** Aborted when the call is cancelled or times out: stop working then. */
+  signal: AbortSignal;
+  /** Reports progress to everyone in the room. */
+  progress(update: ToolProgress): void;
+}
+
+/**
+ * Implements a client tool: returns (or resolves with) the JSON result, or throws. A thrown
+ * `RealstreamError`-like `{code, message}` keeps its code; anything else is `tool_failed`.
+ */
+export type ToolHandler = (args: unknown, ctx: ToolContext) => unknown;
+
+export interface InvokeAck {
+  callId: string;
+  /** seq of the tool.call.started event. */
+  seq: number;
+  duplicate: boolean;
+}
+
 export interface SendAck {
   /** seq of the message.created event. */
   seq: number;
@@ -127,6 +160,10 @@ export interface RealstreamClient {
   readonly $watchers: ReadableAtom<ReadonlyMap<string, readonly User[]>>;
   /** The room's settings (responder, system prompt); null until the first snapshot. */
   readonly $settings: ReadableAtom<RoomSettings | null>;
+  /** Every tool of the room (enabled or not), sorted by name. */
+  readonly $tools: ReadableAtom<readonly Tool[]>;
+  /** The room's tool calls, everyone's and the assistant's, oldest first (the latest few hundred). */
+  readonly $calls: ReadableAtom<readonly ToolCall[]>;
   /** The latest client event; listen() to see each one. */
   readonly $events: ReadableAtom<ClientEvent | null>;
   /** A copy of the counters. */
@@ -148,6 +185,25 @@ export interface RealstreamClient {
    * call on every render: only changes go on the wire, and the current one again after a reconnect.
    */
   watch(messageId: string | null): void;
+  /**
+   * Runs a tool; resolves once the room has started the call (its progress and outcome then show in
+   * `$calls`). Rejects with a typed error (invalid_arguments, not_found, tool_disabled,
+   * tool_unavailable, too_many_calls, forbidden) when nothing was run.
+   */
+  invokeTool(name: string, args: unknown): Promise<InvokeAck>;
+  /** Resolves with the call once it has ended (done, error, timeout, cancelled or denied). */
+  waitForCall(callId: string): Promise<ToolCall>;
+  /** Cancels a running call (or one awaiting approval). */
+  cancelTool(callId: string): Promise<{ seq: number }>;
+  /** Operator: switches a tool on or off for the room. */
+  toggleTool(name: string, enabled: boolean): Promise<{ seq: number }>;
+  /** Operator: approves or denies an assistant's call that awaits approval. */
+  decideTool(callId: string, approve: boolean): Promise<{ seq: number }>;
+  /**
+   * Implements a tool in this browser (or node process): the room routes calls of it here while
+   * this client is connected, re-registering after every reconnect. Returns the unregister function.
+   */
+  registerTool(spec: ToolSpec, handler: ToolHandler): () => void;
   /** Forgets a failed message. */
   discard(messageId: string): void;
   /** Call on input and on blur/send; throttled for the wire. */

@@ -108,6 +108,8 @@ export const frames = {
       before,
       presence: [],
       settings: { responder: 'demo', systemPrompt: null },
+      tools: [],
+      calls: [],
     };
   },
   message(id: string, seq: number, text = '', status: Message['status'] = 'complete'): Message {
