@@ -3,6 +3,15 @@ import { ErrorCodeSchema } from './errors.js';
 import { EventFrameSchema } from './events.js';
 import { IdSchema, MessageSchema, RoomSettingsSchema, SeqSchema, UserSchema } from './model.js';
 import {
+  DeploymentFrameSchema,
+  MetricsFrameSchema,
+  MetricsSubscribeSchema,
+  MetricsUnsubscribeSchema,
+  TapFrameSchema,
+  TapSubscribeSchema,
+  TapUnsubscribeSchema,
+} from './metrics.js';
+import {
   ToolAbortSchema,
   ToolCallSchema,
   ToolCancelSchema,
@@ -106,6 +115,10 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   ToolDecideSchema,
   ToolProgressFrameSchema,
   ToolResultSchema,
+  MetricsSubscribeSchema,
+  MetricsUnsubscribeSchema,
+  TapSubscribeSchema,
+  TapUnsubscribeSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -213,6 +226,9 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   WatchersSchema,
   ToolRunSchema,
   ToolAbortSchema,
+  MetricsFrameSchema,
+  TapFrameSchema,
+  DeploymentFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 

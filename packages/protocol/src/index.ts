@@ -10,3 +10,4 @@ export * from './events.js';
 export * from './frames.js';
 export * from './parse.js';
 export * from './tools.js';
+export * from './metrics.js';
