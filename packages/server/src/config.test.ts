@@ -56,6 +56,7 @@ describe('readConfig', () => {
         maxAssistantRounds: 6,
         webhooks: { tools: [], allowHosts: [], allowPrivate: false },
       },
+      metrics: true,
     } satisfies Config);
   });
 

@@ -46,6 +46,8 @@ export interface Config {
   /** Settings shared by every LLM provider. */
   llm: LlmConfig;
   tools: ToolsConfig;
+  /** Record room metrics (`off` only to measure what they cost). */
+  metrics: boolean;
 }
 
 export interface ToolsConfig {
@@ -269,5 +271,6 @@ export function readConfig(env: Env): Config {
     providers,
     llm: readLlm(env),
     tools: readTools(env),
+    metrics: oneOf(env, 'REALSTREAM_METRICS', ['on', 'off'], 'on') === 'on',
   };
 }

@@ -2,6 +2,7 @@ import {
   PROTOCOL_VERSION,
   PostMessageBodySchema,
   describeIssues,
+  roleAtLeast,
   statusOf,
   type ErrorBody,
   type ErrorCode,
@@ -54,6 +55,23 @@ export async function handleRoomRequest(
     if (method === 'GET') return listMessages(room, new URL(req.url));
     if (method === 'POST') return postMessage(room, req, identity);
     return errorResponse('method_not_allowed', `${method} is not supported here; use GET or POST`);
+  }
+  if (rest === '/metrics') {
+    if (method !== 'GET')
+      return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
+    if (!roleAtLeast(identity.role, 'operator'))
+      return errorResponse('forbidden', 'metrics need the operator role');
+    const url = new URL(req.url);
+    const accept = req.headers.get('accept') ?? '';
+    if (url.searchParams.get('format') === 'prometheus' || /openmetrics|text\/plain/.test(accept)) {
+      return new Response(room.ops.prometheus(), {
+        headers: {
+          'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+          'cache-control': 'no-store',
+        },
+      });
+    }
+    return json(room.ops.snapshot());
   }
   if (rest === '/tools' || rest.startsWith('/tools/')) {
     return handleToolsRequest(room, req, identity, rest.slice('/tools'.length));

@@ -4,61 +4,21 @@
  * Durable Object is reached.
  */
 import type * as Party from 'partykit/server';
-import { CLOSE_CODES, type ErrorCode } from '@realstream/protocol';
-import {
-  authenticate,
-  decodeIdentity,
-  encodeIdentity,
-  IDENTITY_HEADER,
-  originAllowed,
-} from './auth.js';
+import { CLOSE_CODES } from '@realstream/protocol';
+import { decodeIdentity, IDENTITY_HEADER } from './auth.js';
 import { readConfig, type Config } from './config.js';
 import { errorResponse, handleRoomRequest } from './http.js';
+import { admitRequest, admitSocket, corsHeaders, withHeaders } from './party-http.js';
 import { Logger } from './log.js';
 import { createResponders } from './responders/index.js';
 import { serverTools } from './tools/index.js';
+import { IDLE_HEADER, REPORT_HEADER, reportKey } from './ops-party.js';
 import { Room, type Socket } from './room.js';
 
-// workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
-declare const WebSocketPair: new () => { 0: WebSocket; 1: WebSocket & { accept(): void } };
-
-const CORS_ALLOW_HEADERS = 'authorization, content-type, idempotency-key, last-event-id';
-
-function corsHeaders(origin: string | null, config: Config): Record<string, string> {
-  if (!origin || !originAllowed(origin, config.allowedOrigins)) return {};
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-allow-methods': 'GET, POST, PATCH, OPTIONS',
-    'access-control-allow-headers': CORS_ALLOW_HEADERS,
-    'access-control-expose-headers': 'retry-after',
-    'access-control-max-age': '600',
-    vary: 'Origin',
-  };
-}
-
-function withHeaders(res: Response, headers: Record<string, string>): Response {
-  const out = new Response(res.body, res);
-  for (const [k, v] of Object.entries(headers)) out.headers.set(k, v);
-  return out;
-}
-
-/**
- * An HTTP error on a WebSocket upgrade reaches a browser as close 1006, which clients retry forever.
- * Instead accept the upgrade and close at once with an application code the client treats as final.
- */
-function refuseSocket(code: number, reason: string): Response {
-  const pair = new WebSocketPair();
-  const server = pair[1];
-  server.accept();
-  server.close(code, reason.slice(0, 120));
-  return new Response(null, { status: 101, webSocket: pair[0] } as ResponseInit);
-}
-
-const WS_CLOSE: Partial<Record<ErrorCode, number>> = {
-  unauthorised: CLOSE_CODES.unauthorised,
-  forbidden: CLOSE_CODES.forbidden,
-  origin_not_allowed: CLOSE_CODES.forbidden,
-};
+/** How often an active room reports to the ops party. */
+const REPORT_MS = 5000;
+/** A room with no connection and nothing recorded for this long is idle. */
+const ACTIVE_WINDOW_MS = 60_000;
 
 /** /parties/:party/:room/rest -> rest */
 function subPath(url: string, roomId: string): string {
@@ -78,6 +38,7 @@ export default class RealstreamParty implements Party.Server {
   private readonly sockets = new WeakMap<Party.Connection, Socket>();
   private readonly config: Config;
   private readonly logger: Logger;
+  private reporting = false;
 
   constructor(readonly party: Party.Room) {
     this.config = readConfig(party.env);
@@ -98,6 +59,49 @@ export default class RealstreamParty implements Party.Server {
       responders: createResponders(this.config),
       serverTools: serverTools(this.config),
     });
+    if (this.config.metrics) setInterval(() => void this.report(), REPORT_MS);
+  }
+
+  /**
+   * Tells the ops party how this room is doing, while it is active, and once more when it goes
+   * idle so the deployment view drops it at once. A failed report is retried by the next one.
+   */
+  private async report(): Promise<void> {
+    const { room } = this;
+    const active =
+      room.conns.size > 0 ||
+      room.replies.active > 0 ||
+      room.ops.recorder.activeWithin(ACTIVE_WINDOW_MS);
+    if (!active && !this.reporting) return;
+    this.reporting = active;
+    const m = room.ops.snapshot();
+    const summary = {
+      room: this.party.id,
+      party: this.party.name,
+      at: m.at,
+      connections: m.connections.total,
+      streaming: m.streaming,
+      toolsRunning: m.toolsRunning,
+      lastMinute: m.lastMinute,
+      last15Minutes: m.last15Minutes,
+    };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [REPORT_HEADER]: reportKey(this.config),
+    };
+    if (!active) headers[IDLE_HEADER] = '1';
+    try {
+      const ops = this.party.context.parties.ops;
+      if (!ops) return;
+      const res = await ops.get('deployment').fetch({
+        method: 'POST',
+        headers,
+        body: JSON.stringify(summary),
+      });
+      if (!res.ok) this.logger.warn('ops report refused', { status: res.status });
+    } catch (err) {
+      this.logger.warn('ops report failed', { error: String(err) });
+    }
   }
 
   onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): void {
@@ -149,38 +153,12 @@ export default class RealstreamParty implements Party.Server {
     }
   }
 
-  static async onBeforeConnect(
-    req: Party.Request,
-    lobby: Party.Lobby,
-  ): Promise<Party.Request | Response> {
-    const config = readConfig(lobby.env);
-    if (!originAllowed(req.headers.get('origin'), config.allowedOrigins)) {
-      return refuseSocket(CLOSE_CODES.forbidden, 'origin not allowed');
-    }
-    const auth = await authenticate(req as unknown as Request, lobby.id, config.secret);
-    if (!auth.ok)
-      return refuseSocket(WS_CLOSE[auth.code] ?? CLOSE_CODES.unauthorised, auth.message);
-    const forwarded = new Request(req as unknown as Request);
-    forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
-    return forwarded as unknown as Party.Request;
+  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {
+    return admitSocket(req, lobby);
   }
 
-  static async onBeforeRequest(
-    req: Party.Request,
-    lobby: Party.Lobby,
-  ): Promise<Party.Request | Response> {
-    const config = readConfig(lobby.env);
-    const origin = req.headers.get('origin');
-    const cors = corsHeaders(origin, config);
-    if (!originAllowed(origin, config.allowedOrigins)) {
-      return errorResponse('origin_not_allowed', `origin ${origin} is not allowed`);
-    }
-    if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
-    const auth = await authenticate(req as unknown as Request, lobby.id, config.secret);
-    if (!auth.ok) return withHeaders(errorResponse(auth.code, auth.message), cors);
-    const forwarded = new Request(req as unknown as Request);
-    forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
-    return forwarded as unknown as Party.Request;
+  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby) {
+    return admitRequest(req, lobby);
   }
 }
 

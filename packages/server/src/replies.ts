@@ -18,6 +18,23 @@ const STREAMS_KEY = 'streams';
 /** How many earlier messages a responder sees. */
 const CONTEXT_MESSAGES = 40;
 
+/** What the metrics learn from replies. */
+export interface ReplyEvents {
+  started(): void;
+  token(): void;
+  /** Milliseconds from the reply's start to its first text. */
+  firstToken(ms: number): void;
+  /** Milliseconds from start to end, however it ended. */
+  ended(ms: number, failed: boolean): void;
+}
+
+const NO_EVENTS: ReplyEvents = {
+  started: () => {},
+  token: () => {},
+  firstToken: () => {},
+  ended: () => {},
+};
+
 interface Stream {
   message: Message;
   /** Text generated but not yet sent as a delta (coalescing). */
@@ -28,6 +45,8 @@ interface Stream {
   /** Generated text not yet in a storage checkpoint. */
   dirty: boolean;
   done: boolean;
+  /** Some text arrived (the first token is timed once). */
+  spoke: boolean;
 }
 
 /**
@@ -52,6 +71,7 @@ export class Replies {
     private readonly logger: Logger,
     /** The room's tools, offered to the model; null runs replies without tools. */
     private readonly tools: AssistantTools | null = null,
+    private readonly events: ReplyEvents = NO_EVENTS,
   ) {}
 
   get active(): number {
@@ -100,6 +120,7 @@ export class Replies {
       };
     });
     this.messages.add(message);
+    this.events.started();
     const created = sent.then(() => frame.seq);
     if (this.streams.size >= this.config.maxConcurrentReplies) {
       const done = sent.then(() =>
@@ -118,6 +139,7 @@ export class Replies {
       abort: new AbortController(),
       dirty: false,
       done: false,
+      spoke: false,
     };
     this.streams.set(message.id, stream);
     this.ensureCheckpointing();
@@ -145,6 +167,11 @@ export class Replies {
           if (stream.done) break;
           if (chunk.type === 'text') {
             said += chunk.text;
+            this.events.token();
+            if (!stream.spoke && chunk.text) {
+              stream.spoke = true;
+              this.events.firstToken(Date.now() - stream.message.createdAt);
+            }
             this.appendText(stream, chunk.text);
           } else if (chunk.type === 'tool-call') calls.push(chunk);
           else if (chunk.type === 'finish') {
@@ -300,6 +327,7 @@ export class Replies {
   ): Promise<number> {
     this.endStream(stream);
     const message: Message = { ...stream.message, status, updatedAt: Date.now() };
+    this.events.ended(message.updatedAt - message.createdAt, false);
     if (extra.usage) message.usage = extra.usage;
     this.messages.replace(message);
     const { frame, sent } = this.log.append(() => ({
@@ -323,6 +351,7 @@ export class Replies {
   private fail(base: Message, code: string, text: string): void {
     const error = { code, message: text };
     const message: Message = { ...base, status: 'failed', error, updatedAt: Date.now() };
+    this.events.ended(message.updatedAt - message.createdAt, true);
     this.messages.replace(message);
     this.logger.warn('reply failed', { messageId: message.id, code, error: text });
     this.log.append(() => ({

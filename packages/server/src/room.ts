@@ -24,6 +24,8 @@ import { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
 import type { RoomStorage } from './storage.js';
 import { Watchers } from './watchers.js';
+import { Operations } from './metrics/operations.js';
+import type { Connected } from './metrics/recorder.js';
 import { assistantTools } from './tools/assistant.js';
 import { ToolCalls } from './tools/calls.js';
 import { TOOLS_KEY, ToolRegistry, type StoredTools } from './tools/registry.js';
@@ -51,6 +53,7 @@ interface Conn {
   /** Said hello: receives events. */
   ready: boolean;
   lastTypingAt: number;
+  connectedAt: number;
 }
 
 /** Minimum role for each client frame. */
@@ -73,6 +76,10 @@ const NEEDS: Record<ClientFrame['type'], Role> = {
   'tool.decide': 'operator',
   'tool.progress': 'member',
   'tool.result': 'member',
+  'metrics.subscribe': 'operator',
+  'metrics.unsubscribe': 'operator',
+  'tap.subscribe': 'operator',
+  'tap.unsubscribe': 'operator',
 };
 
 /** What a command led to: the seq of the event it produced (once sent), or why it was refused. */
@@ -109,6 +116,7 @@ export class Room {
     private current: RoomSettings,
     readonly tools: ToolRegistry,
     readonly calls: ToolCalls,
+    readonly ops: Operations,
   ) {}
 
   static async open(opts: {
@@ -147,6 +155,16 @@ export class Room {
       const responder = responders.get(chosen.responder) ?? responders.get(config.responder)!;
       return { responder, systemPrompt: chosen.systemPrompt };
     };
+    const ops = new Operations(
+      name,
+      {
+        people: () => room?.people() ?? [],
+        streaming: () => room?.replies.active ?? 0,
+        toolsRunning: () => room?.calls.running ?? 0,
+        storageWrites: () => log.storageWrites,
+      },
+      config.metrics,
+    );
     const tools = new ToolRegistry(opts.serverTools, await storage.get<StoredTools>(TOOLS_KEY));
     const calls = await ToolCalls.open({
       log,
@@ -156,6 +174,7 @@ export class Room {
       maxConcurrent: config.tools.maxConcurrentCalls,
       sendTo: (connId, frame) => room?.sendTo(connId, frame) ?? false,
       roomView: () => room!.view(),
+      ended: (tool, status, ms) => ops.toolEnded(tool, status, ms),
     });
     const replies = new Replies(
       name,
@@ -166,6 +185,12 @@ export class Room {
       current,
       logger,
       assistantTools(tools, calls),
+      {
+        started: () => ops.count('messagesOut'),
+        token: () => ops.count('tokens'),
+        firstToken: (ms) => ops.ttft(ms),
+        ended: (ms, failed) => ops.replyEnded(ms, failed),
+      },
     );
     room = new Room(
       name,
@@ -178,6 +203,7 @@ export class Room {
       settings,
       tools,
       calls,
+      ops,
     );
     await replies.recoverInterrupted();
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
@@ -204,6 +230,7 @@ export class Room {
       bucket: new TokenBucket(this.config.rateBurst, this.config.rateRefillPerSecond, Date.now()),
       ready: false,
       lastTypingAt: 0,
+      connectedAt: Date.now(),
     });
   }
 
@@ -212,6 +239,7 @@ export class Room {
     const conn = this.conns.get(socket.id);
     if (!conn || conn.socket !== socket) return;
     this.conns.delete(socket.id);
+    this.ops.connectionGone(socket.id);
     const watched = this.watchers.remove(socket.id);
     if (watched) this.announceWatchers(watched);
     this.toolsChanged(this.tools.unregister(socket.id));
@@ -240,6 +268,7 @@ export class Room {
     }
     const user = userOf(identity);
     this.presence.set(user.id, { user, count: 1 });
+    this.ops.count('joins');
     this.log.append(() => ({ event: { type: 'presence.joined', user } }));
   }
 
@@ -248,6 +277,7 @@ export class Room {
     if (!entry) return;
     if (--entry.count > 0) return;
     this.presence.delete(identity.id);
+    this.ops.count('leaves');
     this.log.append(() => ({ event: { type: 'presence.left', userId: identity.id } }));
   }
 
@@ -259,6 +289,7 @@ export class Room {
     const now = Date.now();
     const wait = conn.bucket.take(now);
     if (wait > 0) {
+      this.ops.count('rateLimited');
       if (conn.bucket.rejectedInARow >= FLOOD_CLOSE_AFTER) {
         this.logger.warn('closing flooding connection', { conn: socketId, user: conn.identity.id });
         conn.socket.close(CLOSE_CODES.rate_limited, 'too many frames');
@@ -272,6 +303,7 @@ export class Room {
       });
     }
     if (typeof raw !== 'string') {
+      this.ops.count('badFrames');
       return this.reply(conn, {
         type: 'error',
         code: 'bad_json',
@@ -283,6 +315,7 @@ export class Room {
       (raw.length * 3 > this.config.maxFrameBytes &&
         new TextEncoder().encode(raw).length > this.config.maxFrameBytes)
     ) {
+      this.ops.count('badFrames');
       return this.reply(conn, {
         type: 'error',
         code: 'too_large',
@@ -290,6 +323,8 @@ export class Room {
       });
     }
     const parsed = parseClientFrame(raw);
+    this.ops.frameIn(socketId, raw, parsed.ok ? parsed.value.type : 'invalid');
+    if (!parsed.ok) this.ops.count('badFrames');
     if (!parsed.ok)
       return this.reply(conn, {
         type: 'error',
@@ -380,11 +415,28 @@ export class Room {
       case 'tool.result':
         this.calls.clientResult(conn.socket.id, frame.callId, frame.result, frame.error);
         return;
+      case 'metrics.subscribe':
+        this.ops.subscribe(conn.socket.id, (f) => this.reply(conn, f));
+        return this.reply(conn, { type: 'ack', id: frame.id, seq: this.log.seq });
+      case 'metrics.unsubscribe':
+        this.ops.unsubscribe(conn.socket.id);
+        return this.reply(conn, { type: 'ack', id: frame.id, seq: this.log.seq });
+      case 'tap.subscribe': {
+        const { types, connection } = frame;
+        this.ops.watch(conn.socket.id, { types, connection }, (f) => this.reply(conn, f));
+        return this.reply(conn, { type: 'ack', id: frame.id, seq: this.log.seq });
+      }
+      case 'tap.unsubscribe':
+        this.ops.tap.remove(conn.socket.id);
+        return this.reply(conn, { type: 'ack', id: frame.id, seq: this.log.seq });
     }
   }
 
   private reply(conn: Conn, frame: ServerFrame): void {
-    conn.socket.send(JSON.stringify(frame));
+    const encoded = JSON.stringify(frame);
+    conn.socket.send(encoded);
+    // Tap frames themselves are not tapped: watching would feed on itself.
+    if (frame.type !== 'tap') this.ops.framesOut(encoded, 1, conn.socket.id);
   }
 
   private async hello(conn: Conn, protocol: number, since: number): Promise<void> {
@@ -426,6 +478,11 @@ export class Room {
       },
     };
     this.reply(conn, welcome);
+    if (since > 0) {
+      this.ops.count('resumes');
+      if (replay === null) this.ops.count('snapshots');
+      else this.ops.count('replayedEvents', replay.length);
+    }
     if (replay === null) this.reply(conn, this.snapshot());
     else if (replay.length === 1) this.reply(conn, replay[0]);
     else if (replay.length > 1) this.reply(conn, { type: 'batch', events: replay });
@@ -530,6 +587,7 @@ export class Room {
     this.messages.add(message);
     await sent;
     this.remember(id, frame.seq);
+    this.ops.count('messagesIn');
     if (reply) {
       this.replies
         .start(message)
@@ -723,13 +781,31 @@ export class Room {
     const encoded = JSON.stringify(
       frames.length === 1 ? frames[0] : { type: 'batch', events: frames },
     );
-    for (const conn of this.conns.values()) if (conn.ready) conn.socket.send(encoded);
+    let sent = 0;
+    for (const conn of this.conns.values()) {
+      if (!conn.ready) continue;
+      conn.socket.send(encoded);
+      sent++;
+    }
     for (const sub of this.subscribers) sub.deliver(frames, encoded);
+    this.ops.framesOut(encoded, sent, '*', frames);
+  }
+
+  /** Who is connected, for the metrics. */
+  people(): Connected[] {
+    return [...this.conns.values()].map((c) => ({
+      connectionId: c.socket.id,
+      userId: c.identity.id,
+      name: c.identity.name,
+      role: c.identity.role,
+      connectedAt: c.connectedAt,
+    }));
   }
 
   /** Closes everything (tests, shutdown). */
   shutdown(): void {
     this.replies.abortAll();
+    this.ops.stop();
   }
 }
 

@@ -13,7 +13,6 @@ import type { EventLog } from '../event-log.js';
 import type { Logger } from '../log.js';
 import type { RoomStorage } from '../storage.js';
 import type { ToolRegistry } from './registry.js';
-import { ToolStats } from './stats.js';
 import { ToolFailure, type RoomView } from './types.js';
 
 export const callKey = (seq: number): string => `call:${String(seq).padStart(15, '0')}`;
@@ -62,6 +61,8 @@ export interface CallsHost {
   /** Sends a frame to one connection; false when it is gone. */
   sendTo(connId: string, frame: ServerFrame): boolean;
   roomView(): RoomView;
+  /** A call ended: for the metrics. */
+  ended(tool: string, status: Ended, ms: number): void;
 }
 
 /**
@@ -70,7 +71,6 @@ export interface CallsHost {
  * cancel, and exactly one ended event per call. Calls are in the log, so they resume like messages.
  */
 export class ToolCalls {
-  readonly stats = new ToolStats();
   private readonly live = new Map<string, Live>();
   /** Latest calls, oldest first (ended ones; running ones are in `live` too). */
   private recent: ToolCall[];
@@ -375,7 +375,7 @@ export class ToolCalls {
     if (outcome.result !== undefined) call.result = outcome.result;
     if (outcome.error) call.error = outcome.error;
     this.remember(call);
-    this.stats.record(call.name, status, durationMs);
+    this.host.ended(call.name, status, durationMs);
     const { frame, sent } = this.host.log.append(() => ({
       event: {
         type: 'tool.call.ended',

@@ -1,0 +1,107 @@
+/**
+ * The `ops` party: one room, `deployment`, that every Realstream room reports to every few seconds,
+ * so an operator sees all rooms of a deployment in one view. Operators connect with a WebSocket
+ * (`deployment` frames about once a second) or GET it as JSON.
+ */
+import type * as Party from 'partykit/server';
+import {
+  CLOSE_CODES,
+  RoomSummarySchema,
+  describeIssues,
+  roleAtLeast,
+  type ServerFrame,
+} from '@realstream/protocol';
+import { decodeIdentity, IDENTITY_HEADER } from './auth.js';
+import { readConfig, type Config } from './config.js';
+import { errorResponse, json } from './http.js';
+import { Logger } from './log.js';
+import { Deployment } from './metrics/deployment.js';
+import { admitRequest, admitSocket, corsHeaders, withHeaders } from './party-http.js';
+
+/** Header a room's report carries: internal calls prove they come from the deployment. */
+export const REPORT_HEADER = 'x-realstream-report';
+/** On a room's last report: it went idle, drop it from the view now. */
+export const IDLE_HEADER = 'x-realstream-idle';
+const PUSH_MS = 1000;
+
+/** The value of REPORT_HEADER: the secret itself never leaves the deployment; dev mode has none. */
+export function reportKey(config: Config): string {
+  return config.secret ?? 'dev-mode';
+}
+
+export default class OpsParty implements Party.Server {
+  readonly options: Party.ServerOptions = { hibernate: false };
+  private readonly deployment = new Deployment();
+  private readonly config: Config;
+  private readonly logger: Logger;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(readonly party: Party.Room) {
+    this.config = readConfig(party.env);
+    this.logger = new Logger(this.config.logLevel, { room: party.id, party: party.name });
+  }
+
+  onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): void {
+    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
+    if (!identity) return conn.close(CLOSE_CODES.unauthorised, 'no identity');
+    if (!roleAtLeast(identity.role, 'operator'))
+      return conn.close(CLOSE_CODES.forbidden, 'the deployment view needs the operator role');
+    conn.send(this.frame());
+    this.timer ??= setInterval(() => this.push(), PUSH_MS);
+  }
+
+  onClose(): void {
+    if ([...this.party.getConnections()].length === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  async onRequest(req: Party.Request): Promise<Response> {
+    const cors = corsHeaders(req.headers.get('origin'), this.config);
+    if (req.method === 'POST') {
+      if (req.headers.get(REPORT_HEADER) !== reportKey(this.config)) {
+        this.logger.warn('refused a report without the deployment key');
+        return errorResponse('forbidden', 'reports come from the rooms of this deployment');
+      }
+      const parsed = RoomSummarySchema.safeParse(await req.json().catch(() => null));
+      if (!parsed.success) return errorResponse('invalid_frame', describeIssues(parsed.error));
+      if (req.headers.get(IDLE_HEADER)) this.deployment.gone(parsed.data.party, parsed.data.room);
+      else this.deployment.report(parsed.data);
+      return new Response(null, { status: 204 });
+    }
+    const identity = decodeIdentity(req.headers.get(IDENTITY_HEADER));
+    if (!identity) return withHeaders(errorResponse('unauthorised', 'no identity'), cors);
+    if (!roleAtLeast(identity.role, 'operator'))
+      return withHeaders(
+        errorResponse('forbidden', 'the deployment view needs the operator role'),
+        cors,
+      );
+    if (req.method !== 'GET')
+      return withHeaders(errorResponse('method_not_allowed', `${req.method}: use GET`), cors);
+    return withHeaders(json(this.deployment.metrics()), cors);
+  }
+
+  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {
+    return admitSocket(req, lobby);
+  }
+
+  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby) {
+    // Reports from rooms reach the party directly; anything from outside needs a token.
+    return admitRequest(req, lobby);
+  }
+
+  private frame(): string {
+    return JSON.stringify({
+      type: 'deployment',
+      metrics: this.deployment.metrics(),
+    } satisfies ServerFrame);
+  }
+
+  private push(): void {
+    const frame = this.frame();
+    for (const conn of this.party.getConnections()) conn.send(frame);
+  }
+}
+
+OpsParty satisfies Party.Worker;

@@ -1,0 +1,83 @@
+/**
+ * What both parties do in the worker, before a Durable Object is reached: origin and token checks,
+ * CORS, and refusing a WebSocket with a close code a browser can see.
+ */
+import type * as Party from 'partykit/server';
+import { CLOSE_CODES, type ErrorCode } from '@realstream/protocol';
+import { authenticate, encodeIdentity, IDENTITY_HEADER, originAllowed } from './auth.js';
+import { readConfig, type Config } from './config.js';
+import { errorResponse } from './http.js';
+
+// workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
+declare const WebSocketPair: new () => { 0: WebSocket; 1: WebSocket & { accept(): void } };
+
+const CORS_ALLOW_HEADERS = 'authorization, content-type, idempotency-key, last-event-id';
+
+export function corsHeaders(origin: string | null, config: Config): Record<string, string> {
+  if (!origin || !originAllowed(origin, config.allowedOrigins)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, POST, PATCH, OPTIONS',
+    'access-control-allow-headers': CORS_ALLOW_HEADERS,
+    'access-control-expose-headers': 'retry-after',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  };
+}
+
+export function withHeaders(res: Response, headers: Record<string, string>): Response {
+  const out = new Response(res.body, res);
+  for (const [k, v] of Object.entries(headers)) out.headers.set(k, v);
+  return out;
+}
+
+/**
+ * An HTTP error on a WebSocket upgrade reaches a browser as close 1006, which clients retry forever.
+ * Instead accept the upgrade and close at once with an application code the client treats as final.
+ */
+function refuseSocket(code: number, reason: string): Response {
+  const pair = new WebSocketPair();
+  const server = pair[1];
+  server.accept();
+  server.close(code, reason.slice(0, 120));
+  return new Response(null, { status: 101, webSocket: pair[0] } as ResponseInit);
+}
+
+const WS_CLOSE: Partial<Record<ErrorCode, number>> = {
+  unauthorised: CLOSE_CODES.unauthorised,
+  forbidden: CLOSE_CODES.forbidden,
+  origin_not_allowed: CLOSE_CODES.forbidden,
+};
+
+export async function admitSocket(
+  req: Party.Request,
+  lobby: Party.Lobby,
+): Promise<Party.Request | Response> {
+  const config = readConfig(lobby.env);
+  if (!originAllowed(req.headers.get('origin'), config.allowedOrigins)) {
+    return refuseSocket(CLOSE_CODES.forbidden, 'origin not allowed');
+  }
+  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret);
+  if (!auth.ok) return refuseSocket(WS_CLOSE[auth.code] ?? CLOSE_CODES.unauthorised, auth.message);
+  const forwarded = new Request(req as unknown as Request);
+  forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
+  return forwarded as unknown as Party.Request;
+}
+
+export async function admitRequest(
+  req: Party.Request,
+  lobby: Party.Lobby,
+): Promise<Party.Request | Response> {
+  const config = readConfig(lobby.env);
+  const origin = req.headers.get('origin');
+  const cors = corsHeaders(origin, config);
+  if (!originAllowed(origin, config.allowedOrigins)) {
+    return errorResponse('origin_not_allowed', `origin ${origin} is not allowed`);
+  }
+  if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
+  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret);
+  if (!auth.ok) return withHeaders(errorResponse(auth.code, auth.message), cors);
+  const forwarded = new Request(req as unknown as Request);
+  forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
+  return forwarded as unknown as Party.Request;
+}
