@@ -2,6 +2,7 @@ import type { ReadableAtom } from 'nanostores';
 import type {
   Author,
   Message,
+  RoomMetrics,
   RoomSettings,
   Tool,
   ToolCall,
@@ -27,6 +28,7 @@ import type {
   SendAck,
   ToolHandler,
 } from './types.js';
+import { Operations, type TapBatch, type TapFilter } from './operations.js';
 import { ToolHost } from './tool-host.js';
 import { TypingTracker } from './typing.js';
 import { parseEndpoint, roomHttpUrl } from './url.js';
@@ -57,6 +59,8 @@ export class Client implements RealstreamClient {
   private readonly history: History;
   private readonly session: Session;
   private readonly toolHost: ToolHost;
+  private readonly operations: Operations;
+  readonly $metrics: ReadableAtom<RoomMetrics | null>;
   private readonly uid: string | undefined;
   private closed = false;
   private typingSentAt = 0;
@@ -110,6 +114,8 @@ export class Client implements RealstreamClient {
     );
     const { party, room, uid, state } = this;
     const toolHost = (this.toolHost = new ToolHost((frame) => this.session.wire(frame)));
+    const operations = (this.operations = new Operations((frame) => this.session.wire(frame)));
+    this.$metrics = operations.$metrics;
     this.session = new Session({
       options: opts,
       endpoint,
@@ -122,6 +128,7 @@ export class Client implements RealstreamClient {
       commands,
       typers,
       toolHost,
+      operations,
     });
   }
 
@@ -185,6 +192,14 @@ export class Client implements RealstreamClient {
 
   registerTool(spec: ToolSpec, handler: ToolHandler): () => void {
     return this.toolHost.register(spec, handler, this.session.live);
+  }
+
+  subscribeMetrics(): () => void {
+    return this.operations.subscribeMetrics();
+  }
+
+  subscribeTap(filter: TapFilter, listener: (batch: TapBatch) => void): () => void {
+    return this.operations.subscribeTap(filter, listener);
   }
 
   watch(messageId: string | null): void {

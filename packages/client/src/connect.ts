@@ -63,6 +63,7 @@ function handle(key: string, entry: Shared): RealstreamClient {
     $settings: client.$settings,
     $tools: client.$tools,
     $calls: client.$calls,
+    $metrics: client.$metrics,
     $events: client.$events,
     get stats() {
       return client.stats;
@@ -80,6 +81,8 @@ function handle(key: string, entry: Shared): RealstreamClient {
     toggleTool: (name, enabled) => client.toggleTool(name, enabled),
     decideTool: (callId, approve) => client.decideTool(callId, approve),
     registerTool: (spec, handler) => client.registerTool(spec, handler),
+    subscribeMetrics: () => client.subscribeMetrics(),
+    subscribeTap: (filter, listener) => client.subscribeTap(filter, listener),
     discard: (messageId) => client.discard(messageId),
     typing: (isTyping) => client.typing(isTyping),
     loadOlder: () => client.loadOlder(),

@@ -9,6 +9,8 @@
  * ```
  */
 export { connect } from './connect.js';
+export { watchDeployment, type DeploymentWatch } from './deployment.js';
+export type { TapBatch, TapFilter } from './operations.js';
 export { RealstreamError, type ClientErrorCode } from './errors.js';
 export type {
   ClientEvent,
@@ -27,8 +29,16 @@ export type {
 export type {
   Caller,
   JsonSchema,
+  DeploymentMetrics,
+  Latency,
   Message,
   MessageStatus,
+  RoomMetrics,
+  RoomSummary,
+  SeriesPoint,
+  TapEntry,
+  ToolFigures,
+  WindowFigures,
   RoomSettings,
   Tool,
   ToolCall,

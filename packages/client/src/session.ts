@@ -14,6 +14,7 @@ import type { Options } from './options.js';
 import type { Gap, RoomState } from './room-state.js';
 import type { Stores } from './stores.js';
 import type { ClientStatus } from './types.js';
+import type { Operations } from './operations.js';
 import type { ToolHost } from './tool-host.js';
 import type { TypingTracker } from './typing.js';
 import type { Endpoint } from './url.js';
@@ -39,6 +40,7 @@ export interface SessionParts {
   commands: Commands;
   typers: TypingTracker;
   toolHost: ToolHost;
+  operations: Operations;
 }
 
 /**
@@ -191,6 +193,7 @@ export class Session {
     this.clearHelloTimer();
     this.parts.typers.clear();
     this.parts.toolHost.disconnected();
+    this.parts.operations.disconnected();
   }
 
   private deadLink(reason: string): void {
@@ -233,6 +236,7 @@ export class Session {
     this.watchdog.start();
     this.parts.commands.resendAll();
     this.parts.toolHost.connected();
+    this.parts.operations.connected();
   }
 
   // ---- inbound frames -------------------------------------------------------------------
@@ -292,6 +296,11 @@ export class Session {
         return;
       case 'tool.abort':
         return this.parts.toolHost.abort(frame);
+      case 'metrics':
+      case 'tap':
+        return this.parts.operations.handle(frame);
+      case 'deployment':
+        return; // only the ops party sends these, to watchDeployment()
     }
   }
 

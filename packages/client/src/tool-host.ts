@@ -66,7 +66,8 @@ export class ToolHost {
     } catch (err) {
       if (!abort.signal.aborted) this.wire({ type: 'tool.result', callId, error: toolError(err) });
     } finally {
-      this.running.delete(callId);
+      // A re-run of the same call (routed here again after a reconnect) may own the entry by now.
+      if (this.running.get(callId) === abort) this.running.delete(callId);
     }
   }
 

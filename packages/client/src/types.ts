@@ -3,6 +3,7 @@ import type {
   Caller,
   Limits,
   Message,
+  RoomMetrics,
   RoomSettings,
   Tool,
   ToolCall,
@@ -11,6 +12,7 @@ import type {
   User,
 } from '@realstream/protocol';
 import type { ClientErrorCode, RealstreamError } from './errors.js';
+import type { TapBatch, TapFilter } from './operations.js';
 
 /** Anything constructible like the DOM WebSocket: the browser's, or `ws` in node. */
 export type WebSocketLike = new (url: string, protocols?: string | string[]) => object;
@@ -164,6 +166,11 @@ export interface RealstreamClient {
   readonly $tools: ReadableAtom<readonly Tool[]>;
   /** The room's tool calls, everyone's and the assistant's, oldest first (the latest few hundred). */
   readonly $calls: ReadableAtom<readonly ToolCall[]>;
+  /**
+   * The room's live figures while `subscribeMetrics()` holds (operators only), about once a
+   * second; null before the first.
+   */
+  readonly $metrics: ReadableAtom<RoomMetrics | null>;
   /** The latest client event; listen() to see each one. */
   readonly $events: ReadableAtom<ClientEvent | null>;
   /** A copy of the counters. */
@@ -204,6 +211,13 @@ export interface RealstreamClient {
    * this client is connected, re-registering after every reconnect. Returns the unregister function.
    */
   registerTool(spec: ToolSpec, handler: ToolHandler): () => void;
+  /** Operator: asks for `$metrics` (again after every reconnect) until the returned function is called. */
+  subscribeMetrics(): () => void;
+  /**
+   * Operator: the room's frames in and out, filtered on the server, in batches (sampled over
+   * 200 frames a second). One filter per client: the latest call's wins.
+   */
+  subscribeTap(filter: TapFilter, listener: (batch: TapBatch) => void): () => void;
   /** Forgets a failed message. */
   discard(messageId: string): void;
   /** Call on input and on blur/send; throttled for the wire. */

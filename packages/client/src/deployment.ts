@@ -1,0 +1,76 @@
+import { atom, type ReadableAtom } from 'nanostores';
+import { parseServerFrame, type DeploymentMetrics } from '@realstream/protocol';
+import { Link } from './link.js';
+import { withDefaults } from './options.js';
+import type { ConnectOptions, ConnectionState } from './types.js';
+import { parseEndpoint } from './url.js';
+
+/** The party every room of a deployment reports to, and its one room. */
+export const OPS_PARTY = 'ops';
+export const OPS_ROOM = 'deployment';
+
+export interface DeploymentWatch {
+  /** Every active room of the deployment, about once a second; null until the first report. */
+  readonly $metrics: ReadableAtom<DeploymentMetrics | null>;
+  readonly $status: ReadableAtom<{ state: ConnectionState; reason?: string }>;
+  close(): void;
+}
+
+/**
+ * Watches the whole deployment through the ops party (operators only): rooms appear as they become
+ * active and drop out when idle. Takes the same host, token and WebSocket options as `connect()`.
+ */
+export function watchDeployment(
+  options: Pick<ConnectOptions, 'host' | 'token' | 'getToken' | 'name' | 'WebSocket'> &
+    Partial<ConnectOptions>,
+): DeploymentWatch {
+  const opts = withDefaults({ room: OPS_ROOM, ...options });
+  const $metrics = atom<DeploymentMetrics | null>(null);
+  const $status = atom<{ state: ConnectionState; reason?: string }>({ state: 'connecting' });
+  let live = false;
+  const link = new Link(
+    {
+      endpoint: parseEndpoint(options.host),
+      party: OPS_PARTY,
+      room: OPS_ROOM,
+      params: async () => ({
+        token: (await (options.getToken ? options.getToken() : options.token)) ?? undefined,
+        name: options.name,
+      }),
+      WebSocket: opts.WebSocket,
+      minDelayMs: opts.minReconnectDelayMs,
+      maxDelayMs: opts.maxReconnectDelayMs,
+      connectionTimeoutMs: opts.connectionTimeoutMs,
+    },
+    {
+      open: () => {
+        live = true;
+      },
+      message: (data) => {
+        const parsed = parseServerFrame(String(data));
+        if (!parsed.ok) return;
+        const frame = parsed.value;
+        if (frame.type === 'deployment') {
+          $metrics.set(frame.metrics);
+          if ($status.get().state !== 'live') $status.set({ state: 'live' });
+        }
+      },
+      close: ({ code, reason, final }) => {
+        live = false;
+        if (final) {
+          const state = code === 4401 ? 'unauthorised' : code === 4403 ? 'forbidden' : 'offline';
+          $status.set({ state, reason: reason || `closed with ${code}` });
+        } else $status.set({ state: 'reconnecting', reason: reason || undefined });
+      },
+    },
+  );
+  return {
+    $metrics,
+    $status,
+    close() {
+      link.close();
+      if (live) live = false;
+      $status.set({ state: 'offline', reason: 'closed' });
+    },
+  };
+}
