@@ -1,0 +1,62 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUCKET_MS, MetricsRecorder } from './recorder.js';
+
+const live = { people: [], streaming: 0, toolsRunning: 0 };
+
+describe('MetricsRecorder', () => {
+  it('keeps the last minute and the last 15 apart, with totals since the start', () => {
+    let now = 1_000_000 * BUCKET_MS;
+    const m = new MetricsRecorder('r', () => now);
+    m.count('messagesIn', 5);
+    m.ttft(100);
+    now += 5 * 60_000; // five minutes later
+    m.count('messagesIn', 2);
+    m.ttft(300);
+    const s = m.snapshot(live);
+    assert.equal(s.lastMinute.messagesIn, 2);
+    assert.equal(s.last15Minutes.messagesIn, 7);
+    assert.equal(s.total.messagesIn, 7);
+    assert.equal(s.lastMinute.ttft.count, 1);
+    assert.equal(s.last15Minutes.ttft.count, 2);
+    assert.ok(Math.abs(s.last15Minutes.ttft.p99 - 300) <= 3, 'HdrHistogram keeps 2 digits');
+
+    now += 16 * 60_000; // everything recorded so far is now older than 15 minutes
+    const later = m.snapshot(live);
+    assert.equal(later.last15Minutes.messagesIn, 0);
+    assert.equal(later.total.messagesIn, 7, 'totals keep everything');
+    assert.equal(later.series.length, 90);
+    assert.ok(later.series.every((p) => p.messagesIn === 0));
+  });
+
+  it('puts every bucket in the series, oldest first, and counts tools per name', () => {
+    let now = 2_000_000 * BUCKET_MS;
+    const m = new MetricsRecorder('r', () => now);
+    m.tool('math.evaluate', 'done', 12);
+    m.tool('math.evaluate', 'timeout', 5000);
+    now += BUCKET_MS;
+    m.count('tokens', 40);
+    const s = m.snapshot(live);
+    assert.deepEqual(
+      s.series.slice(-2).map((p) => p.tokens),
+      [0, 40],
+    );
+    assert.ok(s.series.every((p, i) => i === 0 || p.t - s.series[i - 1].t === BUCKET_MS));
+    assert.deepEqual(
+      s.tools.map((t) => [t.name, t.calls, t.errors, t.timeouts]),
+      [['math.evaluate', 2, 0, 1]],
+    );
+    assert.equal(s.last15Minutes.toolCalls, 2);
+    assert.equal(s.last15Minutes.toolErrors, 1, 'a timeout is a tool error');
+  });
+
+  it('says whether the room was active lately', () => {
+    let now = 3_000_000 * BUCKET_MS;
+    const m = new MetricsRecorder('r', () => now);
+    assert.equal(m.activeWithin(60_000), false);
+    m.count('joins');
+    assert.equal(m.activeWithin(60_000), true);
+    now += 2 * 60_000;
+    assert.equal(m.activeWithin(60_000), false);
+  });
+});
