@@ -8,6 +8,11 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { ToolCall, ToolSpec } from '@realstream/protocol';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
+import {
+  FakeUpstream,
+  openAiChunk,
+  openAiStream,
+} from '../../server/src/responders/fake-upstream.js';
 import { flakyLink } from '../test/flaky-ws.js';
 import {
   connect,
@@ -203,7 +208,7 @@ describe('client tools against a server', () => {
     assert.equal(err.code, 'tool_unavailable');
 
     const call = await ended(caller, ack.callId);
-    assert.equal(call.status, 'timeout');
+    assert.equal(call.status, 'timeout', JSON.stringify(call.error));
     assert.equal(call.error?.code, 'timeout');
     assert.match(call.error!.message, /geo\.lookup/);
     assert.ok(call.endedAt! - call.startedAt >= 1000, 'ended by the timeout, not at once');
@@ -490,5 +495,81 @@ describe('client tools against a server', () => {
     const crash = await caller.invokeTool('geo.crash', { city: 'Oslo' });
     const c = await ended(caller, crash.callId);
     assert.deepEqual(c.error, { code: 'tool_failed', message: 'boom' });
+  });
+});
+
+describe('approving the assistant’s call of a client tool with the real client', () => {
+  let upstream: FakeUpstream;
+  let server: TestServer;
+  const clients: RealstreamClient[] = [];
+  const open = (name: string) => {
+    const c = connect({ host: server.host, room: 'approve', name, WebSocket });
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    upstream = await FakeUpstream.start();
+    upstream.handle((req) => {
+      const last = req.body?.messages?.at(-1);
+      if (last?.role === 'tool') return { body: openAiStream(['Done: ', String(last.content)]) };
+      return {
+        body: [
+          openAiChunk({
+            tool_calls: [
+              {
+                index: 0,
+                id: 'call_door',
+                type: 'function',
+                function: { name: 'door_open', arguments: '{}' },
+              },
+            ],
+          }),
+          openAiChunk({}, 'tool_calls'),
+          'data: [DONE]\n\n',
+        ],
+      };
+    });
+    server = await startServer({
+      vars: {
+        REALSTREAM_RESPONDER: 'openai',
+        REALSTREAM_OPENAI_BASE_URL: `${upstream.url}/v1`,
+        REALSTREAM_OPENAI_MODEL: 'test-model',
+        REALSTREAM_OPENAI_API_KEY: 'sk-client-tools-test',
+      },
+    });
+  });
+  after(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await server?.stop();
+    await upstream?.close();
+  });
+
+  it('shows the call awaiting approval, runs it once approved, and completes the reply', async () => {
+    const impl = open('Ivy');
+    const olga = open('Olga'); // dev mode: an operator
+    await waitFor('live', () => [impl, olga].every((c) => c.$status.get().state === 'live'), LONG);
+    let runs = 0;
+    impl.registerTool(
+      { ...SPEC, name: 'door.open', inputSchema: { type: 'object' }, requiresApproval: true },
+      () => (runs++, { city: 'here', country: 'open' }),
+    );
+    await waitFor('listed', () => olga.$tools.get().some((t) => t.name === 'door.open'), LONG);
+    await olga.send('Open the door please');
+    const waiting = await waitFor('the call awaiting approval', () =>
+      olga.$calls.get().find((c) => c.status === 'awaiting_approval'),
+    );
+    assert.equal(waiting.caller.kind, 'assistant');
+    assert.equal(runs, 0);
+    await olga.decideTool(waiting.callId, true);
+    const call = await olga.waitForCall(waiting.callId);
+    assert.equal(call.status, 'done');
+    assert.equal(call.decidedBy, 'Olga');
+    assert.equal(runs, 1);
+    const reply = await waitFor('the reply', () =>
+      olga.$messages.get().find((m) => m.author.kind === 'assistant' && m.status === 'complete'),
+    );
+    assert.equal(reply.id, call.messageId);
+    assert.equal(reply.text, 'Done: {"city":"here","country":"open"}');
   });
 });

@@ -168,12 +168,30 @@ export class Client implements RealstreamClient {
   }
 
   waitForCall(callId: string): Promise<ToolCall> {
-    return new Promise((resolve) => {
-      const off = this.stores.$calls.subscribe((calls) => {
+    if (this.closed) return closedError();
+    return new Promise((resolve, reject) => {
+      const stop = () => {
+        queueMicrotask(() => {
+          offCalls();
+          offStatus();
+        });
+      };
+      const offCalls = this.stores.$calls.subscribe((calls) => {
         const call = calls.find((c) => c.callId === callId);
         if (!call || call.status === 'running' || call.status === 'awaiting_approval') return;
-        queueMicrotask(() => off());
+        stop();
         resolve(call);
+      });
+      // A closed client, or a link down for good, will never see the call end.
+      const offStatus = this.stores.$status.subscribe((s) => {
+        if (s.state === 'live' || s.state === 'connecting' || s.state === 'reconnecting') return;
+        stop();
+        reject(
+          new RealstreamError(
+            this.closed ? 'closed' : 'internal',
+            `the link is ${s.state}: the call's end cannot arrive`,
+          ),
+        );
       });
     });
   }

@@ -54,6 +54,7 @@ describe('readConfig', () => {
         httpFetchHosts: [],
         maxConcurrentCalls: 8,
         maxAssistantRounds: 6,
+        approvalMs: 300_000,
         webhooks: { tools: [], allowHosts: [], allowPrivate: false },
       },
       metrics: true,

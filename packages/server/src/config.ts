@@ -57,6 +57,8 @@ export interface ToolsConfig {
   maxConcurrentCalls: number;
   /** Rounds of tool calls the assistant may make in one reply before it must answer. */
   maxAssistantRounds: number;
+  /** How long an assistant's call that needs approval waits for an operator. */
+  approvalMs: number;
   webhooks: WebhookNetOptions & { tools: WebhookToolConfig[] };
 }
 
@@ -231,6 +233,7 @@ function readTools(env: Env): ToolsConfig {
       .filter(Boolean),
     maxConcurrentCalls: int(env, 'REALSTREAM_MAX_CONCURRENT_TOOL_CALLS', 8, 1, 1000),
     maxAssistantRounds: int(env, 'REALSTREAM_MAX_TOOL_ROUNDS', 6, 1, 50),
+    approvalMs: int(env, 'REALSTREAM_TOOL_APPROVAL_MS', 300_000, 1000, 86_400_000),
     webhooks,
   };
 }

@@ -172,6 +172,7 @@ export class Room {
       registry: tools,
       logger,
       maxConcurrent: config.tools.maxConcurrentCalls,
+      approvalMs: config.tools.approvalMs,
       sendTo: (connId, frame) => room?.sendTo(connId, frame) ?? false,
       roomView: () => room!.view(),
       ended: (tool, status, ms) => ops.toolEnded(tool, status, ms),

@@ -107,9 +107,11 @@ describe('tools in a room', () => {
     const op = await join(server, 'refusals', 'olga', 'operator');
     const refused = async (socket: RawSocket, id: string, name: string, args: unknown) => {
       socket.send({ type: 'tool.invoke', id, name, args });
-      return socket.next('error', (f) => f.id === id).catch((err) => {
-        throw new Error(`${id}: ${err}; frames: ${JSON.stringify(socket.frames.slice(-3))}`);
-      });
+      return socket
+        .next('error', (f) => f.id === id)
+        .catch((err) => {
+          throw new Error(`${id}: ${err}; frames: ${JSON.stringify(socket.frames.slice(-3))}`);
+        });
     };
     const bad = await refused(ada, 'r-1', 'math.evaluate', { expression: 42 });
     assert.equal(bad.code, 'invalid_arguments');

@@ -58,6 +58,8 @@ export interface CallsHost {
   registry: ToolRegistry;
   logger: Logger;
   maxConcurrent: number;
+  /** How long an assistant's call waits for an operator's decision before it times out. */
+  approvalMs: number;
   /** Sends a frame to one connection; false when it is gone. */
   sendTo(connId: string, frame: ServerFrame): boolean;
   roomView(): RoomView;
@@ -169,6 +171,16 @@ export class ToolCalls {
     }, now);
     this.live.set(call.callId, live);
     if (!awaiting) sent.then(() => this.execute(live)).catch((err) => this.crashed(live, err));
+    else {
+      // Nobody deciding must not hold the reply (and its slot) for ever.
+      live.timer = setTimeout(() => {
+        const error = {
+          code: 'approval_timeout',
+          message: `no operator approved or denied the call within ${Math.round(this.host.approvalMs / 1000)} s`,
+        };
+        void this.end(live, 'timeout', { error });
+      }, this.host.approvalMs);
+    }
     return { ok: true, seq: sent.then(() => frame.seq), duplicate: false };
   }
 
@@ -205,6 +217,13 @@ export class ToolCalls {
     if (!live || live.call.status !== 'awaiting_approval') {
       return { code: 'conflict', message: `call ${callId} is not waiting for approval` };
     }
+    if (approve && this.running >= this.host.maxConcurrent) {
+      return {
+        code: 'too_many_calls',
+        message: `${this.host.maxConcurrent} tool calls are already running; approve again when one ends`,
+      };
+    }
+    clearTimeout(live.timer);
     live.call = { ...live.call, decidedBy: by.name || by.id };
     if (!approve) {
       const error = { code: 'denied', message: `${by.name || by.id} denied this call` };
