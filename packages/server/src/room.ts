@@ -24,13 +24,14 @@ import { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
 import type { RoomStorage } from './storage.js';
 import { Watchers } from './watchers.js';
+import { CommandLedger, type Outcome } from './command-ledger.js';
+import { RoomTools } from './room-tools.js';
 import { Operations } from './metrics/operations.js';
 import type { Connected } from './metrics/recorder.js';
 import { assistantTools } from './tools/assistant.js';
 import { ToolCalls } from './tools/calls.js';
 import { TOOLS_KEY, ToolRegistry, type StoredTools } from './tools/registry.js';
 import type { RoomView, ServerTool } from './tools/types.js';
-import type { Tool, ToolSpec } from '@realstream/protocol';
 
 const SETTINGS_KEY = 'settings';
 
@@ -82,12 +83,8 @@ const NEEDS: Record<ClientFrame['type'], Role> = {
   'tap.unsubscribe': 'operator',
 };
 
-/** What a command led to: the seq of the event it produced (once sent), or why it was refused. */
-type Outcome = { seq: Promise<number> } | { code: ErrorCode; message: string };
-
 /** A flooding connection is closed after this many rejected frames in a row. */
 const FLOOD_CLOSE_AFTER = 50;
-const RECENT_COMMANDS = 10_000;
 
 export type SendResult =
   | { ok: true; message: Message; seq: number; duplicate: boolean }
@@ -102,7 +99,8 @@ export class Room {
   readonly subscribers = new Set<Subscriber>();
   private readonly presence = new Map<string, { user: User; count: number }>();
   /** Recently applied command ids -> the seq they produced (messages are also indexed in storage). */
-  private readonly commandSeqs = new Map<string, number | Promise<number>>();
+  private readonly commands = new CommandLedger();
+  private readonly toolCommands: RoomTools;
   private readonly watchers = new Watchers();
 
   private constructor(
@@ -117,7 +115,9 @@ export class Room {
     readonly tools: ToolRegistry,
     readonly calls: ToolCalls,
     readonly ops: Operations,
-  ) {}
+  ) {
+    this.toolCommands = new RoomTools(log, tools, calls, logger);
+  }
 
   static async open(opts: {
     name: string;
@@ -243,8 +243,7 @@ export class Room {
     this.ops.connectionGone(socket.id);
     const watched = this.watchers.remove(socket.id);
     if (watched) this.announceWatchers(watched);
-    this.toolsChanged(this.tools.unregister(socket.id));
-    this.calls.connectionGone(socket.id);
+    void this.toolCommands.unregister(socket.id);
     if (conn.ready) this.leave(conn.identity);
   }
 
@@ -403,13 +402,15 @@ export class Room {
         );
       case 'tool.toggle':
         return this.answer(conn, frame.id, () =>
-          this.toggle(conn.identity, frame.name, frame.enabled),
+          this.toolCommands.toggle(userOf(conn.identity), frame.name, frame.enabled),
         );
       case 'tool.register':
-        return this.answer(conn, frame.id, () => this.register(conn, frame.tool));
+        return this.answer(conn, frame.id, () =>
+          this.toolCommands.register(conn.socket.id, frame.tool),
+        );
       case 'tool.unregister':
         return this.answer(conn, frame.id, () => ({
-          seq: this.toolsChanged(this.tools.unregister(conn.socket.id, frame.name)),
+          seq: this.toolCommands.unregister(conn.socket.id, frame.name),
         }));
       case 'tool.progress':
         return this.calls.progress(frame.callId, frame, conn.socket.id);
@@ -557,13 +558,13 @@ export class Room {
         message: `message is ${text.length} characters; the limit is ${this.config.maxMessageChars}`,
       };
     }
-    const known = this.commandSeqs.get(id) ?? (await this.messages.seqOf(id));
+    const known = this.commands.get(id) ?? (await this.messages.seqOf(id));
     if (known !== undefined) {
       const seq = await known;
       const message = await this.messages.get(id);
       if (message) return { ok: true, message, seq, duplicate: true };
     }
-    if (this.commandSeqs.has(id)) return this.send(author, id, text, reply);
+    if (this.commands.has(id)) return this.send(author, id, text, reply);
     const now = Date.now();
     const message: Message = {
       id,
@@ -581,13 +582,13 @@ export class Room {
         writes: { [messageKey(seq)]: message, [messageIdKey(id)]: seq },
       };
     }, now);
-    this.remember(
+    this.commands.remember(
       id,
       sent.then(() => frame.seq),
     );
     this.messages.add(message);
     await sent;
-    this.remember(id, frame.seq);
+    this.commands.remember(id, frame.seq);
     this.ops.count('messagesIn');
     if (reply) {
       this.replies
@@ -597,43 +598,8 @@ export class Room {
     return { ok: true, message, seq: frame.seq, duplicate: false };
   }
 
-  private remember(id: string, seq: number | Promise<number>): void {
-    this.commandSeqs.delete(id);
-    this.commandSeqs.set(id, seq);
-    if (this.commandSeqs.size > RECENT_COMMANDS)
-      this.commandSeqs.delete(this.commandSeqs.keys().next().value!);
-  }
-
-  /**
-   * Runs a command once per id: a duplicate (a resend after a reconnect) gets the first run's answer,
-   * and one arriving while the first still runs waits for it.
-   */
-  private async answer(
-    conn: Conn,
-    id: string,
-    run: () => Outcome | Promise<Outcome>,
-  ): Promise<void> {
-    const earlier = this.commandSeqs.get(id);
-    if (earlier !== undefined) {
-      try {
-        return this.reply(conn, { type: 'ack', id, seq: await earlier, duplicate: true });
-      } catch (refusal) {
-        const { code, message } = refusal as { code: ErrorCode; message: string };
-        return this.reply(conn, { type: 'error', id, code, message });
-      }
-    }
-    const outcome = Promise.resolve().then(run);
-    const seq = outcome.then((o) => ('code' in o ? Promise.reject(o) : o.seq));
-    seq.catch(() => {}); // duplicates and the code below handle the refusal
-    this.remember(id, seq);
-    const o = await outcome;
-    if ('code' in o) {
-      this.commandSeqs.delete(id);
-      return this.reply(conn, { type: 'error', id, code: o.code, message: o.message });
-    }
-    const done = await o.seq;
-    this.remember(id, done);
-    this.reply(conn, { type: 'ack', id, seq: done });
+  private answer(conn: Conn, id: string, run: () => Outcome | Promise<Outcome>): Promise<void> {
+    return this.commands.answer(id, run, (frame) => this.reply(conn, frame));
   }
 
   private async stop(by: Identity, messageId: string): Promise<Outcome> {
@@ -702,51 +668,13 @@ export class Room {
   // ---- tools ----------------------------------------------------------------------------
 
   /** Starts a call by a person (WebSocket or REST); the command id is the call id. */
-  async invoke(by: Identity, callId: string, name: string, args: unknown): Promise<Outcome> {
-    const started = await this.calls.start({
-      callId,
-      name,
-      args,
-      caller: { kind: 'user', id: by.id, name: by.name },
-      role: by.role,
-    });
-    return started.ok ? { seq: started.seq } : started;
+  invoke(by: Identity, callId: string, name: string, args: unknown): Promise<Outcome> {
+    return this.toolCommands.invoke(by, callId, name, args);
   }
 
   /** Operator: switches a tool on or off (WebSocket or REST). */
   toggle(by: Identity, name: string, enabled: boolean): Outcome {
-    if (!this.tools.get(name))
-      return { code: 'not_found', message: `no tool ${name} in this room` };
-    const changed = this.tools.setEnabled(name, enabled);
-    if (changed) this.logger.info('tool switched', { tool: name, enabled, by: by.id });
-    return { seq: this.toolsChanged(changed ? [changed] : [], userOf(by)) };
-  }
-
-  private register(conn: Conn, spec: ToolSpec): Outcome {
-    const registered = this.tools.register(conn.socket.id, spec);
-    if (!registered.ok) return registered;
-    const seq = this.toolsChanged(registered.changed ? [registered.changed] : []);
-    // A call left without its browser (it reconnected) goes to the new registration.
-    this.calls.adopt(spec.name);
-    return { seq };
-  }
-
-  /**
-   * Logs each changed tool as `tool.updated` and stores the registry; resolves with the seq of the
-   * last event (or the current seq when nothing changed).
-   */
-  private toolsChanged(changed: Tool[], by?: User): Promise<number> {
-    if (!changed.length) return Promise.resolve(this.log.seq);
-    let last: Promise<number> = Promise.resolve(this.log.seq);
-    changed.forEach((tool, i) => {
-      const { frame, sent } = this.log.append(() => ({
-        event: { type: 'tool.updated', tool, ...(by ? { by } : {}) },
-        // The registry is stored once, with the last of the changes.
-        writes: i === changed.length - 1 ? { [TOOLS_KEY]: this.tools.stored() } : undefined,
-      }));
-      last = sent.then(() => frame.seq);
-    });
-    return last;
+    return this.toolCommands.toggle(userOf(by), name, enabled);
   }
 
   /** What `room.info` and other tools may read of the room. */
