@@ -2,3 +2,5 @@
 // run. The only other modules with side effects are the per-element define files.
 import './room/define.js';
 import './chat/define.js';
+import './dashboard/define.js';
+import './tools/define.js';

@@ -3,9 +3,15 @@ import type {
   ClientEvent,
   ClientMessage,
   ClientStatus,
+  InvokeAck,
   RealstreamClient,
+  RoomMetrics,
   RoomSettings,
   SendAck,
+  TapBatch,
+  TapFilter,
+  Tool,
+  ToolCall,
   User,
 } from '@realstream/client';
 
@@ -32,10 +38,16 @@ export class FakeClient implements RealstreamClient {
   readonly $typing = atom<readonly User[]>([]);
   readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
   readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null });
+  readonly $tools = atom<readonly Tool[]>([]);
+  readonly $calls = atom<readonly ToolCall[]>([]);
+  readonly $metrics = atom<RoomMetrics | null>(null);
   readonly $events = atom<ClientEvent | null>(null);
   readonly calls: { method: string; args: unknown[] }[] = [];
   /** loadOlder() answers from this queue of pages (each prepended), then false. */
   olderPages: ClientMessage[][] = [];
+  /** invokeTool() rejects with this (an Error with `code`) when set, else acknowledges. */
+  invokeError: { code: string; message: string } | null = null;
+  private callIds = 0;
 
   get stats() {
     return {
@@ -83,6 +95,64 @@ export class FakeClient implements RealstreamClient {
   }
   watch(messageId: string | null): void {
     this.calls.push({ method: 'watch', args: [messageId] });
+  }
+  invokeTool(name: string, args: unknown): Promise<InvokeAck> {
+    this.calls.push({ method: 'invokeTool', args: [name, args] });
+    const e = this.invokeError;
+    if (e) return Promise.reject(Object.assign(new Error(e.message), e));
+    return Promise.resolve({ callId: `call-${++this.callIds}`, seq: 10, duplicate: false });
+  }
+  /** Resolves once `$calls` shows the call ended (set it from the test). */
+  waitForCall(callId: string): Promise<ToolCall> {
+    this.calls.push({ method: 'waitForCall', args: [callId] });
+    return new Promise((resolve) => {
+      const off = this.$calls.subscribe((calls) => {
+        const call = calls.find((c) => c.callId === callId);
+        if (call && !['running', 'awaiting_approval'].includes(call.status)) {
+          queueMicrotask(() => off());
+          resolve(call);
+        }
+      });
+    });
+  }
+  cancelTool(callId: string): Promise<{ seq: number }> {
+    this.calls.push({ method: 'cancelTool', args: [callId] });
+    return Promise.resolve({ seq: 11 });
+  }
+  toggleTool(name: string, enabled: boolean): Promise<{ seq: number }> {
+    this.calls.push({ method: 'toggleTool', args: [name, enabled] });
+    return Promise.resolve({ seq: 12 });
+  }
+  decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
+    this.calls.push({ method: 'decideTool', args: [callId, approve] });
+    return Promise.resolve({ seq: 13 });
+  }
+  registerTool(spec: unknown): () => void {
+    this.calls.push({ method: 'registerTool', args: [spec] });
+    return () => this.calls.push({ method: 'unregisterTool', args: [spec] });
+  }
+  subscribeMetrics(): () => void {
+    this.calls.push({ method: 'subscribeMetrics', args: [] });
+    return () => this.calls.push({ method: 'unsubscribeMetrics', args: [] });
+  }
+  subscribeTap(filter: TapFilter, listener: (batch: TapBatch) => void): () => void {
+    this.calls.push({ method: 'subscribeTap', args: [filter] });
+    this.tapListeners.add(listener);
+    return () => {
+      this.tapListeners.delete(listener);
+      this.calls.push({ method: 'unsubscribeTap', args: [] });
+    };
+  }
+  /** Listeners of subscribeTap() still subscribed. */
+  readonly tapListeners = new Set<(batch: TapBatch) => void>();
+  /** Delivers a tap batch to the current listeners, as the server's would arrive. */
+  tap(entries: TapBatch['entries'], extra: Partial<Omit<TapBatch, 'entries'>> = {}): void {
+    const batch = { entries, sampled: false, dropped: 0, ...extra };
+    for (const listener of [...this.tapListeners]) listener(batch);
+  }
+  /** The calls made so far to `method`, by their arguments. */
+  argsOf(method: string): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
   }
   discard(messageId: string): void {
     this.calls.push({ method: 'discard', args: [messageId] });
@@ -132,5 +202,38 @@ export function message(
     createdAt: Date.now(),
     updatedAt: Date.now(),
     ...rest,
+  };
+}
+
+/** A tool as the room lists it: enabled, available, for members, no approval. */
+export function tool(name: string, extra: Partial<Tool> = {}): Tool {
+  return {
+    name,
+    title: name,
+    description: `The ${name} tool.`,
+    inputSchema: { type: 'object', properties: {} },
+    kind: 'builtin',
+    enabled: true,
+    available: true,
+    timeoutMs: 10_000,
+    requiresApproval: false,
+    minRole: 'member',
+    ...extra,
+  };
+}
+
+let calls = 0;
+/** A call as the room shows it: running, started by Ada, unless `extra` says otherwise. */
+export function toolCall(name: string, extra: Partial<ToolCall> = {}): ToolCall {
+  calls++;
+  return {
+    callId: `c-${calls}`,
+    name,
+    args: {},
+    caller: { kind: 'user', id: 'u-other', name: 'Ada' },
+    status: 'running',
+    progressText: '',
+    startedAt: 1_000_000 + calls * 1000,
+    ...extra,
   };
 }

@@ -26,6 +26,8 @@ import { renderHeader } from './header-view.js';
 import { LinkHistory, linkView, RESUMED_MS } from './link-health.js';
 import { authorName, renderMessage, type MessageViewContext } from './message-view.js';
 import { otherWatchers, retryableReply } from './reply-actions.js';
+import { ChatToolCards } from './tool-cards.js';
+import { toolCardStyles } from '../tools/tool-card.styles.js';
 import { renderJump, renderTranscriptEdges } from './transcript-view.js';
 import { ComposerController } from './composer-controller.js';
 import { ScrollController } from './scroll.js';
@@ -50,12 +52,16 @@ import { defaultChatStrings, type ChatStrings } from './strings.js';
  * @csspart message-body - A message's rendered markdown.
  * @csspart code-block - A fenced code block with its copy button.
  * @csspart empty - The empty state around the `empty` slot.
+ * @csspart loading - Placeholder lines shown until the room's first state arrives.
  * @csspart jump - The "jump to latest" button.
  * @csspart composer - The form; also `input`, `send-button`, `stop-button`, `composer-status`.
  * @csspart footer - Around the `footer` slot.
  * @csspart clear - The operator's "Clear" button and its confirmation.
  * @csspart retry-reply - The "Retry" button under the latest reply.
  * @csspart watchers - "Watching: Ada and Bo" under a streaming reply.
+ * @csspart tool-card - A tool call under the reply that made it (also `tool-card-<status>`), with
+ * `call-status`, `call-args`, `call-progress`, `call-result`, `call-error`, `call-duration`,
+ * `call-waiting`, `approve-button`, `deny-button`.
  *
  * @cssproperty --max-width - Width of the message column.
  * @cssproperty --height - Height of the element (default 100% of its container, at least 320px).
@@ -70,7 +76,13 @@ import { defaultChatStrings, type ChatStrings } from './strings.js';
  * @event realstream-error - A send, stop, history request or the connection failed.
  */
 export class RealstreamChat extends RealstreamElement {
-  static override styles = [sharedStyles, markdownStyles, messageStyles, chatStyles];
+  static override styles = [
+    sharedStyles,
+    markdownStyles,
+    messageStyles,
+    toolCardStyles,
+    chatStyles,
+  ];
 
   private readonly own = new OwnClient();
   private readonly store = new ClientController(this, {
@@ -89,6 +101,13 @@ export class RealstreamChat extends RealstreamElement {
     failed: (e) => this.fail('send', e as Error),
   });
   private readonly announcer = new Announcer();
+  private readonly cards = new ChatToolCards({
+    calls: () => this.store.calls,
+    status: () => this.store.status,
+    client: () => this.store.client,
+    strings: () => this.merged,
+    fail: (e) => this.fail('tool', e),
+  });
   private readonly watch = new StreamWatch(this, this.announcer);
   /** The markdown of each message, kept so a streaming reply re-renders only its tail. */
   private readonly streams = new Map<string, MarkdownStream>();
@@ -251,6 +270,7 @@ export class RealstreamChat extends RealstreamElement {
       retryable: retryableReply(this.store.messages, this.store.status),
       retryReply: (id) => this.retryReply(id),
       watchers: otherWatchers(this.store.watchers, this.store.status.user?.id),
+      toolCards: (id) => this.cards.render(id),
     };
   }
 
@@ -359,7 +379,7 @@ export class RealstreamChat extends RealstreamElement {
       )}
       <div class="chat__body">
         <div
-          class="chat__transcript"
+          class="chat__transcript rs-scroll"
           part="transcript"
           role="log"
           aria-live="off"
@@ -389,6 +409,7 @@ export class RealstreamChat extends RealstreamElement {
                       .get(m.id)
                       ?.map((u) => u.id)
                       .join(),
+                    ...this.cards.deps(m.id),
                   ],
                   () => renderMessage(m, ctx),
                 ),

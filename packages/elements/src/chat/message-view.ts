@@ -28,6 +28,8 @@ export interface MessageViewContext {
   retryReply(id: string): void;
   /** Who watches each streaming reply (the reader excluded). */
   watchers: ReadonlyMap<string, readonly { name: string; id: string }[]>;
+  /** The tool calls an assistant reply made, as cards (or nothing). */
+  toolCards(id: string): TemplateResult | typeof nothing;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -97,6 +99,7 @@ export function renderMessage(m: ClientMessage, ctx: MessageViewContext): Templa
             : ctx.body(m)
         }
       </div>
+      ${kind === 'assistant' ? ctx.toolCards(m.id) : nothing}
       ${
         state === 'error' && m.error
           ? html`<p class="message__error" role="note">

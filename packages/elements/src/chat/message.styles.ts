@@ -71,6 +71,14 @@ export const messageStyles = css`
     color: var(--color-muted);
     font-size: var(--text-xs);
   }
+  .message__tools {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--spacing) * 2);
+    margin: calc(var(--spacing) * 2) 0 0;
+    padding: 0;
+    list-style: none;
+  }
   .message__actions .message__error {
     margin: 0;
   }

@@ -1,5 +1,6 @@
 import type { User } from '@realstream/client';
 import { defaultMarkdownStrings, type MarkdownStrings } from '../internal/markdown/index.js';
+import { defaultToolCardStrings } from '../tools/tool-card-strings.js';
 
 const list = (names: readonly string[]) =>
   names.length <= 1
@@ -13,6 +14,7 @@ const list = (names: readonly string[]) =>
  */
 export const defaultChatStrings = {
   ...defaultMarkdownStrings,
+  ...defaultToolCardStrings,
   // header
   roomTitle: (room: string) => room || 'Chat',
   here: (count: number) => `${count} here`,
@@ -72,6 +74,8 @@ export const defaultChatStrings = {
   retried: 'Retried',
   watching: (names: readonly string[]) =>
     names.length > 3 ? `${names.length} people watching` : `Watching: ${list(names)}`,
+  // tool calls under a reply (the card's own words are in defaultToolCardStrings)
+  toolCardsLabel: 'Tools used',
   // composer
   composerLabel: 'Message',
   placeholder: 'Message the room…',

@@ -1,12 +1,13 @@
 import { html, type TemplateResult } from 'lit';
 import { button } from '../internal/button.js';
 import { icons } from '../internal/icons.js';
+import { skeleton } from '../internal/skeleton.js';
 import type { HistoryState } from './scroll.js';
 import type { ChatStrings } from './strings.js';
 
 /**
- * The top of the transcript: where history stands (loading, failed, the very start) and the empty
- * state. The `empty` slot is always in the DOM and only hidden, so slotted content keeps its state.
+ * The top of the transcript: where history stands (loading, failed, the very start), placeholder
+ * lines until the first state arrives, and the empty state. The `empty` slot is always in the DOM and only hidden, so slotted content keeps its state.
  */
 export function renderTranscriptEdges(
   history: HistoryState,
@@ -28,6 +29,7 @@ export function renderTranscriptEdges(
             : html`<span>${s.historyStart}</span>`
       }
     </div>
+    ${count === 0 && !live ? skeleton(4, { part: 'loading' }) : ''}
     <div class="chat__empty" part="empty" ?hidden=${count > 0 || !live}>
       <slot name="empty">
         <div class="chat__empty-default">

@@ -2,8 +2,21 @@ export interface ErrorDetail {
   /** The client's or server's error code (`unauthorised`, `message_too_long`, `network`...). */
   code: string;
   message: string;
-  /** What failed: a send, a stop, loading history, the connection, or a reply. */
-  source: 'send' | 'stop' | 'retry' | 'clear' | 'history' | 'connection' | 'reply' | 'server';
+  /**
+   * What failed: a send, a stop, loading history, the connection, a reply, a tool request, or the
+   * operators' figures (an export, the deployment view).
+   */
+  source:
+    | 'send'
+    | 'stop'
+    | 'retry'
+    | 'clear'
+    | 'history'
+    | 'connection'
+    | 'reply'
+    | 'server'
+    | 'tool'
+    | 'metrics';
 }
 
 /** Something the user should know failed. The element shows it too; this is for logs and toasts. */

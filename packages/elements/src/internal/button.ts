@@ -14,6 +14,8 @@ export interface ButtonOptions {
   type?: 'button' | 'submit';
   part?: string;
   className?: string;
+  /** Ids of elements that say what the button acts on (aria-describedby). */
+  describedBy?: string;
   onClick?: (e: MouseEvent) => void;
 }
 
@@ -32,6 +34,7 @@ export function button(o: ButtonOptions): TemplateResult {
     part=${ifDefined(o.part)}
     aria-label=${ifDefined(o.iconOnly ? o.label : undefined)}
     data-tooltip=${ifDefined(o.iconOnly ? o.label : undefined)}
+    aria-describedby=${ifDefined(o.describedBy)}
     ?disabled=${o.disabled ?? false}
     @click=${o.onClick ?? nothing}
   >

@@ -5,6 +5,8 @@ import type {
   ClientStatus,
   RealstreamClient,
   RoomSettings,
+  Tool,
+  ToolCall,
   User,
 } from '@realstream/client';
 
@@ -27,8 +29,8 @@ const IDLE_STATUS: ClientStatus = {
 /**
  * Subscribes an element to a client's stores while the element is connected. Messages are
  * applied at most once per animation frame: a fast stream publishes many times a frame, and
- * rendering more often than the screen paints is wasted work. Status, presence, typing, watchers
- * and settings are rare and render at once (Lit batches them per microtask anyway).
+ * rendering more often than the screen paints is wasted work. Status, presence, typing, watchers,
+ * settings, tools and calls are rarer and render at once (Lit batches them per microtask anyway).
  */
 export class ClientController implements ReactiveController {
   client: RealstreamClient | undefined;
@@ -38,6 +40,8 @@ export class ClientController implements ReactiveController {
   typing: readonly User[] = [];
   watchers: ReadonlyMap<string, readonly User[]> = new Map();
   settings: RoomSettings | null = null;
+  tools: readonly Tool[] = [];
+  calls: readonly ToolCall[] = [];
   private pending: readonly ClientMessage[] | null = null;
   private frame = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -61,6 +65,7 @@ export class ClientController implements ReactiveController {
     this.presence = this.typing = [];
     this.watchers = new Map();
     this.settings = null;
+    this.tools = this.calls = [];
     if (this.connected) this.start();
     this.host.requestUpdate();
   }
@@ -91,7 +96,9 @@ export class ClientController implements ReactiveController {
     const c = this.client;
     if (!c || this.unsubscribe.length) return;
     const set =
-      <K extends 'status' | 'presence' | 'typing' | 'watchers' | 'settings'>(key: K) =>
+      <K extends 'status' | 'presence' | 'typing' | 'watchers' | 'settings' | 'tools' | 'calls'>(
+        key: K,
+      ) =>
       (v: this[K]) => {
         this[key] = v;
         this.host.requestUpdate();
@@ -102,6 +109,8 @@ export class ClientController implements ReactiveController {
       c.$typing.subscribe(set('typing')),
       c.$watchers.subscribe(set('watchers')),
       c.$settings.subscribe(set('settings')),
+      c.$tools.subscribe(set('tools')),
+      c.$calls.subscribe(set('calls')),
       c.$messages.subscribe((m) => this.schedule(m)),
       c.$events.listen((e) => e && this.hooks.event?.(e, c)),
     ];

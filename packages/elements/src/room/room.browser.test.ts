@@ -42,3 +42,27 @@ describe('realstream-room client property', () => {
     expect(fake.calls.map((c) => c.method)).to.not.include('close');
   });
 });
+
+describe('realstream-room registerTool', () => {
+  it('registers a page tool with whichever client the room uses, and unregisters it', async () => {
+    const first = new FakeClient();
+    const second = new FakeClient();
+    const room = document.createElement('realstream-room');
+    room.client = first;
+    document.body.append(room);
+    await room.updateComplete;
+    const spec = { name: 'page.echo', description: 'Echoes', inputSchema: { type: 'object' } };
+    const off = room.registerTool(spec, (args) => args);
+    expect(first.calls.map((c) => c.method)).to.include('registerTool');
+
+    // The room switches clients: the tool moves with it.
+    room.client = second;
+    await room.updateComplete;
+    expect(first.calls.map((c) => c.method)).to.include('unregisterTool');
+    expect(second.calls.filter((c) => c.method === 'registerTool')).to.have.length(1);
+
+    off();
+    expect(second.calls.map((c) => c.method)).to.include('unregisterTool');
+    room.remove();
+  });
+});

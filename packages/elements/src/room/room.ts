@@ -1,7 +1,7 @@
 import { html, css } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
-import type { ConnectOptions, RealstreamClient } from '@realstream/client';
+import type { ConnectOptions, RealstreamClient, ToolHandler, ToolSpec } from '@realstream/client';
 import { RealstreamElement } from '../internal/base.js';
 import { clientContext } from '../internal/context.js';
 import { OwnClient } from '../internal/own-client.js';
@@ -29,6 +29,12 @@ export class RealstreamRoom extends RealstreamElement {
 
   private readonly own = new OwnClient();
   private readonly provider = new ContextProvider(this, { context: clientContext });
+  /** Tools this page implements, registered with whichever client the room uses. */
+  private readonly tools = new Map<
+    string,
+    { spec: ToolSpec; handler: ToolHandler; off?: () => void }
+  >();
+  private toolClient?: RealstreamClient;
 
   /** Server origin: `localhost:1999`, `chat.example.com` or a full http(s) URL. */
   @property() host?: string;
@@ -79,6 +85,34 @@ export class RealstreamRoom extends RealstreamElement {
       client = this.own.update({ host, room, party, token, name, getToken });
     }
     if (this.provider.value !== client) this.provider.setValue(client);
+    this.moveTools(client);
+  }
+
+  /**
+   * Implements a tool in this page: the room routes calls of it here while the page is connected
+   * (see `RealstreamClient.registerTool`), and keeps it registered if the room's client changes.
+   * Returns the unregister function.
+   */
+  registerTool(spec: ToolSpec, handler: ToolHandler): () => void {
+    this.tools.get(spec.name)?.off?.();
+    const entry: { spec: ToolSpec; handler: ToolHandler; off?: () => void } = { spec, handler };
+    this.tools.set(spec.name, entry);
+    entry.off = this.toolClient?.registerTool(spec, handler);
+    return () => {
+      if (this.tools.get(spec.name) !== entry) return;
+      entry.off?.();
+      this.tools.delete(spec.name);
+    };
+  }
+
+  /** Registrations follow the client: off the old one, onto the new one. */
+  private moveTools(client: RealstreamClient | undefined): void {
+    if (client === this.toolClient) return;
+    for (const entry of this.tools.values()) {
+      entry.off?.();
+      entry.off = client?.registerTool(entry.spec, entry.handler);
+    }
+    this.toolClient = client;
   }
 
   protected override render() {

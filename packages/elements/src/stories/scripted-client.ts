@@ -1,15 +1,27 @@
 import { atom } from 'nanostores';
 import type {
   ClientEvent,
+  InvokeAck,
   ClientMessage,
   ClientStats,
   ClientStatus,
   Message,
   RealstreamClient,
+  RoomMetrics,
   RoomSettings,
   SendAck,
+  Tool,
+  ToolCall,
+  ToolHandler,
+  ToolSpec,
   User,
 } from '@realstream/client';
+import { demoTools } from './demo-tools.js';
+import { ScriptedTools } from './scripted-tools.js';
+import { ScriptedOps } from './scripted-ops.js';
+import type { TapBatch, TapFilter } from '@realstream/client';
+
+export { demoTools, storyCall } from './demo-tools.js';
 
 /**
  * An in-memory `RealstreamClient` for stories (and anyone demoing the elements without a server):
@@ -61,6 +73,12 @@ export interface ScriptedOptions {
   charsPerTick?: number;
   /** Pages loadOlder() prepends, oldest page last. */
   olderPages?: ClientMessage[][];
+  /** The room's tools; default the demo catalogue (time.now, math.evaluate, ...). */
+  tools?: Tool[];
+  /** Calls already in the room, oldest first. */
+  calls?: ToolCall[];
+  /** invokeTool() refuses with this typed error instead of running. */
+  refuseInvoke?: { code: string; message: string };
 }
 
 const TICK_MS = 40;
@@ -84,7 +102,14 @@ export class ScriptedClient implements RealstreamClient {
   readonly $typing = atom<readonly User[]>([]);
   readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
   readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null });
+  readonly $tools = atom<readonly Tool[]>([]);
+  readonly $calls = atom<readonly ToolCall[]>([]);
+  readonly $metrics = atom<RoomMetrics | null>(null);
   readonly $events = atom<ClientEvent | null>(null);
+  /** Runs the tools: calls start, report progress and end on timers. */
+  readonly tools = new ScriptedTools(this);
+  /** Generates the operators' views: `$metrics` about once a second and tapped frames. */
+  readonly ops = new ScriptedOps(this);
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly streams = new Map<string, ReturnType<typeof setInterval>>();
   private readonly opts: ScriptedOptions;
@@ -100,6 +125,9 @@ export class ScriptedClient implements RealstreamClient {
     this.status({ lastSeq: this.seq, ...opts.status });
     if (opts.presence) this.$presence.set(opts.presence);
     if (opts.typing) this.$typing.set(opts.typing);
+    this.$tools.set(opts.tools ?? demoTools());
+    this.$calls.set(opts.calls ?? []);
+    this.tools.refuseWith = opts.refuseInvoke ?? null;
   }
 
   get stats(): ClientStats {
@@ -203,6 +231,38 @@ export class ScriptedClient implements RealstreamClient {
   }
 
   watch(_messageId: string | null): void {}
+
+  invokeTool(name: string, args: unknown): Promise<InvokeAck> {
+    return this.tools.invoke(name, args);
+  }
+
+  waitForCall(callId: string): Promise<ToolCall> {
+    return this.tools.waitFor(callId);
+  }
+
+  cancelTool(callId: string): Promise<{ seq: number }> {
+    return this.tools.cancel(callId);
+  }
+
+  toggleTool(name: string, enabled: boolean): Promise<{ seq: number }> {
+    return this.tools.toggle(name, enabled);
+  }
+
+  decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
+    return this.tools.decide(callId, approve);
+  }
+
+  registerTool(spec: ToolSpec, handler: ToolHandler): () => void {
+    return this.tools.register(spec, handler);
+  }
+
+  subscribeMetrics(): () => void {
+    return this.ops.subscribeMetrics();
+  }
+
+  subscribeTap(filter: TapFilter, listener: (batch: TapBatch) => void): () => void {
+    return this.ops.subscribeTap(filter, listener);
+  }
 
   discard(messageId: string): void {
     this.$messages.set(this.$messages.get().filter((m) => m.id !== messageId));

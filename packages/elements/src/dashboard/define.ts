@@ -1,0 +1,9 @@
+import { RealstreamDashboard } from './dashboard.js';
+
+RealstreamDashboard.define('realstream-dashboard');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'realstream-dashboard': RealstreamDashboard;
+  }
+}

@@ -1,0 +1,125 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { RoomMetrics } from '@realstream/client';
+import { durationParts, formatCount, formatLatency, formatRate, type RoomRow } from './model.js';
+import type { DashboardStrings } from './strings.js';
+
+const ms = (v: number, s: DashboardStrings) => {
+  const f = formatLatency(v);
+  return `${f.value} ${s.duration(f.unit)}`;
+};
+
+/** A table in a scroll area that a keyboard can reach (it scrolls when long). */
+function table(
+  label: string,
+  part: string,
+  head: readonly string[],
+  rows: readonly TemplateResult[],
+  empty: string,
+) {
+  if (!rows.length) return html`<p class="dash__note" part="${part} empty">${empty}</p>`;
+  return html`<div
+    class="table-wrap rs-scroll"
+    part=${part}
+    role="region"
+    aria-label=${label}
+    tabindex="0"
+  >
+    <table class="table">
+      <caption class="rs-sr-only">
+        ${label}
+      </caption>
+      <thead>
+        <tr>
+          ${head.map((h) => html`<th scope="col">${h}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** Who is connected now, longest first, with how long for (as of the figures' time). */
+export function renderPeople(m: RoomMetrics, s: DashboardStrings): TemplateResult {
+  const people = [...m.people].sort((a, b) => a.connectedAt - b.connectedAt);
+  const rows = people.map(
+    (p) =>
+      html`<tr data-connection=${p.connectionId}>
+        <th scope="row">${p.name || p.userId}</th>
+        <td>${s.role(p.role)}</td>
+        <td>
+          ${durationParts(m.at - p.connectedAt)
+            .map(([n, unit]) => s.durationPart(n, unit))
+            .join(' ')}
+        </td>
+      </tr>`,
+  );
+  return html`<h3 class="dash__heading">${s.peopleTable}</h3>
+    ${table(s.peopleTable, 'people-table', [s.name, s.roleHeader, s.connectedFor], rows, s.nobody)}`;
+}
+
+/** Each tool that ran in the last 15 minutes. */
+export function renderTools(m: RoomMetrics, s: DashboardStrings): TemplateResult {
+  const rows = m.tools.map(
+    (t) =>
+      html`<tr data-tool=${t.name}>
+        <th scope="row"><code>${t.name}</code></th>
+        <td>${formatCount(t.calls)}</td>
+        <td class=${t.errors ? 'table__bad' : ''}>${formatCount(t.errors)}</td>
+        <td class=${t.timeouts ? 'table__bad' : ''}>${formatCount(t.timeouts)}</td>
+        <td>${ms(t.latency.p50, s)}</td>
+        <td>${ms(t.latency.p95, s)}</td>
+        <td>${ms(t.latency.p99, s)}</td>
+      </tr>`,
+  );
+  return html`<h3 class="dash__heading">${s.toolsTable}</h3>
+    ${table(
+      s.toolsTable,
+      'tools-table',
+      [s.tool, s.calls, s.errorsHeader, s.timeouts, 'p50', 'p95', 'p99'],
+      rows,
+      s.noTools,
+    )}`;
+}
+
+/** Every active room of the deployment; a room's name opens it when `open` is given. */
+export function renderRooms(
+  rows: readonly RoomRow[],
+  s: DashboardStrings,
+  open?: (room: string) => void,
+): TemplateResult {
+  const body = rows.map(
+    (r) =>
+      html`<tr data-room=${r.room}>
+        <th scope="row">
+          ${
+            open
+              ? html`<button
+                  type="button"
+                  class="table__link"
+                  aria-label=${s.openRoom(r.room)}
+                  @click=${() => open(r.room)}
+                >
+                  ${r.room}
+                </button>`
+              : r.room
+          }
+          ${r.party !== 'main' ? html`<span class="table__party">${r.party}</span>` : nothing}
+        </th>
+        <td>${formatCount(r.connections)}</td>
+        <td>${formatCount(r.streaming)}</td>
+        <td>${formatRate(r.messagesPerMinute)}</td>
+        <td>${ms(r.ttftP95, s)}</td>
+        <td class=${r.errors ? 'table__bad' : ''}>${formatCount(r.errors)}</td>
+      </tr>`,
+  );
+  return html`<h3 class="dash__heading">${s.roomsTable} · ${s.roomCount(rows.length)}</h3>
+    ${table(
+      s.roomsTable,
+      'rooms-table',
+      [s.room, s.connections, s.streaming, s.messagesPerMinute, s.ttftP95Header, s.errorsHeader],
+      body,
+      s.noRooms,
+    )}`;
+}
