@@ -9,6 +9,8 @@ import type {
   ClientMessage,
   ClientStatus,
   RealstreamClient,
+  Tool,
+  ToolCall,
   User,
 } from '@realstream/client';
 import { clientContext } from '@realstream/elements';
@@ -59,6 +61,9 @@ const client: RealstreamClient = {
   $typing: atom<readonly User[]>([]),
   $watchers: atom<ReadonlyMap<string, readonly User[]>>(new Map()),
   $settings: atom(null),
+  $tools: atom<readonly Tool[]>([]),
+  $calls: atom<readonly ToolCall[]>([]),
+  $metrics: atom(null),
   $events: atom<ClientEvent | null>(null),
   stats: {
     connects: 1,
@@ -76,6 +81,14 @@ const client: RealstreamClient = {
   clearRoom: never,
   configure: never,
   watch: () => {},
+  invokeTool: never,
+  waitForCall: never,
+  cancelTool: never,
+  toggleTool: never,
+  decideTool: never,
+  registerTool: () => () => {},
+  subscribeMetrics: () => () => {},
+  subscribeTap: () => () => {},
   discard: () => {},
   typing: () => {},
   loadOlder: () => Promise.resolve(false),
