@@ -10,7 +10,9 @@
  * and the events the room streamed (its own metrics).
  *
  * Flags: --minutes=10 --sample-s=60 --warmup-s=30 --rate=200.
- * Last line: `bench:dashboard: heap_growth_kb=X long_frames=Y events=Z minutes=M`.
+ * The page's client also holds the room's conversation (the replies streamed meanwhile): that text is
+ * reported apart, so the dashboard's own growth can be judged.
+ * Last line: `bench:dashboard: heap_growth_kb=X without_transcript_kb=T long_frames=Y events=Z minutes=M`.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -63,17 +65,17 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(() => {
-      const w = window as unknown as { longFrames: number };
-      w.longFrames = 0;
+    // A string, not a function: tsx's helpers (__name) do not exist in the page.
+    await page.addInitScript(`
+      window.longFrames = 0;
       let last = performance.now();
-      const tick = (t: number) => {
-        if (t - last > 50) w.longFrames++;
+      const tick = (t) => {
+        if (t - last > 50) window.longFrames++;
         last = t;
         requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
-    });
+    `);
     await page.route(`${server.url}/soak.html`, (route) =>
       route.fulfill({ contentType: 'text/html', body: PAGE(server.host) }),
     );
@@ -95,22 +97,35 @@ async function main(): Promise<void> {
     })();
 
     await sleep(WARMUP_S * 1000);
-    const samples: { at: number; heapKiB: number; longFrames: number }[] = [];
+    const samples: { at: number; heapKiB: number; longFrames: number; textKiB: number }[] = [];
     const start = Date.now();
     const end = start + MINUTES * 60_000;
-    const longFrames = () =>
-      page.evaluate(() => (window as unknown as { longFrames: number }).longFrames);
-    samples.push({ at: 0, heapKiB: await heapKiB(), longFrames: await longFrames() });
+    const longFrames = () => page.evaluate('window.longFrames') as Promise<number>;
+    // What the page's client holds of the room's conversation: the room's state, not a buffer of
+    // the dashboard's, and it grows with the replies; reported apart so the rest can be judged.
+    const transcriptKiB = async () =>
+      (((await page.evaluate(
+        `document.querySelector('realstream-dashboard').client.$messages.get().reduce((n, m) => n + m.text.length, 0)`,
+      )) as number) *
+        2) /
+      1024;
+    samples.push({
+      at: 0,
+      heapKiB: await heapKiB(),
+      longFrames: await longFrames(),
+      textKiB: await transcriptKiB(),
+    });
     while (Date.now() < end) {
       await sleep(Math.min(SAMPLE_S * 1000, end - Date.now()));
       samples.push({
         at: (Date.now() - start) / 1000,
         heapKiB: await heapKiB(),
         longFrames: await longFrames(),
+        textKiB: await transcriptKiB(),
       });
       const last = samples.at(-1)!;
       console.log(
-        `  ${last.at.toFixed(0).padStart(5)} s  heap ${last.heapKiB.toFixed(0).padStart(7)} KiB  long frames ${last.longFrames}`,
+        `  ${last.at.toFixed(0).padStart(5)} s  heap ${last.heapKiB.toFixed(0).padStart(7)} KiB  transcript text ${last.textKiB.toFixed(0)} KiB  long frames ${last.longFrames}`,
       );
     }
     stop = true;
@@ -120,17 +135,21 @@ async function main(): Promise<void> {
     const metrics = await fetch(`${server.roomUrl('soak')}/metrics`).then((r) => r.json());
     const { total } = metrics as { total: { framesOut: number; tokens: number } };
     const events = total.tokens;
+    const growth = last.heapKiB - first.heapKiB;
+    const text = last.textKiB - first.textKiB;
     console.log('');
     console.log(
-      '| minutes | heap after warm-up (KiB) | heap at end (KiB) | growth (KiB) | long frames | tokens streamed (events) | frames out of the room |',
+      '| minutes | heap after warm-up (KiB) | heap at end (KiB) | growth (KiB) | of which transcript text (KiB) | ' +
+        'growth without it (KiB) | long frames | tokens streamed (events) | frames out of the room |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     console.log(
-      `| ${MINUTES} | ${first.heapKiB.toFixed(0)} | ${last.heapKiB.toFixed(0)} | ${(last.heapKiB - first.heapKiB).toFixed(0)} | ${last.longFrames - first.longFrames} | ${events} | ${total.framesOut} |`,
+      `| ${MINUTES} | ${first.heapKiB.toFixed(0)} | ${last.heapKiB.toFixed(0)} | ${growth.toFixed(0)} | ${text.toFixed(0)} | ` +
+        `${(growth - text).toFixed(0)} | ${last.longFrames - first.longFrames} | ${events} | ${total.framesOut} |`,
     );
     if (errors.length) console.log(`page errors: ${errors.slice(0, 3).join('; ')}`);
     console.log(
-      `bench:dashboard: heap_growth_kb=${(last.heapKiB - first.heapKiB).toFixed(0)} long_frames=${last.longFrames - first.longFrames} events=${events} minutes=${MINUTES}`,
+      `bench:dashboard: heap_growth_kb=${growth.toFixed(0)} without_transcript_kb=${(growth - text).toFixed(0)} long_frames=${last.longFrames - first.longFrames} events=${events} minutes=${MINUTES}`,
     );
   } finally {
     stop = true;
@@ -162,6 +181,8 @@ function sleep(ms: number): Promise<void> {
 
 main().catch((err) => {
   console.error(err);
-  console.log('bench:dashboard: heap_growth_kb=n/a long_frames=n/a events=n/a minutes=n/a');
+  console.log(
+    'bench:dashboard: heap_growth_kb=n/a without_transcript_kb=n/a long_frames=n/a events=n/a minutes=n/a',
+  );
   process.exitCode = 1;
 });
