@@ -60,3 +60,31 @@ describe('MetricsRecorder', () => {
     assert.equal(m.activeWithin(60_000), false);
   });
 });
+
+describe('MetricsRecorder windows as running sums', () => {
+  it('adds closing buckets and subtracts expiring ones exactly', () => {
+    let now = 4_000_000 * BUCKET_MS;
+    const m = new MetricsRecorder('r', () => now);
+    for (let b = 0; b < 90; b++) {
+      for (let i = 0; i < 50; i++) {
+        m.ttft(50 + ((i * 37) % 2000));
+        m.replyDuration(1000 + ((i * 997) % 20_000));
+      }
+      m.tool('math.evaluate', 'done', 5 + (b % 50));
+      now += BUCKET_MS;
+    }
+    const s = m.snapshot(live);
+    assert.equal(
+      s.last15Minutes.ttft.count,
+      89 * 50,
+      'one bucket left the window as the 91st opened',
+    );
+    assert.equal(s.lastMinute.ttft.count, 6 * 50, 'six closed buckets and the empty one filling');
+    assert.equal(s.tools[0].calls, 89);
+    assert.equal(s.total.ttft.count, 90 * 50);
+    now += 20 * 60_000;
+    const idle = m.snapshot(live);
+    assert.equal(idle.last15Minutes.ttft.count, 0, 'everything subtracted again');
+    assert.deepEqual(idle.tools, []);
+  });
+});

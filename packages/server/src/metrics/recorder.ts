@@ -1,17 +1,12 @@
 import type { LatencyHistograms } from './prometheus.js';
 import type { RoomMetrics, WindowFigures } from '@realstream/protocol';
-import {
-  Bucket,
-  figuresOf,
-  pointOf,
-  recordLatency,
-  toolFiguresOf,
-  type Counter,
-} from './figures.js';
+import { Bucket, figuresOf, pointOf, recordLatency, WindowSum, type Counter } from './figures.js';
 
 /** Bucket length: the resolution of the 1- and 15-minute windows and of the chart series. */
 export const BUCKET_MS = 10_000;
 const KEEP = (15 * 60_000) / BUCKET_MS;
+/** Closed buckets in the last-minute window, besides the one filling. */
+const MINUTE = 60_000 / BUCKET_MS;
 
 export interface Connected {
   connectionId: string;
@@ -23,11 +18,16 @@ export interface Connected {
 
 /**
  * A room's live figures: counters and HdrHistogram latencies in 10-second buckets (the last 15
- * minutes of them) plus totals since the room started. Recording is a few additions; the windows
- * are merged only when someone asks (a subscribed operator, GET metrics, the ops report).
+ * minutes of them) plus totals since the room started. Recording is a few additions. The windows are
+ * running sums, updated as buckets close and expire, so reading them (once a second for a watching
+ * operator) costs a few histogram additions, never a merge of every bucket.
  */
 export class MetricsRecorder {
-  private readonly buckets: Bucket[] = [];
+  /** Closed buckets of the last 15 minutes, oldest first. */
+  private readonly closed: Bucket[] = [];
+  private filling: Bucket;
+  private readonly minute = new WindowSum();
+  private readonly quarter = new WindowSum();
   private readonly totals: Bucket;
 
   constructor(
@@ -35,7 +35,8 @@ export class MetricsRecorder {
     private readonly now: () => number = Date.now,
     readonly startedAt = now(),
   ) {
-    this.totals = new Bucket(startedAt);
+    this.totals = new Bucket(startedAt, true);
+    this.filling = new Bucket(this.bucketStart(startedAt));
   }
 
   count(counter: Counter, n = 1): void {
@@ -63,16 +64,17 @@ export class MetricsRecorder {
   /** The figures now. `live` is what the room knows of itself at this moment. */
   snapshot(live: { people: Connected[]; streaming: number; toolsRunning: number }): RoomMetrics {
     const now = this.now();
-    this.current();
-    const last = (ms: number) => this.buckets.filter((b) => b.start > now - ms - BUCKET_MS);
+    const current = this.current();
     const connections = { total: live.people.length, viewer: 0, member: 0, operator: 0 };
     for (const p of live.people) connections[p.role]++;
+    const byStart = new Map(this.closed.map((b) => [b.start, b]));
     const series = [];
-    const first = this.bucketStart(now) - (KEEP - 1) * BUCKET_MS;
-    for (let start = first; start <= now; start += BUCKET_MS) {
-      const b = this.buckets.find((x) => x.start === start) ?? new Bucket(start);
-      series.push(pointOf(b, start + BUCKET_MS));
+    const first = current.start - (KEEP - 1) * BUCKET_MS;
+    for (let start = first; start <= current.start; start += BUCKET_MS) {
+      const b = start === current.start ? current : byStart.get(start);
+      series.push(b?.point ?? pointOf(b ?? new Bucket(start), start + BUCKET_MS));
     }
+    const up = (now - this.startedAt) / 1000;
     return {
       room: this.room,
       at: now,
@@ -80,10 +82,10 @@ export class MetricsRecorder {
       connections,
       streaming: live.streaming,
       toolsRunning: live.toolsRunning,
-      lastMinute: figuresOf(last(60_000), Math.min(60, (now - this.startedAt) / 1000)),
-      last15Minutes: figuresOf(last(900_000), Math.min(900, (now - this.startedAt) / 1000)),
+      lastMinute: this.minute.figures(current, Math.min(60, up)),
+      last15Minutes: this.quarter.figures(current, Math.min(900, up)),
       total: this.total(now),
-      tools: toolFiguresOf(last(900_000)),
+      tools: this.quarter.toolFigures(current),
       series,
       bucketSeconds: BUCKET_MS / 1000,
       people: live.people,
@@ -97,30 +99,46 @@ export class MetricsRecorder {
   }
 
   total(now = this.now()): WindowFigures {
-    return figuresOf([this.totals], (now - this.startedAt) / 1000);
+    return figuresOf(this.totals, (now - this.startedAt) / 1000);
   }
 
   /** Whether anything happened in the last `ms` (idle rooms stop reporting to the ops party). */
   activeWithin(ms: number): boolean {
     const since = this.now() - ms;
-    return this.buckets.some(
-      (b) => b.start + BUCKET_MS > since && Object.values(b.counts).some((n) => n > 0),
-    );
+    const busy = (b: Bucket) => Object.values(b.counts).some((n) => n > 0);
+    const current = this.current();
+    return busy(current) || this.closed.some((b) => b.start + BUCKET_MS > since && busy(b));
   }
 
   private bucketStart(t: number): number {
     return t - (t % BUCKET_MS);
   }
 
-  /** The bucket for now, rotating out the ones older than 15 minutes. */
+  /**
+   * The bucket filling now. When its time is up it closes: its series point is computed once, it
+   * joins both window sums, and buckets too old for a window leave it.
+   */
   private current(): Bucket {
     const start = this.bucketStart(this.now());
-    const last = this.buckets.at(-1);
-    if (last?.start === start) return last;
-    const b = new Bucket(start);
-    this.buckets.push(b);
-    while (this.buckets.length && this.buckets[0].start <= start - KEEP * BUCKET_MS)
-      this.buckets.shift();
-    return b;
+    if (this.filling.start === start) return this.filling;
+    const done = this.filling;
+    done.point = pointOf(done, done.start + BUCKET_MS);
+    done.inMinute = true;
+    this.closed.push(done);
+    this.minute.add(done, 1);
+    this.quarter.add(done, 1);
+    this.filling = new Bucket(start);
+    for (const b of this.closed) {
+      if (b.inMinute && b.start < start - MINUTE * BUCKET_MS) {
+        b.inMinute = false;
+        this.minute.add(b, -1);
+      }
+    }
+    while (this.closed.length && this.closed[0].start <= start - KEEP * BUCKET_MS) {
+      const old = this.closed.shift()!;
+      if (old.inMinute) this.minute.add(old, -1);
+      this.quarter.add(old, -1);
+    }
+    return this.filling;
   }
 }
