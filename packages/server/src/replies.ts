@@ -21,7 +21,8 @@ const CONTEXT_MESSAGES = 40;
 /** What the metrics learn from replies. */
 export interface ReplyEvents {
   started(): void;
-  token(): void;
+  /** `n` tokens went out in one delta (counted per delta, not per token: tokens are the hot path). */
+  tokens(n: number): void;
   /** Milliseconds from the reply's start to its first text. */
   firstToken(ms: number): void;
   /** Milliseconds from start to end, however it ended. */
@@ -30,7 +31,7 @@ export interface ReplyEvents {
 
 const NO_EVENTS: ReplyEvents = {
   started: () => {},
-  token: () => {},
+  tokens: () => {},
   firstToken: () => {},
   ended: () => {},
 };
@@ -47,6 +48,8 @@ interface Stream {
   done: boolean;
   /** Some text arrived (the first token is timed once). */
   spoke: boolean;
+  /** Tokens generated since the last delta. */
+  tokens: number;
 }
 
 /**
@@ -140,6 +143,7 @@ export class Replies {
       dirty: false,
       done: false,
       spoke: false,
+      tokens: 0,
     };
     this.streams.set(message.id, stream);
     this.ensureCheckpointing();
@@ -167,7 +171,7 @@ export class Replies {
           if (stream.done) break;
           if (chunk.type === 'text') {
             said += chunk.text;
-            this.events.token();
+            stream.tokens++;
             if (!stream.spoke && chunk.text) {
               stream.spoke = true;
               this.events.firstToken(Date.now() - stream.message.createdAt);
@@ -286,6 +290,8 @@ export class Replies {
     const text = stream.pending;
     const offset = stream.message.text.length;
     stream.pending = '';
+    this.events.tokens(stream.tokens);
+    stream.tokens = 0;
     stream.lastFlushAt = Date.now();
     stream.message.text += text;
     stream.message.updatedAt = stream.lastFlushAt;

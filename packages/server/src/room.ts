@@ -188,7 +188,7 @@ export class Room {
       assistantTools(tools, calls),
       {
         started: () => ops.count('messagesOut'),
-        token: () => ops.count('tokens'),
+        tokens: (n) => ops.count('tokens', n),
         firstToken: (ms) => ops.ttft(ms),
         ended: (ms, failed) => ops.replyEnded(ms, failed),
       },
