@@ -30,12 +30,26 @@ const knownClientTypes: ReadonlySet<string> = new Set(
   ClientFrameSchema.def.options.map((o) => o.def.shape.type.def.values[0]),
 );
 
+/**
+ * The command id of a client frame, or undefined: what an error about a frame the room did not
+ * read (rate-limited) carries, so the client can tell which command to send again.
+ */
+export function clientFrameId(raw: string): string | undefined {
+  const json = parseJson(raw);
+  return json.ok ? idOf(json.value) : undefined;
+}
+
+function idOf(value: unknown): string | undefined {
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id.slice(0, 64) : undefined;
+}
+
 /** Parses one client frame: JSON, then schema. The error keeps the command id when there is one. */
 export function parseClientFrame(raw: string): ParseResult<ClientFrame> {
   const json = parseJson(raw);
   if (!json.ok) return json;
-  const value = json.value as { type?: unknown; id?: unknown } | null;
-  const id = typeof value?.id === 'string' ? value.id.slice(0, 64) : undefined;
+  const value = json.value as { type?: unknown } | null;
+  const id = idOf(value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, code: 'invalid_frame', message: 'a frame is a JSON object' };
   }

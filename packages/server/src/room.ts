@@ -1,6 +1,7 @@
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
+  clientFrameId,
   parseClientFrame,
   roleAtLeast,
   type ClientFrame,
@@ -297,6 +298,11 @@ export class Room {
       }
       return this.reply(conn, {
         type: 'error',
+        // Without the command's id the client could not resend it when told, only at a reconnect.
+        id:
+          typeof raw === 'string' && raw.length <= this.config.maxFrameBytes
+            ? clientFrameId(raw)
+            : undefined,
         code: 'rate_limited',
         message: 'slow down',
         retryAfterMs: wait,

@@ -115,12 +115,19 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
   it('rate-limits a flooding connection, then closes it with 4429', async () => {
     const sock = await openRaw(server, 'flood', { token: await token({ room: 'flood' }) });
     await sock.hello();
-    for (let i = 0; i < 80; i++) sock.send({ type: 'ping', t: i });
+    for (let i = 0; i < 80; i++)
+      sock.send(
+        i === 20 ? { type: 'message.stop', id: 'stop-20', messageId: 'm' } : { type: 'ping', t: i },
+      );
     const closed = await sock.closed;
     assert.equal(closed.code, 4429);
     const limited = sock.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited');
     assert.ok(limited.length > 0, 'rate_limited errors come before the close');
     assert.ok((limited[0] as any).retryAfterMs > 0);
+    assert.ok(
+      limited.some((f) => (f as any).id === 'stop-20'),
+      'a refused command is named, so the client resends it when told',
+    );
     assert.ok(
       sock.frames.filter((f) => f.type === 'pong').length <= 5,
       'no more than the burst got through',
