@@ -464,6 +464,26 @@ describe('client tools against a server', () => {
     assert.equal((await ended(caller, again.callId)).status, 'done');
   });
 
+  it('fails a call cut off by a restart even after 100 newer calls ended', async () => {
+    const impl = open('restart-old', 'Ivy');
+    const caller = open('restart-old', 'Cal');
+    await live(impl, caller);
+    const { runs, handler } = implementer(() => new Promise(() => {}));
+    impl.registerTool(SPEC, handler);
+    await availableTo('geo.lookup', caller);
+    const stuck = await caller.invokeTool('geo.lookup', { city: 'Cusco' });
+    await waitFor('the call reached the implementer', () => runs.length === 1);
+    // More calls than the room keeps in memory, so the stuck one is no longer among the latest.
+    for (let i = 0; i < 101; i++) {
+      const ack = await caller.invokeTool('time.now', {});
+      assert.equal((await ended(caller, ack.callId)).status, 'done');
+    }
+    await server.restart();
+    const call = await ended(caller, stuck.callId);
+    assert.equal(call.status, 'error');
+    assert.equal(call.error?.code, 'interrupted');
+  });
+
   it('ends a call with the handler’s error code, or invalid_output for a bad result', async () => {
     const impl = open('failures', 'Ivy');
     const caller = open('failures', 'Cal');

@@ -18,6 +18,11 @@ import { ToolFailure, type RoomView } from './types.js';
 export const callKey = (seq: number): string => `call:${String(seq).padStart(15, '0')}`;
 export const callIdKey = (id: string): string => `cid:${id}`;
 
+/**
+ * The seqs of the calls not ended yet, written with each start and end: after a restart every one
+ * of them is failed, however many calls ended since it started.
+ */
+const OPEN_CALLS_KEY = 'calls:open';
 /** Calls kept in memory for snapshots (running ones always are). */
 const RECENT_CALLS = 100;
 /** Progress text kept per call (the tail): enough to follow, bounded for snapshots. */
@@ -84,7 +89,7 @@ export class ToolCalls {
     this.recent = recent;
   }
 
-  /** Loads the latest calls; any still running died with the previous process and are failed. */
+  /** Loads the latest calls; any not ended died with the previous process and are failed. */
   static async open(host: CallsHost): Promise<ToolCalls> {
     const rows = await host.storage.list<ToolCall>({
       prefix: 'call:',
@@ -92,8 +97,15 @@ export class ToolCalls {
       limit: RECENT_CALLS,
     });
     const calls = new ToolCalls(host, [...rows.values()].reverse());
-    for (const [key, call] of rows) {
-      if (call.status !== 'running' && call.status !== 'awaiting_approval') continue;
+    // The latest rows too: a room stored before the open-calls key has only those.
+    const unended = new Map([...rows].filter(([, call]) => !isEnded(call)));
+    for (const seq of (await host.storage.get<number[]>(OPEN_CALLS_KEY)) ?? []) {
+      const key = callKey(seq);
+      if (unended.has(key) || rows.has(key)) continue;
+      const call = await host.storage.get<ToolCall>(key);
+      if (call && !isEnded(call)) unended.set(key, call);
+    }
+    for (const [key, call] of unended) {
       calls.finishStored(key, call, 'error', {
         code: 'interrupted',
         message: 'the server restarted while this call was running',
@@ -166,7 +178,11 @@ export class ToolCalls {
       live.seq = seq;
       return {
         event: { type: 'tool.call.started', call: { ...call } },
-        writes: { [callKey(seq)]: call, [callIdKey(call.callId)]: seq },
+        writes: {
+          [callKey(seq)]: call,
+          [callIdKey(call.callId)]: seq,
+          [OPEN_CALLS_KEY]: [...this.openSeqs(), seq],
+        },
       };
     }, now);
     this.live.set(call.callId, live);
@@ -405,7 +421,7 @@ export class ToolCalls {
         ...(outcome.error ? { error: outcome.error } : {}),
         ...(outcome.by ? { by: outcome.by } : {}),
       },
-      writes: { [callKey(live.seq)]: call },
+      writes: { [callKey(live.seq)]: call, [OPEN_CALLS_KEY]: this.openSeqs() },
     }));
     live.resolve(call);
     return sent.then(() => frame.seq);
@@ -423,8 +439,13 @@ export class ToolCalls {
         error,
         durationMs: call.endedAt! - call.startedAt,
       },
-      writes: { [key]: call },
+      // Nothing is live while the room opens: every open call is one of these.
+      writes: { [key]: call, [OPEN_CALLS_KEY]: this.openSeqs() },
     }));
+  }
+
+  private openSeqs(): number[] {
+    return [...this.live.values()].map((l) => l.seq);
   }
 
   private remember(call: ToolCall): void {
@@ -440,6 +461,10 @@ export class ToolCalls {
       void this.end(live, 'error', { error: { code: 'internal', message: 'the call crashed' } });
     }
   }
+}
+
+function isEnded(call: ToolCall): boolean {
+  return call.status !== 'running' && call.status !== 'awaiting_approval';
 }
 
 function refuse(code: ErrorCode, message: string): StartResult {
