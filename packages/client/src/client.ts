@@ -53,7 +53,7 @@ export class Client implements RealstreamClient {
   readonly $events: ReadableAtom<ClientEvent | null>;
 
   private readonly opts: Options;
-  private readonly state = new RoomState();
+  private readonly state: RoomState;
   private readonly stores: Stores;
   private readonly commands: Commands;
   private readonly history: History;
@@ -69,6 +69,10 @@ export class Client implements RealstreamClient {
 
   constructor(options: ConnectOptions) {
     const opts = (this.opts = withDefaults(options));
+    const keep = options.maxMessages ?? Infinity;
+    if (!(keep === Infinity || (Number.isInteger(keep) && keep >= 0)))
+      throw new TypeError(`maxMessages ${keep}: expected a whole number >= 0`);
+    this.state = new RoomState(keep);
     const endpoint = parseEndpoint(options.host);
     this.host = endpoint.host;
     this.party = options.party ?? 'main';

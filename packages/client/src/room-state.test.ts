@@ -238,4 +238,88 @@ describe('RoomState', () => {
     assert.equal(s.transcript()[1].text, 'still going', 'the live copy wins over the page');
     assert.equal(s.streaming, true);
   });
+
+  it('keeps only the latest settled messages, and pages the dropped ones back in', () => {
+    const s = new RoomState(2);
+    s.applySnapshot({
+      type: 'snapshot',
+      seq: 3,
+      messages: [msg('m1', 1), msg('a2', 2, 'go', 'streaming'), msg('m3', 3)],
+      hasMore: false,
+      before: null,
+      presence: [],
+      settings,
+      tools,
+      calls,
+    });
+    assert.deepEqual(
+      s.transcript().map((m) => m.id),
+      ['a2', 'm3'],
+    );
+    assert.equal(s.hasMore, true, 'the dropped message is history again');
+    assert.equal(s.cursor, 2);
+    const created = (id: string, seq: number) =>
+      s.apply({
+        type: 'event',
+        seq,
+        at: 1,
+        event: { type: 'message.created', message: msg(id, seq) },
+      });
+    assert.equal(created('m4', 4), 'applied');
+    assert.deepEqual(
+      s.transcript().map((m) => m.id),
+      ['a2', 'm4'],
+      'the streaming reply stays: its deltas must still apply',
+    );
+    assert.equal(
+      s.apply({
+        type: 'event',
+        seq: 5,
+        at: 1,
+        event: { type: 'message.delta', messageId: 'a2', offset: 2, text: ' on' },
+      }),
+      'applied',
+    );
+    assert.equal(s.transcript()[0].text, 'go on');
+    assert.equal(s.cursor, 4, 'the next page starts with m3, the newest dropped');
+    s.prepend([msg('m1', 1), msg('a2', 2, 'go', 'streaming'), msg('m3', 3)], null);
+    assert.deepEqual(
+      s.transcript().map((m) => m.id),
+      ['m1', 'a2', 'm3', 'm4'],
+    );
+    assert.equal(s.transcript()[1].text, 'go on', 'the live copy wins over the page');
+  });
+
+  it('with maxMessages 0 holds only what is streaming', () => {
+    const s = new RoomState(0);
+    s.applySnapshot({
+      type: 'snapshot',
+      seq: 1,
+      messages: [],
+      hasMore: false,
+      before: null,
+      presence: [],
+      settings,
+      tools,
+      calls,
+    });
+    s.apply({
+      type: 'event',
+      seq: 2,
+      at: 1,
+      event: { type: 'message.created', message: msg('a2', 2, '', 'streaming') },
+    });
+    assert.deepEqual(
+      s.transcript().map((m) => m.id),
+      ['a2'],
+    );
+    s.apply({
+      type: 'event',
+      seq: 3,
+      at: 1,
+      event: { type: 'message.completed', messageId: 'a2', text: 'done', status: 'complete' },
+    });
+    assert.deepEqual(s.transcript(), []);
+    assert.equal(s.streaming, false);
+  });
 });

@@ -51,6 +51,13 @@ export class RoomState {
   private readonly users = new Map<string, User>();
   private readonly streamingIds = new Set<string>();
 
+  /**
+   * `keep`: at most this many settled server messages stay in memory, the latest; older ones stay
+   * on the server and `loadOlder()` pages them back in. Streaming replies are always kept, so their
+   * deltas still apply.
+   */
+  constructor(private readonly keep = Infinity) {}
+
   /** Replaces everything the snapshot covers; local messages it does not know stay. */
   applySnapshot(snapshot: Snapshot): void {
     this.confirmed = snapshot.messages.map((m) => ({ ...m }));
@@ -65,6 +72,7 @@ export class RoomState {
     this.recountStreaming();
     this.settings = { ...snapshot.settings };
     this.tools.applySnapshot(snapshot);
+    this.trim();
     for (const id of this.watchers.keys()) if (!this.streamingIds.has(id)) this.watchers.delete(id);
     this.messagesChanged =
       this.presenceChanged =
@@ -89,6 +97,7 @@ export class RoomState {
     const gap = this.applyEvent(frame);
     if (gap) return gap;
     this.lastSeq = frame.seq;
+    if (this.confirmed.length > this.keep) this.trim();
     return 'applied';
   }
 
@@ -190,6 +199,25 @@ export class RoomState {
     while (at > 0 && this.confirmed[at - 1].seq > message.seq) at--;
     this.confirmed.splice(at, 0, message);
     if (message.status === 'streaming') this.streamingIds.add(message.id);
+    this.messagesChanged = true;
+  }
+
+  /** Drops the oldest settled messages beyond `keep`, and points the history cursor past them. */
+  private trim(): void {
+    let excess = this.confirmed.length - this.keep;
+    if (excess <= 0) return;
+    let lastDropped = -1;
+    this.confirmed = this.confirmed.filter((m) => {
+      if (excess <= 0 || m.status === 'streaming') return true;
+      excess--;
+      lastDropped = m.seq;
+      return false;
+    });
+    if (lastDropped < 0) return;
+    // The next older page starts with the newest message dropped; any kept older streaming reply
+    // it also brings is skipped by prepend().
+    this.cursor = lastDropped + 1;
+    this.hasMore = true;
     this.messagesChanged = true;
   }
 

@@ -56,6 +56,13 @@ export interface ConnectOptions {
   typingTtlMs?: number;
   /** Messages per history page for loadOlder(); default 50. */
   pageSize?: number;
+  /**
+   * At most this many of the room's settled messages are held in memory: the latest. Older ones
+   * stay on the server and loadOlder() pages them back in; streaming replies are always held.
+   * Default: no limit. A view that shows no transcript (the dashboard) passes 0, so a long watch
+   * of a busy room holds nothing that grows.
+   */
+  maxMessages?: number;
 }
 
 export type ConnectionState =

@@ -74,7 +74,8 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
 export class RealstreamDashboard extends RealstreamElement {
   static override styles = [sharedStyles, dashboardStyles, feedStyles];
 
-  private readonly own = new OwnClient();
+  // It shows no transcript: holding none keeps a long watch of a busy room flat in memory.
+  private readonly own = new OwnClient({ maxMessages: 0 });
   private readonly store = new ClientController(this);
   private readonly figures = new RoomFigures(this, (prev, next) =>
     this.alerts.figures(prev, next, this.merged),

@@ -23,6 +23,9 @@ export class OwnClient {
   private spec: ClientSpec = {};
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** `fixed`: options the element always opens with (the dashboard holds no transcript). */
+  constructor(private readonly fixed: Partial<ConnectOptions> = {}) {}
+
   /** Brings the client in line with `spec`; returns it (undefined without host and room). */
   update(spec: ClientSpec): RealstreamClient | undefined {
     this.cancelClose();
@@ -32,7 +35,7 @@ export class OwnClient {
     this.spec = { ...spec };
     if (spec.host && spec.room) {
       const { host, room, party, token, name, getToken } = spec;
-      this.client = connect({ host, room, party, token, name, getToken });
+      this.client = connect({ ...this.fixed, host, room, party, token, name, getToken });
     }
     return this.client;
   }
