@@ -228,6 +228,7 @@ export class Replies {
           argumentsText: c.arguments,
           messageId: stream.message.id,
           role: asker,
+          signal: stream.abort.signal,
         }),
       ),
     );

@@ -19,6 +19,8 @@ export interface AssistantTools {
     argumentsText: string;
     messageId: string;
     role: Role;
+    /** The reply's: aborted when it is stopped. */
+    signal: AbortSignal;
   }): Promise<{ content: string; isError: boolean }>;
   /** The reply was stopped: its calls are cancelled. */
   cancelFor(messageId: string, by: User): void;
@@ -34,7 +36,7 @@ export function assistantTools(registry: ToolRegistry, calls: ToolCalls): Assist
 
     cancelFor: (messageId, by) => calls.cancelFor(messageId, by),
 
-    async run({ name, argumentsText, messageId, role }) {
+    async run({ name, argumentsText, messageId, role, signal }) {
       let args: unknown;
       try {
         args = JSON.parse(argumentsText.trim() || '{}');
@@ -52,6 +54,7 @@ export function assistantTools(registry: ToolRegistry, calls: ToolCalls): Assist
         caller: { ...ASSISTANT_CALLER },
         role,
         messageId,
+        signal,
       });
       // A refusal (bad arguments, unknown tool...) goes back to the model, which may correct itself.
       if (!started.ok) return failure(started.code, started.message);

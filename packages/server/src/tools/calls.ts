@@ -39,6 +39,8 @@ export interface CallRequest {
   role: Role;
   /** The assistant reply the call belongs to. */
   messageId?: string;
+  /** The asking reply's: once it is stopped, a call still starting never runs. */
+  signal?: AbortSignal;
 }
 
 export type StartResult =
@@ -133,8 +135,10 @@ export class ToolCalls {
     if (known) return { ok: true, seq: Promise.resolve(known.seq), duplicate: true };
     const stored = await this.host.storage.get<number>(callIdKey(req.callId));
     if (stored !== undefined) return { ok: true, seq: Promise.resolve(stored), duplicate: true };
-    // Checked again after the await: the same id may have started meanwhile.
+    // Checked again after the await: the same id may have started meanwhile, or the reply that
+    // asks may have been stopped (its cancelFor() could not see this call yet).
     if (this.live.has(req.callId)) return this.start(req);
+    if (req.signal?.aborted) return refuse('conflict', 'the reply that made this call was stopped');
 
     const { registry } = this.host;
     const entry = registry.get(req.name);
