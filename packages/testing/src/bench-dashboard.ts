@@ -12,7 +12,8 @@
  * Flags: --minutes=10 --sample-s=60 --warmup-s=30 --rate=200.
  * The page's client also holds the room's conversation (the replies streamed meanwhile): that text is
  * reported apart, so the dashboard's own growth can be judged.
- * Last line: `bench:dashboard: heap_growth_kb=X without_transcript_kb=T long_frames=Y events=Z minutes=M`.
+ * Last line: `bench:dashboard: heap_growth_kb=X without_transcript_kb=T trend_kb_per_min=S long_frames=Y
+ * events=Z minutes=M` (S: least-squares slope of the heap without the transcript over every sample).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -136,19 +137,27 @@ async function main(): Promise<void> {
     const events = total.tokens;
     const growth = last.heapKiB - first.heapKiB;
     const text = last.textKiB - first.textKiB;
+    // One sample against the next wobbles by tens of KiB (what the collector keeps): the trend
+    // over all samples says more about growth than the last minus the first.
+    const trend = slopePerMinute(samples.map((x) => [x.at / 60, x.heapKiB - x.textKiB]));
+    const range = samples.map((x) => x.heapKiB);
     console.log('');
     console.log(
-      '| minutes | heap after warm-up (KiB) | heap at end (KiB) | growth (KiB) | of which transcript text (KiB) | ' +
-        'growth without it (KiB) | long frames | tokens streamed (events) | frames out of the room |',
+      '| minutes | heap after warm-up (KiB) | heap at end (KiB) | samples min–max (KiB) | growth (KiB) | ' +
+        'of which transcript text (KiB) | growth without it (KiB) | trend without it (KiB/min) | long frames | ' +
+        'tokens streamed (events) | frames out of the room |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     console.log(
-      `| ${MINUTES} | ${first.heapKiB.toFixed(0)} | ${last.heapKiB.toFixed(0)} | ${growth.toFixed(0)} | ${text.toFixed(0)} | ` +
-        `${(growth - text).toFixed(0)} | ${last.longFrames - first.longFrames} | ${events} | ${total.framesOut} |`,
+      `| ${MINUTES} | ${first.heapKiB.toFixed(0)} | ${last.heapKiB.toFixed(0)} | ` +
+        `${Math.min(...range).toFixed(0)}–${Math.max(...range).toFixed(0)} | ${growth.toFixed(0)} | ${text.toFixed(0)} | ` +
+        `${(growth - text).toFixed(0)} | ${trend.toFixed(1)} | ${last.longFrames - first.longFrames} | ${events} | ` +
+        `${total.framesOut} |`,
     );
     if (errors.length) console.log(`page errors: ${errors.slice(0, 3).join('; ')}`);
     console.log(
-      `bench:dashboard: heap_growth_kb=${growth.toFixed(0)} without_transcript_kb=${(growth - text).toFixed(0)} long_frames=${last.longFrames - first.longFrames} events=${events} minutes=${MINUTES}`,
+      `bench:dashboard: heap_growth_kb=${growth.toFixed(0)} without_transcript_kb=${(growth - text).toFixed(0)} ` +
+        `trend_kb_per_min=${trend.toFixed(1)} long_frames=${last.longFrames - first.longFrames} events=${events} minutes=${MINUTES}`,
     );
   } finally {
     stop = true;
@@ -174,6 +183,21 @@ function waitForReply(
   });
 }
 
+/** Least-squares slope of y over x: KiB per minute for [minutes, KiB] points. */
+function slopePerMinute(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return num / den;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -181,7 +205,7 @@ function sleep(ms: number): Promise<void> {
 main().catch((err) => {
   console.error(err);
   console.log(
-    'bench:dashboard: heap_growth_kb=n/a without_transcript_kb=n/a long_frames=n/a events=n/a minutes=n/a',
+    'bench:dashboard: heap_growth_kb=n/a without_transcript_kb=n/a trend_kb_per_min=n/a long_frames=n/a events=n/a minutes=n/a',
   );
   process.exitCode = 1;
 });

@@ -19,7 +19,7 @@
  * --missed=1000 (resume), --headline-runs=3, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced.
  * Every server it starts is stopped at the end, also on error or Ctrl-C.
  * Last line: `bench: coalescing_gain=X paced_p99_vs_ws=Y metrics_cost_pct=Z` (which cells: printed
- * just above it). Pieces: bench/options.ts (flags), bench/targets.ts (servers, processes, clients),
+ * just above it; Z = extra server CPU per token with metrics, same paced work). Pieces: bench/options.ts (flags), bench/targets.ts (servers, processes, clients),
  * bench/cells.ts (saturation and paced cells), bench/phases.ts (memory, resume), bench/report.ts and
  * bench/headline.ts (tables, headline figures).
  */

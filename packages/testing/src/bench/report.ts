@@ -58,7 +58,10 @@ export function report(
   if (opts.systems.includes('mo'))
     out.push(
       '- room metrics off = the same room (REALSTREAM_COALESCE_MS=16) with REALSTREAM_METRICS=off; room / metrics off ' +
-        'is what recording metrics (counters and histograms on every frame, token and reply) costs.',
+        'is what recording metrics (counters on every frame and delta, histograms on every reply and tool call, the 5 s ' +
+        'report to the ops party) costs. "paced srv cpu per token: room / metrics off" = server CPU per token delivered ' +
+        'with metrics over without, for the same paced work; metrics_cost_pct is the medians of it at the headline paced ' +
+        'cell, as a percentage over 1.',
     );
   out.push(
     '- tok/delta = tokens per delta event (coalescing); srv cpu / cli cpu = % of one core used by the server process / all ' +
@@ -134,6 +137,7 @@ export function report(
         ratio(cell('paced', n, s, 'nc')?.p99, pw?.p99),
         ratio(sr?.tokensPerSec, cell('sat', n, s, 'mo')?.tokensPerSec),
         ratio(pr?.p99, cell('paced', n, s, 'mo')?.p99),
+        ratio(cell('paced', n, s, 'mo')?.perSrvCpuSec, pr?.perSrvCpuSec),
       ]);
     }
   }
@@ -150,6 +154,7 @@ export function report(
         'paced p99: no-coalesce / bare ws',
         'sat tok/s: room / metrics off',
         'paced p99: room / metrics off',
+        'paced srv cpu per token: room / metrics off',
       ],
       ratioRows,
     ),
