@@ -262,8 +262,8 @@ export class Session {
     const { stores, commands, state, typers } = this.parts;
     switch (frame.type) {
       case 'welcome': {
-        const { devMode, user, connectionId, limits } = frame;
-        stores.setStatus({ devMode, user, connectionId, limits });
+        const { devMode, user, connectionId, limits, responders } = frame;
+        stores.setStatus({ devMode, user, connectionId, limits, responders });
         if (frame.resume === 'none') this.goLive('none');
         else this.phase = 'catch-up';
         return;

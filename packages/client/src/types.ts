@@ -86,6 +86,8 @@ export interface ClientStatus {
   user?: User;
   connectionId?: string;
   limits?: Limits;
+  /** Operators: the responders they may choose for the room (`configure({ responder })`). */
+  responders?: string[];
 }
 
 /** A message as the client shows it: the server's, or a local one not yet (or never) accepted. */

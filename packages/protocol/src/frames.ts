@@ -146,6 +146,8 @@ export const WelcomeSchema = z.object({
   /** No REALSTREAM_SECRET configured: anyone may connect with any name. */
   devMode: z.boolean(),
   limits: LimitsSchema,
+  /** To operators: the responders they may choose for this room (`room.configure`). */
+  responders: z.optional(z.array(z.string())),
 });
 export type Welcome = z.infer<typeof WelcomeSchema>;
 

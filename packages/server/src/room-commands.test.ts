@@ -177,6 +177,13 @@ describe('room commands', () => {
   it('changes room settings (operators only) and keeps them across a restart', async () => {
     const op = await join(server, 'settings', 'olga', 'operator');
     const ada = await join(server, 'settings', 'ada', 'member');
+    const welcomeOf = (s: RawSocket) => s.frames.find((f) => f.type === 'welcome');
+    assert.deepEqual(
+      (welcomeOf(op) as { responders?: string[] }).responders,
+      ['demo'],
+      'operators are told the choices',
+    );
+    assert.equal((welcomeOf(ada) as { responders?: string[] }).responders, undefined);
     assert.deepEqual((await ada.next('snapshot')).settings, {
       responder: 'demo',
       systemPrompt: null,

@@ -484,6 +484,7 @@ export class Room {
         maxFrameBytes: this.config.maxFrameBytes,
         maxMessageChars: this.config.maxMessageChars,
       },
+      ...(roleAtLeast(conn.identity.role, 'operator') ? { responders: this.responderNames } : {}),
     };
     this.reply(conn, welcome);
     if (since > 0) {
