@@ -361,9 +361,99 @@ describe('realstream-dashboard charts and tables', () => {
     expect(d.shadowRoot!.activeElement?.id).to.equal('tab-people');
     await sendKeys({ press: 'End' });
     await settle(d);
+    expect(d.section).to.equal('settings');
+    await sendKeys({ press: 'ArrowLeft' });
+    await settle(d);
     expect(d.section).to.equal('feed');
     expect($(d, '#panel-feed').hidden).to.equal(false);
     expect($(d, '#panel-overview').hidden).to.equal(true);
+  });
+});
+
+describe('realstream-dashboard room settings', () => {
+  async function settings(responders?: string[]): Promise<[RealstreamDashboard, FakeClient]> {
+    const fake = operator();
+    fake.status({ responders });
+    fake.$metrics.set(busy());
+    const d = await dashboardWith(fake, (el) => (el.section = 'settings'));
+    return [d, fake];
+  }
+  const save = (d: Element) => $<HTMLButtonElement>(d, '[part="settings-save"]');
+  const select = (d: Element) => $<HTMLSelectElement>(d, '[part="settings-responder"]');
+  const prompt = (d: Element) => $<HTMLTextAreaElement>(d, '[part="settings-prompt"]');
+  const type = async (d: RealstreamDashboard, value: string) => {
+    prompt(d).value = value;
+    prompt(d).dispatchEvent(new Event('input'));
+    await settle(d);
+  };
+
+  it('changes the responder and the prompt together, and shows the room catching up', async () => {
+    const [d, fake] = await settings(['demo', 'openai']);
+    expect(select(d).value).to.equal('demo');
+    expect(prompt(d).value).to.equal('');
+    expect(save(d).disabled, 'nothing to save yet').to.equal(true);
+    await expect(d).to.be.accessible();
+
+    select(d).value = 'openai';
+    select(d).dispatchEvent(new Event('change'));
+    await type(d, 'Answer in French.');
+    expect(save(d).disabled).to.equal(false);
+    save(d).click();
+    await settle(d);
+    expect(fake.calls.filter((c) => c.method === 'configure').map((c) => c.args[0])).to.deep.equal([
+      { responder: 'openai', systemPrompt: 'Answer in French.' },
+    ]);
+    expect(text($(d, '[part="settings-result"]'))).to.equal('Saved.');
+
+    // The room's configured event arrives: the form shows the room's settings, nothing to save.
+    fake.$settings.set({ responder: 'openai', systemPrompt: 'Answer in French.' });
+    await settle(d);
+    expect(select(d).value).to.equal('openai');
+    expect(save(d).disabled).to.equal(true);
+
+    // Emptied, the prompt goes back to the deployment's (null), and only it is sent.
+    await type(d, '  ');
+    save(d).click();
+    await settle(d);
+    expect(fake.calls.filter((c) => c.method === 'configure').at(-1)!.args[0]).to.deep.equal({
+      systemPrompt: null,
+    });
+  });
+
+  it('undoes a draft, and follows another operator’s change until one is typed', async () => {
+    const [d, fake] = await settings(['demo', 'openai']);
+    await type(d, 'draft');
+    $<HTMLButtonElement>(d, '[part="settings-undo"]').click();
+    await settle(d);
+    expect(prompt(d).value).to.equal('');
+    expect(save(d).disabled).to.equal(true);
+    fake.$settings.set({ responder: 'demo', systemPrompt: 'From Olga.' });
+    await settle(d);
+    expect(prompt(d).value).to.equal('From Olga.');
+  });
+
+  it('says why a save failed, keeps the draft and reports it', async () => {
+    const [d, fake] = await settings(['demo', 'openai']);
+    fake.configure = () => Promise.reject({ code: 'forbidden', message: 'operators only' });
+    const events: CustomEvent[] = [];
+    d.addEventListener('realstream-error', (e) => events.push(e));
+    await type(d, 'Be brief.');
+    save(d).click();
+    await settle(d);
+    expect(text($(d, '[part="settings-result"]'))).to.equal('Not saved: operators only');
+    expect(prompt(d).value, 'the draft is kept').to.equal('Be brief.');
+    expect(save(d).disabled, 'and can be saved again').to.equal(false);
+    expect(events.map((e) => [e.detail.source, e.detail.code])).to.deep.equal([
+      ['settings', 'forbidden'],
+    ]);
+  });
+
+  it('shows a single allowed responder as the only choice', async () => {
+    const [d] = await settings(['demo']);
+    expect(select(d).disabled).to.equal(true);
+    expect(text($(d, '#settings-responder-help'))).to.contain('this responder only');
+    const [older] = await settings(undefined);
+    expect(select(older).value, 'a server that does not list the choices').to.equal('demo');
   });
 });
 

@@ -132,6 +132,14 @@ export const Tools: Story = {
   render: () => dashboard(room('tools'), { section: 'tools' }),
 };
 
+export const Settings: Story = {
+  name: 'Settings (responder and prompt)',
+  render: () =>
+    dashboard(room('settings', { status: { user: ada, responders: ['demo', 'openai'] } }), {
+      section: 'settings',
+    }),
+};
+
 export const AllRooms: Story = {
   name: 'All rooms',
   render: () => dashboard(room('lobby'), { scope: 'deployment', deployment: scriptedDeployment() }),

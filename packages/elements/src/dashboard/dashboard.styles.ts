@@ -240,4 +240,59 @@ export const dashboardStyles = css`
   .chart__table {
     max-block-size: calc(var(--chart-height) + 3rem);
   }
+
+  /* Room settings: a plain form, one field under the other. */
+  .settings {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--spacing) * 4);
+    max-inline-size: 48rem;
+  }
+  .settings__field {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--spacing) * 1.5);
+  }
+  .settings__label {
+    font-size: var(--text-sm);
+    font-weight: var(--font-weight-medium);
+  }
+  .settings__control {
+    padding: calc(var(--spacing) * 1.5) calc(var(--spacing) * 2);
+    border: 1px solid var(--color-border);
+    border-radius: var(--radius-md);
+    background: var(--color-surface);
+    color: inherit;
+    font: inherit;
+    font-size: var(--text-sm);
+  }
+  .settings__control:disabled {
+    cursor: not-allowed;
+    opacity: 0.7;
+  }
+  select.settings__control {
+    inline-size: max-content;
+    min-inline-size: 12rem;
+  }
+  .settings__prompt {
+    resize: vertical;
+    min-block-size: 8lh;
+  }
+  .settings__help {
+    font-size: var(--text-xs);
+    color: var(--color-text-muted);
+  }
+  .settings__actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: calc(var(--spacing) * 2);
+  }
+  .settings__result {
+    font-size: var(--text-sm);
+    color: var(--color-success-text);
+  }
+  .settings__result--bad {
+    color: var(--color-danger-text);
+  }
 `;

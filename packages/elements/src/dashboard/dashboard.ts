@@ -28,6 +28,7 @@ import {
   type DashboardSection,
 } from './header-view.js';
 import { clock, isQuiet, roomRows } from './model.js';
+import { SettingsForm } from './settings-view.js';
 import { defaultDashboardStrings, type DashboardStrings } from './strings.js';
 import { renderPeople, renderRooms, renderTools } from './tables-view.js';
 import { chartModels, renderCharts, renderTiles, tileModels } from './tiles-view.js';
@@ -89,6 +90,10 @@ export class RealstreamDashboard extends RealstreamElement {
     (message) => this.fail('metrics', { code: 'export_failed', message }),
   );
   private readonly alerts = new DashboardAlerts();
+  private readonly settings = new SettingsForm(this, (code, message) => {
+    this.alerts.say(message);
+    this.fail('settings', { code, message });
+  });
   private merged: DashboardStrings = defaultDashboardStrings;
   private seenState = '';
 
@@ -172,6 +177,7 @@ export class RealstreamDashboard extends RealstreamElement {
   private useClient(client: RealstreamClient | undefined): void {
     if (client === this.store.client) return;
     this.panel.reset();
+    this.settings.reset();
     this.store.attach(client);
     this.figures.attach(client);
   }
@@ -301,6 +307,10 @@ export class RealstreamDashboard extends RealstreamElement {
   private renderSection(section: DashboardSection, m: RoomMetrics) {
     const s = this.merged;
     if (section === 'feed') return this.panel.render(m, s);
+    if (section === 'settings') {
+      const { client, settings, status } = this.store;
+      return this.settings.render(client, settings, status.responders, s);
+    }
     // The store re-renders on every message of a busy room: redraw the figures only when they move.
     return guard([section, m, s, this.tables], () => {
       if (section === 'people') return renderPeople(m, s);

@@ -4,8 +4,14 @@ import { badge, type BadgeTone } from '../internal/badge.js';
 import type { DashboardStrings } from './strings.js';
 
 export type DashboardScope = 'room' | 'deployment';
-export type DashboardSection = 'overview' | 'people' | 'tools' | 'feed';
-export const SECTIONS: readonly DashboardSection[] = ['overview', 'people', 'tools', 'feed'];
+export type DashboardSection = 'overview' | 'people' | 'tools' | 'feed' | 'settings';
+export const SECTIONS: readonly DashboardSection[] = [
+  'overview',
+  'people',
+  'tools',
+  'feed',
+  'settings',
+];
 
 export interface HeaderModel {
   title: string;
@@ -74,6 +80,7 @@ const label = (section: DashboardSection, s: DashboardStrings) =>
     people: s.sectionPeople,
     tools: s.sectionTools,
     feed: s.sectionFeed,
+    settings: s.sectionSettings,
   })[section];
 
 /** The sections as tabs: arrow keys move between them (roving tabindex), as the ARIA pattern asks. */

@@ -19,6 +19,7 @@ export const defaultDashboardStrings = {
   sectionPeople: 'People',
   sectionTools: 'Tools',
   sectionFeed: 'Events',
+  sectionSettings: 'Settings',
   // link and states
   linkLabel: 'Connection',
   connecting: 'Connecting…',
@@ -134,6 +135,20 @@ export const defaultDashboardStrings = {
   closeFrame: 'Close',
   bytes: (n: number) => `${n.toLocaleString()} B`,
   latency: (ms: number) => `+${Math.round(ms)} ms`,
+  // settings
+  responderLabel: 'Responder',
+  responderHint:
+    'Where this room’s replies come from: one of the responders the deployment allows.',
+  responderOnly: 'The deployment allows this responder only.',
+  promptLabel: 'System prompt',
+  promptPlaceholder: 'Empty: the deployment’s prompt',
+  promptHint: 'Sent to the responder with every reply in this room.',
+  promptCount: (n: number, max: number) => `${n.toLocaleString()} / ${max.toLocaleString()}`,
+  save: 'Save',
+  saving: 'Saving…',
+  undoChanges: 'Undo changes',
+  saved: 'Saved.',
+  saveFailed: (message: string) => `Not saved: ${message}`,
   // announcements (alerts only)
   alertLinkLost: 'Dashboard link lost; figures are stale.',
   alertLinkBack: 'Dashboard link back; figures are live.',

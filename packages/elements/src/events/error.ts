@@ -3,8 +3,8 @@ export interface ErrorDetail {
   code: string;
   message: string;
   /**
-   * What failed: a send, a stop, loading history, the connection, a reply, a tool request, or the
-   * operators' figures (an export, the deployment view).
+   * What failed: a send, a stop, loading history, the connection, a reply, a tool request, the
+   * operators' figures (an export, the deployment view), or saving the room's settings.
    */
   source:
     | 'send'
@@ -16,7 +16,8 @@ export interface ErrorDetail {
     | 'reply'
     | 'server'
     | 'tool'
-    | 'metrics';
+    | 'metrics'
+    | 'settings';
 }
 
 /** Something the user should know failed. The element shows it too; this is for logs and toasts. */
