@@ -37,8 +37,8 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
 
 /**
  * @summary Live operations for a room, or every room: key figures with trends, 15-minute charts
- * (each also as a table), who is connected, per-tool figures, and the room's frames as they pass.
- * Operators only: others are told so, and nothing is asked of the server.
+ * (each also as a table), who is connected, per-tool figures, the room's frames as they pass, and
+ * the room's settings (responder, system prompt). Operators only: others are told so, and nothing is asked of the server.
  *
  * The event tap runs only while the Events section is shown (it costs the room work per frame).
  *
@@ -59,6 +59,8 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
  * `feed-export`, `feed-status`, `feed-paused`, `feed-sampled`, `feed-list`, `feed-row`
  * (`feed-row-in|out`), `feed-empty`.
  * @csspart frame - The chosen frame's JSON (`frame-json`, `frame-close`).
+ * @csspart settings - The room's settings form: `settings-responder`, `settings-prompt`,
+ * `settings-save`, `settings-undo`, `settings-result`.
  *
  * @cssproperty --height - Height of the element (default auto).
  * @cssproperty --tile-min-width - Narrowest a tile gets before the grid wraps.
@@ -70,7 +72,8 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
  * @cssproperty --feed-height - Height of the event feed's list.
  *
  * @event realstream-dashboard-scope - The user switched between this room and all rooms: `{scope}`.
- * @event realstream-error - The link was refused or lost for good, an export failed (`source: 'connection' | 'metrics'`).
+ * @event realstream-error - The link was refused or lost for good, an export failed, settings were not
+ * saved (`source: 'connection' | 'metrics' | 'settings'`).
  */
 export class RealstreamDashboard extends RealstreamElement {
   static override styles = [sharedStyles, dashboardStyles, feedStyles];
