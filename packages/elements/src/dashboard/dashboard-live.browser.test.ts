@@ -124,4 +124,36 @@ describe('realstream-dashboard on a real server', function () {
     ]);
     await expect(d).to.be.accessible();
   });
+
+  it('saves the room’s system prompt for everyone, and holds no transcript itself', async () => {
+    const room = uniqueRoom('dash-settings');
+    const d = await openDashboard(room);
+    const ada = await openClient(room, 'Ada');
+    await ask(ada, 'hello there');
+    d.section = 'settings';
+    await waitFor('the settings form', async () => {
+      await settle(d);
+      return $(d, '[part="settings-prompt"]');
+    });
+    expect(
+      $$(d, '[part="settings-responder"] option').map((o) => text(o)),
+      'the deployment’s choices, from the welcome',
+    ).to.include('demo');
+    const prompt = $<HTMLTextAreaElement>(d, '[part="settings-prompt"]');
+    prompt.value = 'Answer in haiku.';
+    prompt.dispatchEvent(new Event('input'));
+    await settle(d);
+    $<HTMLButtonElement>(d, '[part="settings-save"]').click();
+    await waitFor(
+      'Ada sees the new prompt',
+      () => ada.$settings.get()?.systemPrompt === 'Answer in haiku.',
+    );
+    await waitFor('the form shows it saved', async () => {
+      await settle(d);
+      return $<HTMLButtonElement>(d, '[part="settings-save"]').disabled;
+    });
+    expect(text($(d, '[part="settings-result"]'))).to.equal('Saved.');
+    expect(ada.$messages.get().length, 'Ada holds the conversation').to.equal(2);
+    expect(d.client!.$messages.get(), 'the dashboard holds none of it').to.deep.equal([]);
+  });
 });
