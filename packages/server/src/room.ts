@@ -287,6 +287,17 @@ export class Room {
   async message(socketId: string, raw: string | ArrayBuffer | ArrayBufferView): Promise<void> {
     const conn = this.conns.get(socketId);
     if (!conn) return;
+    const frame = this.admit(conn, raw);
+    if (frame) return this.dispatch(conn, frame);
+  }
+
+  /**
+   * The checks every frame passes before the room acts on it: rate, form, size, schema, token
+   * expiry, role, hello first. A frame that fails one is answered with a typed error (or the
+   * socket closed) and null is returned.
+   */
+  private admit(conn: Conn, raw: string | ArrayBuffer | ArrayBufferView): ClientFrame | null {
+    const socketId = conn.socket.id;
     const now = Date.now();
     const wait = conn.bucket.take(now);
     if (wait > 0) {
@@ -294,9 +305,9 @@ export class Room {
       if (conn.bucket.rejectedInARow >= FLOOD_CLOSE_AFTER) {
         this.logger.warn('closing flooding connection', { conn: socketId, user: conn.identity.id });
         conn.socket.close(CLOSE_CODES.rate_limited, 'too many frames');
-        return;
+        return null;
       }
-      return this.reply(conn, {
+      this.reply(conn, {
         type: 'error',
         // Without the command's id the client could not resend it when told, only at a reconnect.
         id:
@@ -307,14 +318,16 @@ export class Room {
         message: 'slow down',
         retryAfterMs: wait,
       });
+      return null;
     }
     if (typeof raw !== 'string') {
       this.ops.count('badFrames');
-      return this.reply(conn, {
+      this.reply(conn, {
         type: 'error',
         code: 'bad_json',
         message: 'frames are JSON text, not binary',
       });
+      return null;
     }
     if (
       raw.length > this.config.maxFrameBytes ||
@@ -322,45 +335,54 @@ export class Room {
         new TextEncoder().encode(raw).length > this.config.maxFrameBytes)
     ) {
       this.ops.count('badFrames');
-      return this.reply(conn, {
+      this.reply(conn, {
         type: 'error',
         code: 'too_large',
         message: `frame larger than ${this.config.maxFrameBytes} bytes`,
       });
+      return null;
     }
     const parsed = parseClientFrame(raw);
     this.ops.frameIn(socketId, raw, parsed.ok ? parsed.value.type : 'invalid');
-    if (!parsed.ok) this.ops.count('badFrames');
-    if (!parsed.ok)
-      return this.reply(conn, {
+    if (!parsed.ok) {
+      this.ops.count('badFrames');
+      this.reply(conn, {
         type: 'error',
         id: parsed.id,
         code: parsed.code,
         message: parsed.message,
       });
+      return null;
+    }
     const frame = parsed.value;
     const id = 'id' in frame ? frame.id : undefined;
     if (conn.identity.exp !== null && conn.identity.exp < now) {
       this.reply(conn, { type: 'error', id, code: 'unauthorised', message: 'token expired' });
       conn.socket.close(CLOSE_CODES.unauthorised, 'token expired');
-      return;
+      return null;
     }
     if (!roleAtLeast(conn.identity.role, NEEDS[frame.type])) {
-      return this.reply(conn, {
+      this.reply(conn, {
         type: 'error',
         id,
         code: 'forbidden',
         message: `${frame.type} needs the ${NEEDS[frame.type]} role`,
       });
+      return null;
     }
     if (frame.type !== 'hello' && !conn.ready) {
-      return this.reply(conn, {
+      this.reply(conn, {
         type: 'error',
         id,
         code: 'hello_required',
         message: 'send hello first',
       });
+      return null;
     }
+    return frame;
+  }
+
+  private async dispatch(conn: Conn, frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case 'hello':
         return this.hello(conn, frame.protocol, frame.since);
