@@ -74,17 +74,7 @@ export default class RealstreamParty implements Party.Server {
       room.ops.recorder.activeWithin(ACTIVE_WINDOW_MS);
     if (!active && !this.reporting) return;
     this.reporting = active;
-    const m = room.ops.snapshot();
-    const summary = {
-      room: this.party.id,
-      party: this.party.name,
-      at: m.at,
-      connections: m.connections.total,
-      streaming: m.streaming,
-      toolsRunning: m.toolsRunning,
-      lastMinute: m.lastMinute,
-      last15Minutes: m.last15Minutes,
-    };
+    const summary = room.ops.summary(this.party.id, this.party.name);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       [REPORT_HEADER]: reportKey(this.config),

@@ -1,4 +1,4 @@
-import type { EventFrame, RoomMetrics, ServerFrame } from '@realstream/protocol';
+import type { EventFrame, RoomMetrics, RoomSummary, ServerFrame } from '@realstream/protocol';
 import type { Counter } from './figures.js';
 import { prometheusText } from './prometheus.js';
 import { MetricsRecorder, type Connected } from './recorder.js';
@@ -92,14 +92,32 @@ export class Operations {
   }
 
   snapshot(): RoomMetrics {
-    const writes = this.live.storageWrites();
-    this.count('storageWrites', writes - this.writesSeen);
-    this.writesSeen = writes;
+    this.catchUpWrites();
     return this.recorder.snapshot({
       people: this.live.people(),
       streaming: this.live.streaming(),
       toolsRunning: this.live.toolsRunning(),
     });
+  }
+
+  /** What the room tells the ops party every few seconds: cheaper than a snapshot. */
+  summary(room: string, party: string): RoomSummary {
+    this.catchUpWrites();
+    return {
+      room,
+      party,
+      connections: this.live.people().length,
+      streaming: this.live.streaming(),
+      toolsRunning: this.live.toolsRunning(),
+      ...this.recorder.windows(),
+    };
+  }
+
+  /** The event log counts its storage writes; the metrics take what is new since the last read. */
+  private catchUpWrites(): void {
+    const writes = this.live.storageWrites();
+    this.count('storageWrites', writes - this.writesSeen);
+    this.writesSeen = writes;
   }
 
   prometheus(): string {

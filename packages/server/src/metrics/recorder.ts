@@ -74,21 +74,33 @@ export class MetricsRecorder {
       const b = start === current.start ? current : byStart.get(start);
       series.push(b?.point ?? pointOf(b ?? new Bucket(start), start + BUCKET_MS));
     }
-    const up = (now - this.startedAt) / 1000;
     return {
       room: this.room,
-      at: now,
+      ...this.windows(now),
       startedAt: this.startedAt,
       connections,
       streaming: live.streaming,
       toolsRunning: live.toolsRunning,
-      lastMinute: this.minute.figures(current, Math.min(60, up)),
-      last15Minutes: this.quarter.figures(current, Math.min(900, up)),
       total: this.total(now),
       tools: this.quarter.toolFigures(current),
       series,
       bucketSeconds: BUCKET_MS / 1000,
       people: live.people,
+    };
+  }
+
+  /** Just the two windows: what the ops report sends, without the series, people and tools. */
+  windows(now = this.now()): {
+    at: number;
+    lastMinute: WindowFigures;
+    last15Minutes: WindowFigures;
+  } {
+    const current = this.current();
+    const up = (now - this.startedAt) / 1000;
+    return {
+      at: now,
+      lastMinute: this.minute.figures(current, Math.min(60, up)),
+      last15Minutes: this.quarter.figures(current, Math.min(900, up)),
     };
   }
 
