@@ -16,7 +16,7 @@
  * Flags (defaults; --quick makes everything tiny for a smoke check): --clients=10,100,500,
  * --streams=1,10, --hosts=auto (client host processes: one per 250 clients, at most 2), --sat-ms=3000,
  * --sat-tokens=50000, --paced-tokens=150, --grace-ms=3000, --idle=500 (idle connections for memory),
- * --missed=1000 (resume), --headline-runs=3, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced.
+ * --missed=1000 (resume), --headline-runs=9, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced.
  * Every server it starts is stopped at the end, also on error or Ctrl-C.
  * Last line: `bench: coalescing_gain=X paced_p99_vs_ws=Y metrics_cost_pct=Z` (which cells: printed
  * just above it; Z = extra server CPU per token with metrics, same paced work). Pieces: bench/options.ts (flags), bench/targets.ts (servers, processes, clients),
