@@ -48,8 +48,9 @@ export const opts = {
   idle: num('idle', 500, 50),
   missed: num('missed', 1000, 100),
   /**
-   * Runs of the headline cells (median on the last line). A paced p99 here moves by a factor of two or more from one run
-   * to the next, so three runs could not tell a 10% difference; nine narrow it enough to judge.
+   * Runs of the headline cells (median on the last line). A paced p99 here moves by a factor of
+   * two or more from one run to the next, so three runs could not tell a 10% difference; nine
+   * narrow it enough to judge.
    */
   headlineRuns: Math.max(1, num('headline-runs', 9, 1)),
   systems: list('systems', 'room,nc,ws,mo') as SystemId[],
