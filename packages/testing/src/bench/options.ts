@@ -50,7 +50,7 @@ export const opts = {
   /**
    * Runs of the headline cells (median on the last line). A paced p99 here moves by a factor of
    * two or more from one run to the next, so three runs could not tell a 10% difference; nine
-   * narrow it enough to judge.
+   * narrow the medians, and --headline-runs=20 narrows them further.
    */
   headlineRuns: Math.max(1, num('headline-runs', 9, 1)),
   systems: list('systems', 'room,nc,ws,mo') as SystemId[],
