@@ -16,7 +16,7 @@
  * Flags (defaults; --quick makes everything tiny for a smoke check): --clients=10,100,500,
  * --streams=1,10, --hosts=auto (client host processes: one per 250 clients, at most 2), --sat-ms=3000,
  * --sat-tokens=50000, --paced-tokens=150, --grace-ms=3000, --idle=500 (idle connections for memory),
- * --missed=1000 (resume), --headline-runs=9, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced.
+ * --missed=1000 (resume), --headline-runs=10, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced.
  * Every server it starts is stopped at the end, also on error or Ctrl-C.
  * Last line: `bench: coalescing_gain=X paced_p99_vs_ws=Y metrics_cost_pct=Z` (which cells: printed
  * just above it; Z = extra server CPU per token with metrics, same paced work). Pieces: bench/options.ts (flags), bench/targets.ts (servers, processes, clients),
@@ -132,8 +132,9 @@ async function main(): Promise<void> {
   for (let k = 1; k < opts.headlineRuns; k++) {
     console.log(`  headline cells, run ${k + 1} of ${opts.headlineRuns}:`);
     const { sat, paced } = targets;
-    // The room and the room without metrics swap places every run: the one measured second may
-    // find the machine warmer or busier, and that must not read as the cost of metrics.
+    // The room and the room without metrics swap places every run (the first pass ran the room
+    // first): the one measured first sees a higher paced p99 here, whichever it is, and that must
+    // not read as the cost of metrics.
     const pair = <T>(room: T, mo: T | undefined): T[] =>
       !mo ? [room] : k % 2 === 1 ? [mo, room] : [room, mo];
     if (opts.phases.has('sat') && sat.room && (sat.nc || sat.mo)) {

@@ -120,6 +120,12 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
     const roomP99 = xs('paced', 'room', head.m, (r) => r.p99);
     const moP99 = xs('paced', 'mo', head.m, (r) => r.p99);
     const share = median(roomSat) / median(moSat);
+    // The first pass ran the room first, then the runs alternate: with an odd count it led once more.
+    const runs = Math.min(roomP99.length, moP99.length);
+    const order =
+      runs % 2 === 1
+        ? `; order unbalanced: the room ran first in ${(runs + 1) / 2} of ${runs} paced runs (pass an even --headline-runs)`
+        : '';
     const spread = (v: number[]) =>
       v.length > 1 ? ` (spread ${fmt(Math.min(...v))}–${fmt(Math.max(...v))})` : '';
     out.push(
@@ -128,7 +134,7 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
         `(paced, N=${head.m.n}, ${plural(head.m.s, 'stream')}, the same work for both; medians of tokens per server CPU-second over ` +
         `${roomCpu.length} / ${moCpu.length} runs: room ${list(roomCpu, fmt)}, metrics off ${list(moCpu, fmt)}); ` +
         `paced p99 with metrics / without = ${ratio(median(roomP99), median(moP99))} (room ${list(roomP99, fmtMs)}, ` +
-        `metrics off ${list(moP99, fmtMs)} ms); saturation tokens/s with metrics = ` +
+        `metrics off ${list(moP99, fmtMs)} ms${order}); saturation tokens/s with metrics = ` +
         `${Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : 'n/a'} of without, medians over ${roomSat.length} / ` +
         `${moSat.length} runs at N=${head.n}, ${plural(head.s, 'stream')}: room ${list(roomSat, fmt)}${spread(roomSat)}, ` +
         `metrics off ${list(moSat, fmt)}${spread(moSat)} tokens/s`,
