@@ -121,7 +121,11 @@ async function main(): Promise<void> {
       for (const streams of opts.streams) {
         for (const system of SYSTEMS) {
           const t = targets[mode][system];
-          if (t) rows.push(await runCell(t, hosts, n, streams));
+          if (!t) continue;
+          const row = await runCell(t, hosts, n, streams);
+          // SYSTEMS puts the room right before the room without metrics.
+          if (system === 'room' || system === 'mo') row.ranFirst = system === 'room';
+          rows.push(row);
         }
       }
     }
@@ -133,19 +137,24 @@ async function main(): Promise<void> {
     console.log(`  headline cells, run ${k + 1} of ${opts.headlineRuns}:`);
     const { sat, paced } = targets;
     // The room and the room without metrics swap places every run (the first pass ran the room
-    // first): the one measured first sees a higher paced p99 here, whichever it is, and that must
-    // not read as the cost of metrics.
-    const pair = <T>(room: T, mo: T | undefined): T[] =>
-      !mo ? [room] : k % 2 === 1 ? [mo, room] : [room, mo];
+    // first): which one runs first shifts the figures here, and that must not read as the cost of
+    // metrics. The headline compares them turn by turn (headline.ts, crossover).
+    const runPair = async (room: Target, mo: Target | undefined, c: { n: number; s: number }) => {
+      const order = !mo ? [room] : k % 2 === 1 ? [mo, room] : [room, mo];
+      for (const [i, t] of order.entries()) {
+        const row = await runCell(t, hosts, c.n, c.s);
+        if (mo) row.ranFirst = i === 0;
+        extra.push(row);
+      }
+    };
     if (opts.phases.has('sat') && sat.room && (sat.nc || sat.mo)) {
-      for (const t of pair(sat.room, sat.mo)) extra.push(await runCell(t, hosts, head.n, head.s));
+      await runPair(sat.room, sat.mo, head);
       if (sat.nc) extra.push(await runCell(sat.nc, hosts, head.n, head.s));
     }
     // head.m is head.y's cell when there is one, so the room runs serve both paced figures.
     const withWs = head.y && paced.ws;
     if (opts.phases.has('paced') && paced.room && (withWs || paced.mo)) {
-      for (const t of pair(paced.room, paced.mo))
-        extra.push(await runCell(t, hosts, head.m.n, head.m.s));
+      await runPair(paced.room, paced.mo, head.m);
       if (head.y && paced.ws) extra.push(await runCell(paced.ws, hosts, head.y.n, head.y.s));
     }
   }

@@ -56,6 +56,8 @@ export interface Row {
   error?: string;
   /** Paced: every token arrived and the offered rate was delivered. */
   keptPace?: boolean;
+  /** The room and the room without metrics run in pairs: whether this one ran first of its pair. */
+  ranFirst?: boolean;
 }
 
 let cellNo = 0;

@@ -109,40 +109,69 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
     // The verdict is the server's CPU per token for the same fixed paced work: what recording
     // costs. Saturation tokens/s is shown too, but across runs of one unchanged room it spreads by
     // a factor of two or more here, so a 10% difference in its medians says little either way.
-    const roomCpu = xs('paced', 'room', head.m, (r) => r.perSrvCpuSec);
-    const moCpu = xs('paced', 'mo', head.m, (r) => r.perSrvCpuSec);
-    const extraCpu = median(moCpu) / median(roomCpu) - 1;
+    const cells = (mode: Mode, sys: SystemId, c: { n: number; s: number }) =>
+      [...rows, ...extra].filter(
+        (r) => r.mode === mode && r.system === sys && r.n === c.n && r.streams === c.s && !r.error,
+      );
+    const room = { sat: cells('sat', 'room', head), paced: cells('paced', 'room', head.m) };
+    const mo = { sat: cells('sat', 'mo', head), paced: cells('paced', 'mo', head.m) };
+    const cpu = (r: Row) => r.perSrvCpuSec;
+    const p99 = (r: Row) => r.p99;
+    const tps = (r: Row) => r.tokensPerSec;
+    const extraCpu = crossover(mo.paced, room.paced, cpu) - 1;
     if (Number.isFinite(extraCpu)) {
       metricsCostPct = (extraCpu * 100).toFixed(1);
       if (metricsCostPct === '-0.0') metricsCostPct = '0.0';
     }
-    const moSat = xs('sat', 'mo', head, (r) => r.tokensPerSec);
-    const roomP99 = xs('paced', 'room', head.m, (r) => r.p99);
-    const moP99 = xs('paced', 'mo', head.m, (r) => r.p99);
-    const share = median(roomSat) / median(moSat);
-    // The first pass ran the room first, then the runs alternate: with an odd count it led once more.
-    const runs = Math.min(roomP99.length, moP99.length);
-    const order =
-      runs % 2 === 1
-        ? `; order unbalanced: the room ran first in ${(runs + 1) / 2} of ${runs} paced runs (pass an even --headline-runs)`
-        : '';
-    const spread = (v: number[]) =>
-      v.length > 1 ? ` (spread ${fmt(Math.min(...v))}–${fmt(Math.max(...v))})` : '';
+    const share = crossover(room.sat, mo.sat, tps);
+    const shown = (v: Row[], pick: (r: Row) => number | undefined, f: (x: number) => string) =>
+      list(
+        v.map(pick).filter((x): x is number => x !== undefined && !Number.isNaN(x)),
+        f,
+      );
+    const spread = (v: Row[]) => {
+      const t = v.map(tps).filter((x): x is number => x !== undefined && !Number.isNaN(x));
+      return t.length > 1 ? ` (spread ${fmt(Math.min(...t))}–${fmt(Math.max(...t))})` : '';
+    };
     out.push(
       `- metrics cost (aim: within 10%): server CPU per token delivered with metrics ` +
         `${Number.isFinite(extraCpu) ? `${extraCpu >= 0 ? '+' : ''}${(extraCpu * 100).toFixed(1)}%` : 'n/a'} against without ` +
-        `(paced, N=${head.m.n}, ${plural(head.m.s, 'stream')}, the same work for both; medians of tokens per server CPU-second over ` +
-        `${roomCpu.length} / ${moCpu.length} runs: room ${list(roomCpu, fmt)}, metrics off ${list(moCpu, fmt)}); ` +
-        `paced p99 with metrics / without = ${ratio(median(roomP99), median(moP99))} (room ${list(roomP99, fmtMs)}, ` +
-        `metrics off ${list(moP99, fmtMs)} ms${order}); saturation tokens/s with metrics = ` +
-        `${Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : 'n/a'} of without, medians over ${roomSat.length} / ` +
-        `${moSat.length} runs at N=${head.n}, ${plural(head.s, 'stream')}: room ${list(roomSat, fmt)}${spread(roomSat)}, ` +
-        `metrics off ${list(moSat, fmt)}${spread(moSat)} tokens/s`,
+        `(paced, N=${head.m.n}, ${plural(head.m.s, 'stream')}, the same work for both; tokens per server CPU-second over ` +
+        `${room.paced.length} / ${mo.paced.length} runs: room ${shown(room.paced, cpu, fmt)}, metrics off ${shown(mo.paced, cpu, fmt)}); ` +
+        `paced p99 with metrics / without = ${fmtRatio(crossover(room.paced, mo.paced, p99))} (room ${shown(room.paced, p99, fmtMs)}, ` +
+        `metrics off ${shown(mo.paced, p99, fmtMs)} ms); saturation tokens/s with metrics = ` +
+        `${Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : 'n/a'} of without over ${room.sat.length} / ` +
+        `${mo.sat.length} runs at N=${head.n}, ${plural(head.s, 'stream')}: room ${shown(room.sat, tps, fmt)}${spread(room.sat)}, ` +
+        `metrics off ${shown(mo.sat, tps, fmt)}${spread(mo.sat)} tokens/s. The two take turns to run first, and which one ` +
+        `runs first shifts the figures by 20-30% here, so each figure compares medians within a turn (first with ` +
+        `first, second with second) and takes the geometric mean of the two ratios`,
     );
   } else
     out.push('- metrics cost: n/a (--systems without mo, the room with REALSTREAM_METRICS=off)');
   return { lines: out, gain, p99, metricsCostPct };
 }
+
+/**
+ * a over b, from runs that took turns to go first: medians compared within each turn, then the
+ * geometric mean of the two ratios, so an order effect cancels instead of deciding the medians.
+ * Falls back to plain medians when a turn has no runs (a single run, or runs lost to errors).
+ */
+function crossover(a: Row[], b: Row[], pick: (r: Row) => number | undefined): number {
+  const at = (rows: Row[], first?: boolean) =>
+    median(
+      rows
+        .filter((r) => first === undefined || r.ranFirst === first)
+        .map(pick)
+        .filter((v): v is number => v !== undefined && !Number.isNaN(v)),
+    );
+  const turns = [true, false]
+    .map((first) => at(a, first) / at(b, first))
+    .filter((r) => Number.isFinite(r));
+  if (turns.length === 2) return Math.sqrt(turns[0] * turns[1]);
+  return at(a) / at(b);
+}
+
+const fmtRatio = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
 export const lastLine = (f: Pick<Figures, 'gain' | 'p99' | 'metricsCostPct'>) =>
   `bench: coalescing_gain=${f.gain} paced_p99_vs_ws=${f.p99} metrics_cost_pct=${f.metricsCostPct}`;

@@ -50,8 +50,8 @@ export const opts = {
   /**
    * Runs of the headline cells (median on the last line). A paced p99 here moves by a factor of
    * two or more from one run to the next, so three runs could not tell a 10% difference. Even, so
-   * the room and the room without metrics each run first in half of them: the first of the two
-   * measured a paced p99 about 20% higher in our runs, whichever it was.
+   * the room and the room without metrics each run first in half of them: which one runs first
+   * shifts paced p99 and CPU per token by 20-30% here.
    */
   headlineRuns: Math.max(1, num('headline-runs', 10, 1)),
   systems: list('systems', 'room,nc,ws,mo') as SystemId[],
