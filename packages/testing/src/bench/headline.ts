@@ -78,7 +78,7 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
         (r) => r.mode === mode && r.system === sys && r.n === c.n && r.streams === c.s && !r.error,
       )
       .map(pick)
-      .filter((v): v is number => v !== undefined && !Number.isNaN(v));
+      .filter(isNumber);
   const list = (v: number[], f: (x: number) => string) => `[${v.map(f).join(', ')}]`;
   const roomSat = xs('sat', 'room', head, (r) => r.tokensPerSec);
   const ncSat = xs('sat', 'nc', head, (r) => r.tokensPerSec);
@@ -125,12 +125,9 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
     }
     const share = crossover(room.sat, mo.sat, tps);
     const shown = (v: Row[], pick: (r: Row) => number | undefined, f: (x: number) => string) =>
-      list(
-        v.map(pick).filter((x): x is number => x !== undefined && !Number.isNaN(x)),
-        f,
-      );
+      list(v.map(pick).filter(isNumber), f);
     const spread = (v: Row[]) => {
-      const t = v.map(tps).filter((x): x is number => x !== undefined && !Number.isNaN(x));
+      const t = v.map(tps).filter(isNumber);
       return t.length > 1 ? ` (spread ${fmt(Math.min(...t))}–${fmt(Math.max(...t))})` : '';
     };
     out.push(
@@ -162,13 +159,18 @@ function crossover(a: Row[], b: Row[], pick: (r: Row) => number | undefined): nu
       rows
         .filter((r) => first === undefined || r.ranFirst === first)
         .map(pick)
-        .filter((v): v is number => v !== undefined && !Number.isNaN(v)),
+        .filter(isNumber),
     );
   const turns = [true, false]
     .map((first) => at(a, first) / at(b, first))
     .filter((r) => Number.isFinite(r));
   if (turns.length === 2) return Math.sqrt(turns[0] * turns[1]);
   return at(a) / at(b);
+}
+
+/** A figure a run produced (a failed or empty cell gives undefined or NaN). */
+function isNumber(v: number | undefined): v is number {
+  return v !== undefined && !Number.isNaN(v);
 }
 
 const fmtRatio = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
