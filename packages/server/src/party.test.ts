@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw } from '@realstream/testing/raw-socket';
 import type { EventFrame, MessagePage } from '@realstream/protocol';
+import { MAX_DELTA_CHARS } from './replies.js';
 
 const FAST = { REALSTREAM_DEMO_TOKENS_PER_SECOND: 400, REALSTREAM_DEMO_REPLY_TOKENS: 120 };
 
@@ -452,6 +453,37 @@ describe('coalescing', () => {
     assert.equal(counts[0].deltas, 400, 'one delta per token without coalescing');
     assert.ok(counts[16].deltas < 200, `coalesced into ${counts[16].deltas} deltas`);
     assert.equal(counts[16].text, counts[0].text, 'same text either way');
+  });
+
+  it('keeps a reply flowing in bounded deltas when its source never waits on I/O', async () => {
+    // At full speed the demo responder yields without I/O, so workerd's clock (and with it the
+    // coalescing timer) stands still until the reply ends: only the size cap can send it earlier.
+    const server = await startServer({
+      persist: false,
+      vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 0, REALSTREAM_DEMO_REPLY_TOKENS: 20_000 },
+    });
+    try {
+      const a = await openRaw(server, 'big');
+      await a.hello();
+      a.send({ type: 'message.send', id: 'big-1', text: 'go' });
+      const done = await waitFor(
+        'completion',
+        () => eventsOf(a.frames).find((e) => e.event.type === 'message.completed'),
+        { timeoutMs: 20_000 },
+      );
+      const text = (done.event as { text: string }).text;
+      const deltas = eventsOf(a.frames).flatMap((e) =>
+        e.event.type === 'message.delta' ? [e.event.text] : [],
+      );
+      assert.ok(text.length > 4 * MAX_DELTA_CHARS, `a long reply (${text.length} characters)`);
+      assert.equal(deltas.join(''), text);
+      const longest = Math.max(...deltas.map((d) => d.length));
+      assert.ok(longest <= MAX_DELTA_CHARS, `the longest delta has ${longest} characters`);
+      assert.ok(deltas.length >= Math.ceil(text.length / MAX_DELTA_CHARS));
+      a.close();
+    } finally {
+      await server.stop();
+    }
   });
 });
 

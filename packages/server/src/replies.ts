@@ -18,6 +18,15 @@ const STREAMS_KEY = 'streams';
 /** How many earlier messages a responder sees. */
 const CONTEXT_MESSAGES = 40;
 
+/**
+ * Most characters one delta carries. The coalescing window is a timer, and workerd's clock and
+ * timers only move on I/O: a source that yields text without I/O between chunks (the demo
+ * responder at full speed, a cached or replayed reply) would otherwise starve the timer and send
+ * its whole reply as one delta at the end. Past this size a stream sends at once, so frames stay
+ * small and text keeps flowing whatever the clock does.
+ */
+export const MAX_DELTA_CHARS = 8192;
+
 /** What the metrics learn from replies. */
 export interface ReplyEvents {
   started(): void;
@@ -256,9 +265,12 @@ export class Replies {
     if (!text) return;
     stream.pending += text;
     stream.dirty = true;
-    if (this.config.coalesceMs === 0) return this.flush(stream);
+    if (this.config.coalesceMs === 0 || stream.pending.length >= MAX_DELTA_CHARS) {
+      return this.flush(stream);
+    }
     // Nagle for tokens, per stream: a stream that was quiet for coalesceMs sends at once (next
-    // task); a busy one sends at most one delta per coalesceMs, carrying everything meanwhile.
+    // task); a busy one sends at most one delta per coalesceMs, carrying everything meanwhile
+    // (up to MAX_DELTA_CHARS, above).
     this.scheduleFlush(stream.lastFlushAt + this.config.coalesceMs);
   }
 
@@ -288,17 +300,25 @@ export class Replies {
 
   private flush(stream: Stream): void {
     if (!stream.pending) return;
-    const text = stream.pending;
-    const offset = stream.message.text.length;
+    let text = stream.pending;
     stream.pending = '';
     this.events.tokens(stream.tokens);
     stream.tokens = 0;
     stream.lastFlushAt = Date.now();
-    stream.message.text += text;
     stream.message.updatedAt = stream.lastFlushAt;
-    this.log.append(() => ({
-      event: { type: 'message.delta', messageId: stream.message.id, offset, text },
-    }));
+    // One chunk from a source can be larger than a delta may be: it goes out in pieces, never
+    // cutting a surrogate pair.
+    while (text) {
+      let cut = Math.min(text.length, MAX_DELTA_CHARS);
+      if (cut < text.length && isLowSurrogate(text.charCodeAt(cut))) cut--;
+      const piece = text.slice(0, cut);
+      text = text.slice(cut);
+      const offset = stream.message.text.length;
+      stream.message.text += piece;
+      this.log.append(() => ({
+        event: { type: 'message.delta', messageId: stream.message.id, offset, text: piece },
+      }));
+    }
   }
 
   /** Stops a streaming reply, keeping its text. Returns the seq of the completion, or null if not streaming. */
@@ -421,3 +441,5 @@ function addUsage(total: Usage | undefined, more: Usage | undefined): Usage | un
     outputTokens: total.outputTokens + more.outputTokens,
   };
 }
+
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;

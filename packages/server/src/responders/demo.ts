@@ -133,7 +133,9 @@ export class DemoResponder implements Responder {
         const due = started + i * gap - Date.now();
         if (due > 0) await sleep(due, signal);
       } else if (i % 16 === 15) {
-        // Let the room flush and read frames between bursts, as a network source would.
+        // Let the room read frames between bursts. No I/O happens here, so in workerd the clock
+        // and the room's coalescing timer stand still meanwhile: the delta size cap
+        // (MAX_DELTA_CHARS in replies.ts) is what sends the text while this runs.
         await sleep(0, signal);
       }
       if (signal.aborted) return false;

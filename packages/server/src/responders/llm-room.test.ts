@@ -6,11 +6,14 @@ import { readFileSync } from 'node:fs';
 import type { Message, MessagePage } from '@realstream/protocol';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw, type RawSocket } from '@realstream/testing/raw-socket';
+import { MAX_DELTA_CHARS } from '../replies.js';
 import { FakeUpstream, openAiChunk, openAiStream, type Script } from './fake-upstream.js';
 
 const KEY = 'sk-e2e-secret-0123456789';
 const REPLY = ['Rooms', ' are', ' shared', ' logs', ' — ', 'héllo', ' 🎉', ' 中文', '.'];
 const INCOMPLETE = 'This reply will break';
+/** One chunk larger than a delta may be, with an emoji (a surrogate pair) across the first cut. */
+const HUGE = `${'a'.repeat(MAX_DELTA_CHARS - 1)}🎉${'b'.repeat(MAX_DELTA_CHARS + 100)}`;
 
 /** The fake provider's answer, chosen by the words of the message being answered. */
 function script(body: any): Script {
@@ -40,6 +43,7 @@ function script(body: any): Script {
       hang: true,
     };
   }
+  if (last.includes('huge')) return { body: openAiStream([HUGE]) };
   if (last.includes('long')) {
     return { body: [...openAiStream(REPLY).slice(0, 4), { wait: 30_000 }] };
   }
@@ -118,6 +122,33 @@ describe('a room answered by an OpenAI-compatible provider (partykit dev)', () =
       role: 'user',
       content: 'Ada: Tell me about rooms',
     });
+    sock.close();
+  });
+
+  it('cuts a chunk larger than a delta into deltas of at most MAX_DELTA_CHARS, never inside a surrogate pair', async () => {
+    const sock = await openRaw(server, 'llm-huge', { name: 'Ada' });
+    await sock.hello();
+    const reply = await ask(sock, 'llm-huge', 'huge-1', 'Say something huge');
+    assert.equal(reply.text, HUGE);
+    const deltas = eventsOf(sock.frames).flatMap((e) =>
+      e.event.type === 'message.delta' && e.event.messageId === reply.id ? [e.event] : [],
+    );
+    assert.equal(deltas.length, 3, deltas.map((d) => d.text.length).join(', '));
+    assert.deepEqual(
+      deltas.map((d) => d.text.length),
+      [MAX_DELTA_CHARS - 1, MAX_DELTA_CHARS, HUGE.length - 2 * MAX_DELTA_CHARS + 1],
+    );
+    let offset = 0;
+    for (const d of deltas) {
+      assert.equal(d.offset, offset);
+      // No lone half of a surrogate pair at either end.
+      assert.ok(
+        !/^[\udc00-\udfff]|[\ud800-\udbff]$/.test(d.text),
+        `delta at ${d.offset} cut a pair`,
+      );
+      offset += d.text.length;
+    }
+    assert.equal(deltas.map((d) => d.text).join(''), HUGE);
     sock.close();
   });
 
