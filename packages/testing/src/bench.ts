@@ -123,8 +123,8 @@ async function main(): Promise<void> {
           const t = targets[mode][system];
           if (!t) continue;
           const row = await runCell(t, hosts, n, streams);
-          // SYSTEMS puts the room right before the room without metrics.
-          if (system === 'room' || system === 'mo') row.ranFirst = system === 'room';
+          // SYSTEMS puts the room right before the room without metrics: their first pair.
+          if (system === 'room' || system === 'mo') row.pair = 0;
           rows.push(row);
         }
       }
@@ -138,12 +138,12 @@ async function main(): Promise<void> {
     const { sat, paced } = targets;
     // The room and the room without metrics swap places every run (the first pass ran the room
     // first): which one runs first shifts the figures here, and that must not read as the cost of
-    // metrics. The headline compares them turn by turn (headline.ts, crossover).
+    // metrics. The headline compares them pair by pair (headline.ts, paired).
     const runPair = async (room: Target, mo: Target | undefined, c: { n: number; s: number }) => {
       const order = !mo ? [room] : k % 2 === 1 ? [mo, room] : [room, mo];
-      for (const [i, t] of order.entries()) {
+      for (const t of order) {
         const row = await runCell(t, hosts, c.n, c.s);
-        if (mo) row.ranFirst = i === 0;
+        if (mo) row.pair = k;
         extra.push(row);
       }
     };

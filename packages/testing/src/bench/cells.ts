@@ -56,8 +56,11 @@ export interface Row {
   error?: string;
   /** Paced: every token arrived and the offered rate was delivered. */
   keptPace?: boolean;
-  /** The room and the room without metrics run in pairs: whether this one ran first of its pair. */
-  ranFirst?: boolean;
+  /**
+   * The room and the room without metrics run in pairs, back to back, taking turns to go first:
+   * which headline run this row belongs to (0: the first pass over all cells).
+   */
+  pair?: number;
 }
 
 let cellNo = 0;
@@ -222,7 +225,8 @@ async function runCellOnce(t: Target, hosts: Rpc[], n: number, streams: number):
   const summary = row.error
     ? `FAILED: ${row.error}`
     : `${fmt(row.tokensPerSec)} tok/s` +
-      (t.mode === 'paced' ? ` p50 ${fmtMs(row.p50)} p99 ${fmtMs(row.p99)} ms` : '');
+      (t.mode === 'paced' ? ` p50 ${fmtMs(row.p50)} p99 ${fmtMs(row.p99)} ms` : '') +
+      `, ${fmt(row.perSrvCpuSec)} tok/srv-cpu-s, ${row.tokPerDelta?.toFixed(0) ?? '–'} tok/delta`;
   console.log(`  ${label}: ${summary} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return row;
 }

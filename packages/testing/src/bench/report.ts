@@ -60,8 +60,8 @@ export function report(
       '- room metrics off = the same room (REALSTREAM_COALESCE_MS=16) with REALSTREAM_METRICS=off; room / metrics off ' +
         'is what recording metrics (counters on every frame and delta, histograms on every reply and tool call, the 5 s ' +
         'report to the ops party) costs. "paced srv cpu per token: room / metrics off" = server CPU per token delivered ' +
-        'with metrics over without, for the same paced work; metrics_cost_pct is the medians of it at the headline paced ' +
-        'cell, as a percentage over 1.',
+        'with metrics over without, for the same paced work; metrics_cost_pct is its geometric mean over the pairs of ' +
+        'the headline paced cell, as a percentage over 1.',
     );
   out.push(
     '- tok/delta = tokens per delta event (coalescing); srv cpu / cli cpu = % of one core used by the server process / all ' +
