@@ -214,20 +214,25 @@ describe('room metrics', () => {
     });
     const ada = await join(server, 'metrics-ops', 'member', 'ada');
     ada.send({ type: 'message.send', id: 'ops-q', text: 'Hello ops', reply: false });
-    const view = await waitFor(
-      'the room in the deployment view',
+    const inView = async () => {
+      const res = await fetch(deployment, { headers: { authorization: `Bearer ${opsToken}` } });
+      if (res.status !== 200) return undefined;
+      const d = (await res.json()) as DeploymentMetrics;
+      return d.rooms.find((r) => r.room === 'metrics-ops');
+    };
+    // A room reports as soon as someone joins (Ada's message is in a later report).
+    const joined = await waitFor('the room in the deployment view', inView, { timeoutMs: 2_000 });
+    assert.equal(joined.connections, 1);
+    const row = await waitFor(
+      'the room’s next report, with Ada’s message',
       async () => {
-        const res = await fetch(deployment, { headers: { authorization: `Bearer ${opsToken}` } });
-        if (res.status !== 200) return undefined;
-        const d = (await res.json()) as DeploymentMetrics;
-        return d.rooms.find((r) => r.room === 'metrics-ops') ? d : undefined;
+        const r = await inView();
+        return r?.last15Minutes.messagesIn === 1 ? r : undefined;
       },
       { timeoutMs: 15_000 },
     );
-    const row = view.rooms.find((r) => r.room === 'metrics-ops')!;
     assert.equal(row.party, 'main');
     assert.equal(row.connections, 1);
-    assert.equal(row.last15Minutes.messagesIn, 1);
 
     const member = await signToken(SECRET, { sub: 'ada', name: 'Ada', room: '*', role: 'member' });
     const refused = await fetch(deployment, { headers: { authorization: `Bearer ${member}` } });
@@ -242,7 +247,15 @@ describe('room metrics', () => {
     const ws = await openRaw(server, 'deployment', { party: 'ops', token: opsToken });
     const frame = await ws.next('deployment');
     assert.ok(frame.metrics.rooms.some((r) => r.room === 'metrics-ops'));
-    ws.close();
+
+    // The last one out: the room says it is idle and leaves the view at once, well before the ops
+    // party would forget a room that stopped reporting (IDLE_AFTER_MS, 30 s).
     ada.close();
+    await ws.next(
+      'deployment',
+      (f) => !f.metrics.rooms.some((r) => r.room === 'metrics-ops'),
+      5_000,
+    );
+    ws.close();
   });
 });

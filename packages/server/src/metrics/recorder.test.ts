@@ -49,16 +49,6 @@ describe('MetricsRecorder', () => {
     assert.equal(s.last15Minutes.toolCalls, 2);
     assert.equal(s.last15Minutes.toolErrors, 1, 'a timeout is a tool error');
   });
-
-  it('says whether the room was active lately', () => {
-    let now = 3_000_000 * BUCKET_MS;
-    const m = new MetricsRecorder('r', () => now);
-    assert.equal(m.activeWithin(60_000), false);
-    m.count('joins');
-    assert.equal(m.activeWithin(60_000), true);
-    now += 2 * 60_000;
-    assert.equal(m.activeWithin(60_000), false);
-  });
 });
 
 describe('MetricsRecorder windows as running sums', () => {

@@ -114,14 +114,6 @@ export class MetricsRecorder {
     return figuresOf(this.totals, (now - this.startedAt) / 1000);
   }
 
-  /** Whether anything happened in the last `ms` (idle rooms stop reporting to the ops party). */
-  activeWithin(ms: number): boolean {
-    const since = this.now() - ms;
-    const busy = (b: Bucket) => Object.values(b.counts).some((n) => n > 0);
-    const current = this.current();
-    return busy(current) || this.closed.some((b) => b.start + BUCKET_MS > since && busy(b));
-  }
-
   private bucketStart(t: number): number {
     return t - (t % BUCKET_MS);
   }
