@@ -62,6 +62,15 @@ export function tokenize(text: string): string[] {
   return text.match(/\s*\S+|\s+/g) ?? [];
 }
 
+/**
+ * At full speed (tokensPerSecond 0) text comes in reads of about this many characters, as from a
+ * network buffer, and the room gets a turn (frames in, timers) between reads. No I/O happens here,
+ * so in workerd the clock and the room's coalescing timer stand still during a read: the delta size
+ * cap (MAX_DELTA_CHARS in replies.ts) is what sends text then. Reads of a few tokens instead made
+ * the room flip between tiny and large deltas (16 or 400 tokens) from one run to the next under load.
+ */
+const READ_CHARS = 4096;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const onAbort = () => (clearTimeout(t), resolve());
@@ -126,19 +135,19 @@ export class DemoResponder implements Responder {
   ): AsyncGenerator<ResponderChunk, boolean> {
     const gap = this.options.tokensPerSecond > 0 ? 1000 / this.options.tokensPerSecond : 0;
     const started = Date.now();
+    let read = 0;
     for (let i = 0; i < tokens.length; i++) {
       if (signal.aborted) return false;
       if (gap > 0) {
         // Pace against the start time so timer drift does not slow the stream down.
         const due = started + i * gap - Date.now();
         if (due > 0) await sleep(due, signal);
-      } else if (i % 16 === 15) {
-        // Let the room read frames between bursts. No I/O happens here, so in workerd the clock
-        // and the room's coalescing timer stand still meanwhile: the delta size cap
-        // (MAX_DELTA_CHARS in replies.ts) is what sends the text while this runs.
+      } else if (read >= READ_CHARS) {
+        read = 0;
         await sleep(0, signal);
       }
       if (signal.aborted) return false;
+      read += tokens[i].length;
       yield { type: 'text', text: tokens[i] };
     }
     return true;
