@@ -124,7 +124,10 @@ async function main(): Promise<void> {
           if (!t) continue;
           const row = await runCell(t, hosts, n, streams);
           // SYSTEMS puts the room right before the room without metrics: their first pair.
-          if (system === 'room' || system === 'mo') row.pair = 0;
+          if (system === 'room' || system === 'mo') {
+            row.pair = 0;
+            row.ranFirst = system === 'room';
+          }
           rows.push(row);
         }
       }
@@ -141,9 +144,12 @@ async function main(): Promise<void> {
     // metrics. The headline compares them pair by pair (headline.ts, paired).
     const runPair = async (room: Target, mo: Target | undefined, c: { n: number; s: number }) => {
       const order = !mo ? [room] : k % 2 === 1 ? [mo, room] : [room, mo];
-      for (const t of order) {
+      for (const [i, t] of order.entries()) {
         const row = await runCell(t, hosts, c.n, c.s);
-        if (mo) row.pair = k;
+        if (mo) {
+          row.pair = k;
+          row.ranFirst = i === 0;
+        }
         extra.push(row);
       }
     };

@@ -58,9 +58,11 @@ export interface Row {
   keptPace?: boolean;
   /**
    * The room and the room without metrics run in pairs, back to back, taking turns to go first:
-   * which headline run this row belongs to (0: the first pass over all cells).
+   * which headline run this row belongs to (0: the first pass over all cells), and whether it went
+   * first.
    */
   pair?: number;
+  ranFirst?: boolean;
 }
 
 let cellNo = 0;

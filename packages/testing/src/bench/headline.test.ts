@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import type { Row } from './cells.js';
 import { paired } from './headline.js';
 
-const row = (system: Row['system'], pair: number, tokensPerSec?: number): Row => ({
+const row = (
+  system: Row['system'],
+  pair: number,
+  tokensPerSec?: number,
+  ranFirst?: boolean,
+): Row => ({
   mode: 'sat',
   n: 100,
   streams: 10,
@@ -11,6 +16,7 @@ const row = (system: Row['system'], pair: number, tokensPerSec?: number): Row =>
   hosts: 1,
   notes: [],
   pair,
+  ranFirst,
   tokensPerSec,
 });
 const tps = (r: Row) => r.tokensPerSec;
@@ -46,4 +52,28 @@ test('paired: one pair has a ratio but no interval; none has neither', () => {
   const none = paired([row('room', 0, 150)], [row('mo', 1, 100)], tps);
   assert.equal(none.pairs, 0);
   assert.ok(Number.isNaN(none.ratio));
+});
+
+test('paired: the order effect cancels out (AB/BA crossover) instead of widening the interval', () => {
+  // The same system both sides: 40% faster when first, whichever it is.
+  const first = [1.4, 1.42, 1.38];
+  const a = [
+    ...first.map((r, i) => row('room', 2 * i, 100 * r, true)),
+    ...first.map((r, i) => row('room', 2 * i + 1, 100, false)),
+  ];
+  const b = [
+    ...first.map((_, i) => row('mo', 2 * i, 100, false)),
+    ...[1.4, 1.38, 1.42].map((r, i) => row('mo', 2 * i + 1, 100 * r, true)),
+  ];
+  const p = paired(a, b, tps);
+  assert.equal(p.pairs, 6);
+  assert.ok(Math.abs(p.ratio - 1) < 1e-12, `ratio ${p.ratio}`);
+  assert.ok(p.lo > 0.97 && p.hi < 1.03, `interval ${p.lo}–${p.hi}`);
+  // Taken as plain pairs, the same runs could not tell 1.0 from 1.4 either way.
+  const plain = paired(
+    a.map((r) => ({ ...r, ranFirst: undefined })),
+    b,
+    tps,
+  );
+  assert.ok(plain.lo < 0.75 && plain.hi > 1.3, `plain interval ${plain.lo}–${plain.hi}`);
 });

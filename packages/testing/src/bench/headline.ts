@@ -144,8 +144,8 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
         `(room ${shown(room.paced, p99, fmtMs)}, metrics off ${shown(mo.paced, p99, fmtMs)} ms); saturation tokens/s with ` +
         `metrics / without = ${fmtPaired(share)} at N=${head.n}, ${plural(head.s, 'stream')}: room ` +
         `${shown(room.sat, tps, fmt)}${spread(room.sat)}, metrics off ${shown(mo.sat, tps, fmt)}${spread(mo.sat)} tokens/s. ` +
-        `Each figure is the geometric mean of the ratios of the pairs (the two run back to back, taking turns to go ` +
-        `first: which one runs first shifts the figures by 20-30% here) with its 95% interval; an interval that ` +
+        `Each figure is the pairs' ratio (the two run back to back and take turns to go first; the geometric mean ` +
+        `with the order effect taken out, as in an AB/BA crossover) with its 95% interval; an interval that ` +
         `crosses 0.9 or 1.1 (-10% or +10%) means the runs cannot tell a 10% difference, and more --headline-runs can. ` +
         (short.length
           ? `Verdict: not shown within 10% for ${short.join(', ')} (the worse end of its interval is past 10%)`
@@ -157,9 +157,9 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
 }
 
 export interface Paired {
-  /** Geometric mean of a/b over the pairs. */
+  /** a/b, geometric, with the order effect taken out. */
   ratio: number;
-  /** Its 95% interval (Student's t on the logs of the ratios). */
+  /** Its 95% interval (Student's t on the logs of the pairs' ratios). */
   lo: number;
   hi: number;
   pairs: number;
@@ -168,23 +168,43 @@ export interface Paired {
 /**
  * a over b, from runs made in pairs (same `pair` number, run back to back, taking turns to go
  * first): the pairs share whatever the machine was doing, so their ratios spread far less than
- * either system's runs, and the turns cancel the order effect.
+ * either system's runs. Which one runs first shifts the figures here (by 20-40%), so this is the
+ * AB/BA crossover estimate: the mean log ratio of the pairs where a went first and that of the pairs
+ * where b went first, averaged, so the order effect cancels instead of widening the interval.
+ * With a turn missing, it is the plain mean of the pairs.
  */
 export function paired(a: Row[], b: Row[], pick: (r: Row) => number | undefined): Paired {
-  const logs: number[] = [];
+  const turns: [number[], number[]] = [[], []]; // a went first, b went first
   for (const x of a) {
     const y = b.find((r) => r.pair === x.pair);
     const [u, v] = [x, y].map((r) => (r ? pick(r) : undefined));
     const l = u !== undefined && v !== undefined ? Math.log(u / v) : NaN;
-    if (Number.isFinite(l)) logs.push(l);
+    if (Number.isFinite(l)) turns[x.ranFirst ? 0 : 1].push(l);
   }
-  const k = logs.length;
+  const all = [...turns[0], ...turns[1]];
+  const k = all.length;
   if (!k) return { ratio: NaN, lo: NaN, hi: NaN, pairs: 0 };
-  const mean = logs.reduce((s, l) => s + l, 0) / k;
-  const sd = k > 1 ? Math.sqrt(logs.reduce((s, l) => s + (l - mean) ** 2, 0) / (k - 1)) : NaN;
-  const half = (tQuantile975(k - 1) * sd) / Math.sqrt(k);
+  let mean: number;
+  let se: number;
+  let df: number;
+  if (turns[0].length >= 2 && turns[1].length >= 2) {
+    const [m0, m1] = turns.map(avg);
+    mean = (m0 + m1) / 2;
+    se = Math.sqrt(turns.reduce((s, t, i) => s + variance(t, [m0, m1][i]) / t.length, 0)) / 2;
+    df = k - 2;
+  } else {
+    mean = avg(all);
+    se = Math.sqrt(variance(all, mean) / k);
+    df = k - 1;
+  }
+  const half = tQuantile975(df) * se;
   return { ratio: Math.exp(mean), lo: Math.exp(mean - half), hi: Math.exp(mean + half), pairs: k };
 }
+
+const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** Sample variance (NaN for fewer than two values). */
+const variance = (xs: number[], mean: number) =>
+  xs.length > 1 ? xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1) : NaN;
 
 /** Student's t, two-sided 95%: T975[i] for DF[i] degrees of freedom. */
 const DF = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 30, 60, 120, 1000];
