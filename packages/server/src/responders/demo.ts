@@ -66,10 +66,11 @@ export function tokenize(text: string): string[] {
  * At full speed (tokensPerSecond 0) text comes in reads of about this many characters, as from a
  * network buffer, and the room gets a turn (frames in, timers) between reads. No I/O happens here,
  * so in workerd the clock and the room's coalescing timer stand still during a read: the delta size
- * cap (MAX_DELTA_CHARS in replies.ts) is what sends text then. Reads of a few tokens instead made
- * the room flip between tiny and large deltas (16 or 400 tokens) from one run to the next under load.
+ * cap (MAX_DELTA_CHARS in replies.ts) is what sends text then. Reads of 16 tokens let a loaded room
+ * flip between deltas of 16 and of 400 tokens from one run to the next; reads of 4 KB starved a room
+ * without coalescing (a frame per token) so long that requests timed out.
  */
-const READ_CHARS = 4096;
+const READ_CHARS = 1024;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
