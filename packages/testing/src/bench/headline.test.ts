@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Row } from './cells.js';
-import { paired } from './headline.js';
+import { metricsVerdict, paired } from './headline.js';
 
 const row = (
   system: Row['system'],
@@ -76,4 +76,26 @@ test('paired: the order effect cancels out (AB/BA crossover) instead of widening
     tps,
   );
   assert.ok(plain.lo < 0.75 && plain.hi > 1.3, `plain interval ${plain.lo}–${plain.hi}`);
+});
+
+test('metricsVerdict: within 10% only at the worse end of every interval', () => {
+  const cpu = { name: 'server CPU per token', at: 1.01, end: 1.02 };
+  const p99 = { name: 'paced p99', at: 1.05, end: 1.09 };
+  assert.equal(
+    metricsVerdict([cpu, p99]),
+    'Verdict: within 10% at the worse end of every 95% interval',
+  );
+  assert.match(
+    metricsVerdict([cpu, { ...p99, end: 1.18 }]),
+    /^Verdict: every figure within 10%, but the interval of paced p99 still reaches past 10%/,
+  );
+  assert.equal(
+    metricsVerdict([cpu, { ...p99, at: 1.12, end: 1.3 }]),
+    'Verdict: past 10% for paced p99',
+  );
+  assert.equal(
+    metricsVerdict([cpu, { name: 'saturation tokens/s', at: NaN, end: NaN }]),
+    'Verdict: within 10% at the worse end of every 95% interval (not measured: saturation tokens/s)',
+  );
+  assert.equal(metricsVerdict([{ ...cpu, at: NaN, end: NaN }]), 'Verdict: n/a');
 });
