@@ -194,9 +194,15 @@ describe('dashboard model: charts and rooms', () => {
       lastMinute: w({ seconds: 30, messagesIn: 3, messagesOut: 2 }),
       last15Minutes: w({ seconds: 900, replyErrors: 1, toolErrors: 1, badFrames: 1, ...patch }),
     });
-    const rows = roomRows({ at: 0, rooms: [room('b', 1), room('a', 1), room('z', 5)] });
+    const replied = { ttft: { count: 4, p50: 300, p95: 900, p99: 950, max: 990 } };
+    const rows = roomRows({
+      at: 0,
+      rooms: [room('b', 1), room('a', 1, replied), room('z', 5)],
+    });
     expect(rows.map((r) => r.room)).to.deep.equal(['z', 'a', 'b']);
     expect(rows[0]).to.include({ messagesPerMinute: 10, errors: 3 });
+    // No reply in the window: no time to first token, not 0 ms.
+    expect(rows.map((r) => r.ttftP95)).to.deep.equal([null, 900, null]);
     expect(roomRows(null)).to.deep.equal([]);
   });
 });

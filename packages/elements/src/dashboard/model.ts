@@ -207,7 +207,8 @@ export interface RoomRow {
   connections: number;
   streaming: number;
   messagesPerMinute: number;
-  ttftP95: number;
+  /** Null while the window holds no reply: no time to first token to show. */
+  ttftP95: number | null;
   errors: number;
 }
 
@@ -222,7 +223,7 @@ export function roomRows(d: DeploymentMetrics | null): RoomRow[] {
       streaming: r.streaming,
       messagesPerMinute:
         rate(r.lastMinute.messagesIn + r.lastMinute.messagesOut, r.lastMinute.seconds) * 60,
-      ttftP95: r.last15Minutes.ttft.p95,
+      ttftP95: r.last15Minutes.ttft.count ? r.last15Minutes.ttft.p95 : null,
       errors: errorsOf(r.last15Minutes),
     }))
     .sort((a, b) => b.connections - a.connections || a.room.localeCompare(b.room));

@@ -110,7 +110,13 @@ export function renderRooms(
         <td>${formatCount(r.connections)}</td>
         <td>${formatCount(r.streaming)}</td>
         <td>${formatRate(r.messagesPerMinute)}</td>
-        <td>${ms(r.ttftP95, s)}</td>
+        <td>
+          ${
+            r.ttftP95 === null
+              ? html`<span title=${s.latencyCount(0)} aria-label=${s.latencyCount(0)}>–</span>`
+              : ms(r.ttftP95, s)
+          }
+        </td>
         <td class=${r.errors ? 'table__bad' : ''}>${formatCount(r.errors)}</td>
       </tr>`,
   );
