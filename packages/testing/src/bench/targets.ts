@@ -118,7 +118,8 @@ export async function roomTarget(
         streams.map(async (s) => {
           const res = await fetch(`${server.roomUrl(room)}/messages`, {
             method: 'POST',
-            // Generous: a room without coalescing at 500 clients answers slowly, and it is measured.
+            // Generous: a room without coalescing at 500 clients is slow to answer, and a cell does
+            // not time the answer (only the tokens that follow).
             signal: AbortSignal.timeout(30_000),
             headers: { 'content-type': 'application/json', 'idempotency-key': s.key },
             body: JSON.stringify({ text: s.prompt }),
