@@ -16,7 +16,13 @@ import { readConfig, type Config } from './config.js';
 import { errorResponse, json } from './http.js';
 import { Logger } from './log.js';
 import { Deployment } from './metrics/deployment.js';
-import { admitRequest, admitSocket, corsHeaders, withHeaders } from './party-http.js';
+import {
+  admitRequest,
+  admitSocket,
+  corsHeaders,
+  discardUnreadBody,
+  withHeaders,
+} from './party-http.js';
 
 /** Header a room's report carries: internal calls prove they come from the deployment. */
 export const REPORT_HEADER = 'x-realstream-report';
@@ -58,6 +64,13 @@ export default class OpsParty implements Party.Server {
   }
 
   async onRequest(req: Party.Request): Promise<Response> {
+    const res = await this.answer(req);
+    // A refusal leaves the body unread; read it so the connection stays usable.
+    await discardUnreadBody(req as unknown as Request);
+    return res;
+  }
+
+  private async answer(req: Party.Request): Promise<Response> {
     const cors = corsHeaders(req.headers.get('origin'), this.config);
     if (req.method === 'POST') {
       if (req.headers.get(REPORT_HEADER) !== reportKey(this.config)) {

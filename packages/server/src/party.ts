@@ -8,7 +8,13 @@ import { CLOSE_CODES } from '@realstream/protocol';
 import { decodeIdentity, IDENTITY_HEADER } from './auth.js';
 import { readConfig, type Config } from './config.js';
 import { errorResponse, handleRoomRequest } from './http.js';
-import { admitRequest, admitSocket, corsHeaders, withHeaders } from './party-http.js';
+import {
+  admitRequest,
+  admitSocket,
+  corsHeaders,
+  discardUnreadBody,
+  withHeaders,
+} from './party-http.js';
 import { Logger } from './log.js';
 import { createResponders } from './responders/index.js';
 import { serverTools } from './tools/index.js';
@@ -154,8 +160,9 @@ export default class RealstreamParty implements Party.Server {
     const identity = decodeIdentity(req.headers.get(IDENTITY_HEADER));
     const cors = corsHeaders(req.headers.get('origin'), this.config);
     if (!identity) return withHeaders(errorResponse('unauthorised', 'no identity'), cors);
+    let res: Response;
     try {
-      const res = await handleRoomRequest(
+      res = await handleRoomRequest(
         this.room,
         req as unknown as Request,
         identity,
@@ -163,11 +170,13 @@ export default class RealstreamParty implements Party.Server {
       );
       // A reply or a tool call started over HTTP, or an event stream opened, makes the room live.
       this.keepReporting();
-      return withHeaders(res, cors);
     } catch (err) {
       this.logger.error('request failed', { url: req.url, error: String(err) });
-      return withHeaders(errorResponse('internal', 'internal error; see the server log'), cors);
+      res = errorResponse('internal', 'internal error; see the server log');
     }
+    // A refusal leaves the body unread; read it so the connection stays usable.
+    await discardUnreadBody(req as unknown as Request);
+    return withHeaders(res, cors);
   }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {

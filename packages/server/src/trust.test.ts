@@ -1,7 +1,9 @@
 // Trust boundaries against a real `partykit dev`: JWT auth, roles, origins, caps and floods.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from '@realstream/testing/harness';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { openRaw } from '@realstream/testing/raw-socket';
 import { signToken } from './auth.js';
 
@@ -110,6 +112,41 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
     });
     assert.equal(viewer.status, 403);
     assert.equal(((await viewer.json()) as any).error.code, 'forbidden');
+  });
+
+  it('keeps a keep-alive connection open after refusing a request whose body comes late', async () => {
+    // A refusal sent before the body is read used to close the connection after it, and a client
+    // reusing it for its next request got "other side closed".
+    const url = new URL(`${server.roomUrl('secure')}/messages`);
+    const body = JSON.stringify({ text: 'hi' });
+    const head = (authorization: string, extra: string) =>
+      `${extra}\r\nhost: ${url.host}\r\n${authorization}content-type: application/json\r\n`;
+    for (const [who, authorization, answers] of [
+      ['no token, at the edge', '', [401, 401]],
+      [
+        'a viewer, in the room',
+        `authorization: Bearer ${await token({ role: 'viewer' })}\r\n`,
+        [403, 200],
+      ],
+    ] as const) {
+      const socket = connect(Number(url.port), url.hostname);
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      let closed = false;
+      socket.on('close', () => (closed = true));
+      await new Promise((resolve) => socket.on('connect', resolve));
+      socket.write(
+        `${head(authorization, `POST ${url.pathname} HTTP/1.1`)}content-length: ${body.length}\r\n\r\n`,
+      );
+      await sleep(150);
+      socket.write(body);
+      await sleep(150);
+      socket.write(`${head(authorization, `GET ${url.pathname} HTTP/1.1`)}\r\n`);
+      const statuses = () => [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => +m[1]);
+      await waitFor('two answers or a close', () => statuses().length >= 2 || closed);
+      socket.destroy();
+      assert.deepEqual(statuses(), answers, `${who}: both requests answered on one connection`);
+    }
   });
 
   it('rate-limits a flooding connection, then closes it with 4429', async () => {
