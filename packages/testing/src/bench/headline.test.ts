@@ -69,6 +69,7 @@ test('paired: the order effect cancels out (AB/BA crossover) instead of widening
   assert.equal(p.pairs, 6);
   assert.ok(Math.abs(p.ratio - 1) < 1e-12, `ratio ${p.ratio}`);
   assert.ok(p.lo > 0.97 && p.hi < 1.03, `interval ${p.lo}–${p.hi}`);
+  assert.ok(Math.abs(p.first - 1.4) < 0.01, `going first ×${p.first}`);
   // Taken as plain pairs, the same runs could not tell 1.0 from 1.4 either way.
   const plain = paired(
     a.map((r) => ({ ...r, ranFirst: undefined })),
@@ -76,6 +77,7 @@ test('paired: the order effect cancels out (AB/BA crossover) instead of widening
     tps,
   );
   assert.ok(plain.lo < 0.75 && plain.hi > 1.3, `plain interval ${plain.lo}–${plain.hi}`);
+  assert.ok(Number.isNaN(plain.first), 'no order effect without both turns');
 });
 
 test('metricsVerdict: within 10% only at the worse end of every interval', () => {

@@ -185,6 +185,12 @@ export interface Paired {
   lo: number;
   hi: number;
   pairs: number;
+  /**
+   * How much going first multiplies a figure: exp of half the difference between the two turns'
+   * mean log ratios (NaN with a turn missing). It is taken out of `ratio`; shown, since an order
+   * effect is a fault of the measurement.
+   */
+  first: number;
 }
 
 /**
@@ -205,13 +211,15 @@ export function paired(a: Row[], b: Row[], pick: (r: Row) => number | undefined)
   }
   const all = [...turns[0], ...turns[1]];
   const k = all.length;
-  if (!k) return { ratio: NaN, lo: NaN, hi: NaN, pairs: 0 };
+  if (!k) return { ratio: NaN, lo: NaN, hi: NaN, pairs: 0, first: NaN };
+  let first = NaN;
   let mean: number;
   let se: number;
   let df: number;
   if (turns[0].length >= 2 && turns[1].length >= 2) {
     const [m0, m1] = turns.map(avg);
     mean = (m0 + m1) / 2;
+    first = Math.exp((m0 - m1) / 2);
     se = Math.sqrt(turns.reduce((s, t, i) => s + variance(t, [m0, m1][i]) / t.length, 0)) / 2;
     df = k - 2;
   } else {
@@ -220,7 +228,13 @@ export function paired(a: Row[], b: Row[], pick: (r: Row) => number | undefined)
     df = k - 1;
   }
   const half = tQuantile975(df) * se;
-  return { ratio: Math.exp(mean), lo: Math.exp(mean - half), hi: Math.exp(mean + half), pairs: k };
+  return {
+    ratio: Math.exp(mean),
+    lo: Math.exp(mean - half),
+    hi: Math.exp(mean + half),
+    pairs: k,
+    first,
+  };
 }
 
 const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -242,7 +256,10 @@ function tQuantile975(df: number): number {
   return t;
 }
 
-/** "0.97 (95%: 0.85–1.11, 20 pairs)", or as a change: "+3.1% (95%: -2.0% to +8.4%, 10 pairs)". */
+/**
+ * "0.97 (95%: 0.85–1.11, 20 pairs; going first ×1.05)", or as a change: "+3.1% (95%: -2.0% to
+ * +8.4%, 10 pairs; ...)".
+ */
 function fmtPaired(p: Paired, asChange = false): string {
   if (!Number.isFinite(p.ratio)) return 'n/a';
   const pct = (x: number) => `${x >= 1 ? '+' : ''}${((x - 1) * 100).toFixed(1)}%`;
@@ -251,7 +268,8 @@ function fmtPaired(p: Paired, asChange = false): string {
       ? `95%: ${pct(p.lo)} to ${pct(p.hi)}, `
       : `95%: ${p.lo.toFixed(2)}–${p.hi.toFixed(2)}, `
     : '';
-  return `${asChange ? pct(p.ratio) : p.ratio.toFixed(2)} (${interval}${plural(p.pairs, 'pair')})`;
+  const first = Number.isFinite(p.first) ? `; going first ×${p.first.toFixed(2)}` : '';
+  return `${asChange ? pct(p.ratio) : p.ratio.toFixed(2)} (${interval}${plural(p.pairs, 'pair')}${first})`;
 }
 
 /** A figure a run produced (a failed or empty cell gives undefined or NaN). */

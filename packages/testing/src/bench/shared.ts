@@ -266,6 +266,33 @@ export function rssKiBOf(pid: number): number {
   return m ? Number(m[1]) : NaN;
 }
 
+/** CPU time used by the whole machine so far, in ms: /proc/stat's first line, all but idle and iowait. */
+function machineBusyMs(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .slice(0, 200)
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) * 10;
+}
+
+/**
+ * Waits (at most `maxMs`) until the whole machine uses under 20 % of a core: every server of the
+ * bench and every client host, not just the next cell's server, so that no cell starts while the
+ * last one's server or clients are still winding down. False when it never got there.
+ */
+export async function waitMachineIdle(maxMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const c0 = machineBusyMs();
+    await sleep(200);
+    if (machineBusyMs() - c0 <= 40) return true;
+  }
+  return false;
+}
+
 /** Waits (at most `maxMs`) until `pid` uses under 15 % of a core, so cells do not overlap. */
 export async function waitIdle(pid: number, maxMs = 3000): Promise<void> {
   const deadline = Date.now() + maxMs;
