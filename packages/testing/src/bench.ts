@@ -119,49 +119,41 @@ async function main(): Promise<void> {
     if (!opts.phases.has(mode)) continue;
     for (const n of opts.clients) {
       for (const streams of opts.streams) {
+        let slot = 0;
         for (const system of SYSTEMS) {
           const t = targets[mode][system];
           if (!t) continue;
           const row = await runCell(t, hosts, n, streams);
-          // SYSTEMS puts the room right before the room without metrics: their first pair.
-          if (system === 'room' || system === 'mo') {
-            row.pair = 0;
-            row.ranFirst = system === 'room';
-          }
+          row.pair = 0;
+          row.slot = slot++;
           rows.push(row);
         }
       }
     }
   }
-  // The headline cells again (interleaved), so the last line is a median, not one noisy sample.
+  // The headline cells again, so that each headline figure is a ratio over many pairs of runs made
+  // back to back, with an interval, not one noisy sample.
   const head = pickHeadline(rows);
   const extra: Row[] = [];
   for (let k = 1; k < opts.headlineRuns; k++) {
     console.log(`  headline cells, run ${k + 1} of ${opts.headlineRuns}:`);
     const { sat, paced } = targets;
     // The room and the room without metrics swap places every run (the first pass ran the room
-    // first): which one runs first shifts the figures here, and that must not read as the cost of
-    // metrics. The headline compares them pair by pair (headline.ts, paired).
-    const runPair = async (room: Target, mo: Target | undefined, c: { n: number; s: number }) => {
-      const order = !mo ? [room] : k % 2 === 1 ? [mo, room] : [room, mo];
-      for (const [i, t] of order.entries()) {
-        const row = await runCell(t, hosts, c.n, c.s);
-        if (mo) {
-          row.pair = k;
-          row.ranFirst = i === 0;
-        }
-        extra.push(row);
+    // first), so that an order effect cannot read as the cost of metrics; the baseline of the
+    // other figure runs right after them.
+    const runAll = async (order: (Target | undefined)[], c: { n: number; s: number }) => {
+      for (const [slot, t] of order.filter((x) => x !== undefined).entries()) {
+        extra.push({ ...(await runCell(t, hosts, c.n, c.s)), pair: k, slot });
       }
     };
+    const swapped = <T>(room: T, mo: T) => (k % 2 === 1 ? [mo, room] : [room, mo]);
     if (opts.phases.has('sat') && sat.room && (sat.nc || sat.mo)) {
-      await runPair(sat.room, sat.mo, head);
-      if (sat.nc) extra.push(await runCell(sat.nc, hosts, head.n, head.s));
+      await runAll([...swapped(sat.room, sat.mo), sat.nc], head);
     }
     // head.m is head.y's cell when there is one, so the room runs serve both paced figures.
-    const withWs = head.y && paced.ws;
-    if (opts.phases.has('paced') && paced.room && (withWs || paced.mo)) {
-      await runPair(paced.room, paced.mo, head.m);
-      if (head.y && paced.ws) extra.push(await runCell(paced.ws, hosts, head.y.n, head.y.s));
+    const ws = head.y ? paced.ws : undefined;
+    if (opts.phases.has('paced') && paced.room && (ws || paced.mo)) {
+      await runAll([...swapped(paced.room, paced.mo), ws], head.m);
     }
   }
   const wallS = (Date.now() - started) / 1000;

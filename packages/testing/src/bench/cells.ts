@@ -57,12 +57,12 @@ export interface Row {
   /** Paced: every token arrived and the offered rate was delivered. */
   keptPace?: boolean;
   /**
-   * The room and the room without metrics run in pairs, back to back, taking turns to go first:
-   * which headline run this row belongs to (0: the first pass over all cells), and whether it went
-   * first.
+   * Which run of the headline cells this row belongs to (0: the first pass over all cells) and its
+   * place in that run (0 ran first). The systems of a cell run back to back in each run, so the
+   * headline compares them run by run (headline.ts, paired).
    */
   pair?: number;
-  ranFirst?: boolean;
+  slot?: number;
 }
 
 let cellNo = 0;

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Row } from './cells.js';
-import { metricsVerdict, paired } from './headline.js';
+import { figures, metricsVerdict, paired } from './headline.js';
 
-const row = (
-  system: Row['system'],
-  pair: number,
-  tokensPerSec?: number,
-  ranFirst?: boolean,
-): Row => ({
+const row = (system: Row['system'], pair: number, tokensPerSec?: number, slot?: number): Row => ({
   mode: 'sat',
   n: 100,
   streams: 10,
@@ -16,7 +11,7 @@ const row = (
   hosts: 1,
   notes: [],
   pair,
-  ranFirst,
+  slot,
   tokensPerSec,
 });
 const tps = (r: Row) => r.tokensPerSec;
@@ -58,12 +53,12 @@ test('paired: the order effect cancels out (AB/BA crossover) instead of widening
   // The same system both sides: 40% faster when first, whichever it is.
   const first = [1.4, 1.42, 1.38];
   const a = [
-    ...first.map((r, i) => row('room', 2 * i, 100 * r, true)),
-    ...first.map((r, i) => row('room', 2 * i + 1, 100, false)),
+    ...first.map((r, i) => row('room', 2 * i, 100 * r, 0)),
+    ...first.map((r, i) => row('room', 2 * i + 1, 100, 1)),
   ];
   const b = [
-    ...first.map((_, i) => row('mo', 2 * i, 100, false)),
-    ...[1.4, 1.38, 1.42].map((r, i) => row('mo', 2 * i + 1, 100 * r, true)),
+    ...first.map((_, i) => row('mo', 2 * i, 100, 1)),
+    ...[1.4, 1.38, 1.42].map((r, i) => row('mo', 2 * i + 1, 100 * r, 0)),
   ];
   const p = paired(a, b, tps);
   assert.equal(p.pairs, 6);
@@ -72,8 +67,8 @@ test('paired: the order effect cancels out (AB/BA crossover) instead of widening
   assert.ok(Math.abs(p.first - 1.4) < 0.01, `going first ×${p.first}`);
   // Taken as plain pairs, the same runs could not tell 1.0 from 1.4 either way.
   const plain = paired(
-    a.map((r) => ({ ...r, ranFirst: undefined })),
-    b,
+    a.map((r) => ({ ...r, slot: undefined })),
+    b.map((r) => ({ ...r, slot: undefined })),
     tps,
   );
   assert.ok(plain.lo < 0.75 && plain.hi > 1.3, `plain interval ${plain.lo}–${plain.hi}`);
@@ -100,4 +95,44 @@ test('metricsVerdict: within 10% only at the worse end of every interval', () =>
     'Verdict: within 10% at the worse end of every 95% interval (not measured: saturation tokens/s)',
   );
   assert.equal(metricsVerdict([{ ...cpu, at: NaN, end: NaN }]), 'Verdict: n/a');
+});
+
+test('figures: coalescing_gain and paced_p99_vs_ws are pair ratios; a late baseline run drops its pair', () => {
+  const cell = (
+    system: Row['system'],
+    mode: Row['mode'],
+    pair: number,
+    slot: number,
+    f: Partial<Row>,
+  ): Row => ({
+    ...row(system, pair, undefined, slot),
+    mode,
+    ...f,
+  });
+  const rows: Row[] = [];
+  for (let k = 0; k < 4; k++) {
+    // The machine's speed changes from run to run; the ratios within a run do not.
+    const speed = [1, 0.5, 2, 1.5][k];
+    rows.push(cell('room', 'sat', k, 0, { tokensPerSec: 1e6 * speed }));
+    rows.push(cell('nc', 'sat', k, 1, { tokensPerSec: 1e4 * speed }));
+    rows.push(cell('room', 'paced', k, 0, { p99: 40 / speed, keptPace: true }));
+    const late = k === 3;
+    rows.push(cell('ws', 'paced', k, 1, { p99: late ? 900 : 10 / speed, keptPace: !late }));
+  }
+  const head = {
+    n: 100,
+    s: 10,
+    y: { n: 100, s: 10 },
+    yWhy: 'N=100, 10 streams',
+    m: { n: 100, s: 10 },
+  };
+  const f = figures(head, rows, []);
+  assert.equal(f.gain, '100.00');
+  assert.equal(f.p99, '4.00');
+  const p99Line = f.lines.find((l) => l.startsWith('- paced_p99_vs_ws'));
+  assert.match(p99Line ?? '', /= 4\.00 \(95%: 4\.00–4\.00, 3 pairs\)/, 'identical ratios: no spread, and 3 pairs');
+  assert.match(
+    p99Line ?? '',
+    /left out with their pairs: bare ws runs that fell behind, p99 \[900\] ms/,
+  );
 });

@@ -1,9 +1,9 @@
 /**
- * The headline figures of `npm run bench`: which cells they come from, their medians over
- * --headline-runs, and the last line.
+ * The headline figures of `npm run bench`: which cells they come from, their ratios over the pairs
+ * of runs of --headline-runs, and the last line.
  */
 import type { Row } from './cells.js';
-import { fmt, fmtMs, median, plural, ratio } from './format.js';
+import { fmt, fmtMs, plural, ratio } from './format.js';
 import { opts, type Mode, type SystemId } from './options.js';
 
 export interface Headline {
@@ -64,42 +64,49 @@ export interface Figures {
   metricsCostPct: string;
 }
 
-/** The headline figures: each a ratio of medians over the headline cell's runs. */
+/**
+ * The headline figures: each the geometric mean ratio of the pairs of runs made back to back in
+ * the headline runs (see paired), with its 95% interval.
+ */
 export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
   const out: string[] = [];
-  const xs = (
-    mode: Mode,
-    sys: SystemId,
-    c: { n: number; s: number },
-    pick: (r: Row) => number | undefined,
-  ) =>
-    [...rows, ...extra]
-      .filter(
-        (r) => r.mode === mode && r.system === sys && r.n === c.n && r.streams === c.s && !r.error,
-      )
-      .map(pick)
-      .filter(isNumber);
+  const cells = (mode: Mode, sys: SystemId, c: { n: number; s: number }) =>
+    [...rows, ...extra].filter(
+      (r) => r.mode === mode && r.system === sys && r.n === c.n && r.streams === c.s && !r.error,
+    );
   const list = (v: number[], f: (x: number) => string) => `[${v.map(f).join(', ')}]`;
-  const roomSat = xs('sat', 'room', head, (r) => r.tokensPerSec);
-  const ncSat = xs('sat', 'nc', head, (r) => r.tokensPerSec);
-  const gain = ratio(median(roomSat), median(ncSat));
+  const shown = (v: Row[], pick: (r: Row) => number | undefined, f: (x: number) => string) =>
+    list(v.map(pick).filter(isNumber), f);
+  const tps = (r: Row) => r.tokensPerSec;
+  const p99Of = (r: Row) => r.p99;
+  const ofPairs = 'runs back to back in each headline run';
+  const roomSat = cells('sat', 'room', head);
+  const ncSat = cells('sat', 'nc', head);
+  const gainPair = paired(roomSat, ncSat, tps);
+  const gain = fixed(gainPair.ratio);
   out.push(
-    `- coalescing_gain: saturation, N=${head.n}, ${head.s} streams; median room tokens/s / median no-coalesce tokens/s over ` +
-      `${roomSat.length} / ${ncSat.length} runs: room ${list(roomSat, fmt)}, no-coalesce ${list(ncSat, fmt)}`,
+    `- coalescing_gain: saturation, N=${head.n}, ${plural(head.s, 'stream')}; room tokens/s over no-coalesce tokens/s = ` +
+      `${fmtPaired(gainPair)}, the two ${ofPairs}: room ${shown(roomSat, tps, fmt)}, no-coalesce ${shown(ncSat, tps, fmt)}`,
   );
   let p99 = 'n/a';
   if (head.y) {
-    const roomP99 = xs('paced', 'room', head.y, (r) => r.p99);
-    // A baseline run that fell behind measured the loaded machine, not a reference: left out (that
-    // can only raise Y, i.e. it never flatters the room). Room runs are never left out.
-    const wsP99 = xs('paced', 'ws', head.y, (r) => (r.keptPace ? r.p99 : undefined));
-    const wsLate = xs('paced', 'ws', head.y, (r) => (r.keptPace ? undefined : r.p99));
-    p99 = ratio(median(roomP99), median(wsP99));
+    const roomPaced = cells('paced', 'room', head.y);
+    // A baseline run that fell behind measured the loaded machine, not a reference: its pair is
+    // left out. Such a pair has a low ratio, so leaving it out can only raise Y: it never flatters
+    // the room.
+    const ws = cells('paced', 'ws', head.y);
+    const wsLate = ws.filter((r) => !r.keptPace);
+    const p99Pair = paired(
+      roomPaced,
+      ws.filter((r) => r.keptPace),
+      p99Of,
+    );
+    p99 = fixed(p99Pair.ratio);
     out.push(
-      `- paced_p99_vs_ws: ${head.yWhy}; median room p99 / median bare ws p99 over ${roomP99.length} / ${wsP99.length} ` +
-        `runs: room ${list(roomP99, fmtMs)} ms, bare ws ${list(wsP99, fmtMs)} ms` +
+      `- paced_p99_vs_ws: ${head.yWhy}; room p99 over bare ws p99 = ${fmtPaired(p99Pair)}, the two ${ofPairs}: ` +
+        `room ${shown(roomPaced, p99Of, fmtMs)} ms, bare ws ${shown(ws, (r) => (r.keptPace ? r.p99 : undefined), fmtMs)} ms` +
         (wsLate.length
-          ? ` (left out: bare ws runs that fell behind, p99 ${list(wsLate, fmtMs)} ms)`
+          ? ` (left out with their pairs: bare ws runs that fell behind, p99 ${shown(wsLate, p99Of, fmtMs)} ms)`
           : ''),
     );
   } else out.push(`- paced_p99_vs_ws: ${head.yWhy}`);
@@ -108,22 +115,16 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
   if (opts.systems.includes('mo')) {
     // metrics_cost_pct is the server's CPU per token for the same fixed paced work: what recording
     // costs. The aim is judged on all three figures, each by the worse end of its 95% interval.
-    const cells = (mode: Mode, sys: SystemId, c: { n: number; s: number }) =>
-      [...rows, ...extra].filter(
-        (r) => r.mode === mode && r.system === sys && r.n === c.n && r.streams === c.s && !r.error,
-      );
     const room = { sat: cells('sat', 'room', head), paced: cells('paced', 'room', head.m) };
     const mo = { sat: cells('sat', 'mo', head), paced: cells('paced', 'mo', head.m) };
     const cpu = (r: Row) => r.perSrvCpuSec;
-    const p99 = (r: Row) => r.p99;
-    const tps = (r: Row) => r.tokensPerSec;
     // Tokens per CPU-second without over with: how much more CPU a token takes with metrics.
     const extraCpu = paired(mo.paced, room.paced, cpu);
     if (Number.isFinite(extraCpu.ratio)) {
       metricsCostPct = ((extraCpu.ratio - 1) * 100).toFixed(1);
       if (metricsCostPct === '-0.0') metricsCostPct = '0.0';
     }
-    const latency = paired(room.paced, mo.paced, p99);
+    const latency = paired(room.paced, mo.paced, p99Of);
     const share = paired(room.sat, mo.sat, tps);
     const worse: Worse[] = [
       { name: 'server CPU per token', at: extraCpu.ratio, end: extraCpu.hi },
@@ -131,8 +132,6 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
       { name: 'saturation tokens/s', at: 1 / share.ratio, end: 1 / share.lo },
     ];
     const verdict = metricsVerdict(worse);
-    const shown = (v: Row[], pick: (r: Row) => number | undefined, f: (x: number) => string) =>
-      list(v.map(pick).filter(isNumber), f);
     const spread = (v: Row[]) => {
       const t = v.map(tps).filter(isNumber);
       return t.length > 1 ? ` (spread ${fmt(Math.min(...t))}–${fmt(Math.max(...t))})` : '';
@@ -142,7 +141,7 @@ export function figures(head: Headline, rows: Row[], extra: Row[]): Figures {
         `against without (paced, N=${head.m.n}, ${plural(head.m.s, 'stream')}, the same work for both; tokens per server ` +
         `CPU-second over ${room.paced.length} / ${mo.paced.length} runs: room ${shown(room.paced, cpu, fmt)}, metrics off ` +
         `${shown(mo.paced, cpu, fmt)}); paced p99 with metrics / without = ${fmtPaired(latency)} ` +
-        `(room ${shown(room.paced, p99, fmtMs)}, metrics off ${shown(mo.paced, p99, fmtMs)} ms); saturation tokens/s with ` +
+        `(room ${shown(room.paced, p99Of, fmtMs)}, metrics off ${shown(mo.paced, p99Of, fmtMs)} ms); saturation tokens/s with ` +
         `metrics / without = ${fmtPaired(share)} at N=${head.n}, ${plural(head.s, 'stream')}: room ` +
         `${shown(room.sat, tps, fmt)}${spread(room.sat)}, metrics off ${shown(mo.sat, tps, fmt)}${spread(mo.sat)} tokens/s. ` +
         `Each figure is the pairs' ratio (the two run back to back and take turns to go first; the geometric mean ` +
@@ -194,12 +193,13 @@ export interface Paired {
 }
 
 /**
- * a over b, from runs made in pairs (same `pair` number, run back to back, taking turns to go
+ * a over b, from runs made in pairs (same `pair` number, run back to back; the lower `slot` went
  * first): the pairs share whatever the machine was doing, so their ratios spread far less than
- * either system's runs. Which one runs first shifts the figures here (by 20-40%), so this is the
- * AB/BA crossover estimate: the mean log ratio of the pairs where a went first and that of the pairs
- * where b went first, averaged, so the order effect cancels instead of widening the interval.
- * With a turn missing, it is the plain mean of the pairs.
+ * either system's runs. When a and b take turns to go first, this is the AB/BA crossover estimate:
+ * the mean log ratio of the pairs where a went first and that of the pairs where b went first,
+ * averaged, so an order effect cancels instead of widening the interval (a run started while the
+ * last cell's server was still busy once moved figures 1.3-1.6×). With a turn missing (a baseline
+ * that always runs after the room), it is the plain mean of the pairs.
  */
 export function paired(a: Row[], b: Row[], pick: (r: Row) => number | undefined): Paired {
   const turns: [number[], number[]] = [[], []]; // a went first, b went first
@@ -207,7 +207,7 @@ export function paired(a: Row[], b: Row[], pick: (r: Row) => number | undefined)
     const y = b.find((r) => r.pair === x.pair);
     const [u, v] = [x, y].map((r) => (r ? pick(r) : undefined));
     const l = u !== undefined && v !== undefined ? Math.log(u / v) : NaN;
-    if (Number.isFinite(l)) turns[x.ranFirst ? 0 : 1].push(l);
+    if (Number.isFinite(l)) turns[(x.slot ?? 0) < (y?.slot ?? 0) ? 0 : 1].push(l);
   }
   const all = [...turns[0], ...turns[1]];
   const k = all.length;
@@ -271,6 +271,9 @@ function fmtPaired(p: Paired, asChange = false): string {
   const first = Number.isFinite(p.first) ? `; going first ×${p.first.toFixed(2)}` : '';
   return `${asChange ? pct(p.ratio) : p.ratio.toFixed(2)} (${interval}${plural(p.pairs, 'pair')}${first})`;
 }
+
+/** A ratio for the last line: two decimals, or n/a. */
+const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
 /** A figure a run produced (a failed or empty cell gives undefined or NaN). */
 function isNumber(v: number | undefined): v is number {

@@ -48,10 +48,10 @@ export const opts = {
   idle: num('idle', 500, 50),
   missed: num('missed', 1000, 100),
   /**
-   * Runs of the headline cells (median on the last line). A paced p99 here moves by a factor of
-   * two or more from one run to the next, so three runs could not tell a 10% difference. Even, so
-   * the room and the room without metrics each run first in half of them: which one runs first
-   * shifts paced p99 and CPU per token by 20-30% here.
+   * Runs of the headline cells (the figures of the last line are ratios over these runs' pairs).
+   * A paced p99 here moves by a factor of two or more from one run to the next, so three runs could
+   * not tell a 10% difference. Even, so that the room and the room without metrics each run first
+   * in half of them.
    */
   headlineRuns: Math.max(1, num('headline-runs', 10, 1)),
   systems: list('systems', 'room,nc,ws,mo') as SystemId[],
