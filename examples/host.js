@@ -15,7 +15,10 @@ form.elements.room.value = room;
 form.elements.name.value = name;
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  const next = new URLSearchParams({ room: form.elements.room.value, name: form.elements.name.value });
+  const next = new URLSearchParams({
+    room: form.elements.room.value,
+    name: form.elements.name.value,
+  });
   location.search = next.toString();
 });
 

@@ -38,7 +38,9 @@ function apply(frame) {
   }
   if (frame.type !== 'event') return;
   const e = frame.event;
-  logLine(`#${frame.seq} ${e.type}${e.type === 'message.delta' ? ` @${e.offset} +${e.text.length}` : ''}`);
+  logLine(
+    `#${frame.seq} ${e.type}${e.type === 'message.delta' ? ` @${e.offset} +${e.text.length}` : ''}`,
+  );
   if (e.type === 'message.created') messages.set(e.message.id, e.message);
   const m = messages.get(e.messageId);
   if (m && e.type === 'message.delta' && e.offset + e.text.length > m.text.length) {

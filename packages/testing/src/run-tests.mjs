@@ -15,7 +15,8 @@ function findTests(dir, out = []) {
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) findTests(path, out);
-    else if (/\.test\.ts$/.test(name) && !/\.browser\.test\.ts$/.test(name)) out.push(relative(root, path));
+    else if (/\.test\.ts$/.test(name) && !/\.browser\.test\.ts$/.test(name))
+      out.push(relative(root, path));
   }
   return out;
 }
@@ -23,7 +24,11 @@ function findTests(dir, out = []) {
 /** Runs a command, echoing its output, and returns its output and exit code. */
 function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const onData = (stream) => (chunk) => {
       out += chunk;

@@ -4,7 +4,13 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 /** The card primitive: a raised box with an optional header row (title, badges, actions). */
 export function card(
   body: unknown,
-  o: { header?: unknown; part?: string; compact?: boolean; className?: string; label?: string } = {},
+  o: {
+    header?: unknown;
+    part?: string;
+    compact?: boolean;
+    className?: string;
+    label?: string;
+  } = {},
 ): TemplateResult {
   return html`<section
     class="rs-card ${o.compact ? 'rs-card--compact' : ''} ${o.className ?? ''}"

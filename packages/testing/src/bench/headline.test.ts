@@ -130,7 +130,11 @@ test('figures: coalescing_gain and paced_p99_vs_ws are pair ratios; a late basel
   assert.equal(f.gain, '100.00');
   assert.equal(f.p99, '4.00');
   const p99Line = f.lines.find((l) => l.startsWith('- paced_p99_vs_ws'));
-  assert.match(p99Line ?? '', /= 4\.00 \(95%: 4\.00–4\.00, 3 pairs\)/, 'identical ratios: no spread, and 3 pairs');
+  assert.match(
+    p99Line ?? '',
+    /= 4\.00 \(95%: 4\.00–4\.00, 3 pairs\)/,
+    'identical ratios: no spread, and 3 pairs',
+  );
   assert.match(
     p99Line ?? '',
     /left out with their pairs: bare ws runs that fell behind, p99 \[900\] ms/,
