@@ -2,9 +2,10 @@
 // `npm test`: runs every suite and ends with one plain line `N passed, N failed`, the sum of all.
 // Suites: the build (bundles within their size budgets), the type check, the Storybook smoke test
 // (every story in Chromium), then node tests: unit tests, tests against a real `partykit dev`, the
-// script-tag example under its CSP, and the bounded chaos run; then the elements' browser tests.
+// script-tag example under its CSP, and the bounded chaos run; then the elements' browser tests;
+// last, that no server they started is still running.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,6 +105,35 @@ if (
     '--config',
     'packages/elements/web-test-runner.config.mjs',
   ]);
+}
+
+// Every server a suite started must be gone by now: an orphaned workerd keeps its port and memory
+// on a developer's machine long after the run. Ours are those still under this process, or
+// orphaned (adopted by init) since it started; a server the developer runs meanwhile is neither.
+{
+  const stat = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const parentOf = (pid) => Number(stat(pid)[1]);
+  const startedAt = (pid) => Number(stat(pid)[19]);
+  const self = process.pid;
+  const ours = (pid) => {
+    for (let p = parentOf(pid); p > 1; p = parentOf(p)) if (p === self) return true;
+    return parentOf(pid) === 1 && startedAt(pid) >= startedAt(self);
+  };
+  const left = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.startsWith(join(root, 'node_modules')) && cmd.includes('workerd') && ours(pid)) {
+        left.push(Number(pid));
+        process.kill(Number(pid), 'SIGKILL');
+      }
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  if (left.length)
+    console.log(`\nservers left running by the suites (killed now): ${left.join(', ')}`);
+  suites.push({ name: 'servers stopped', pass: left.length ? 0 : 1, fail: left.length ? 1 : 0 });
 }
 
 let passed = 0;
