@@ -31,30 +31,38 @@ export function withHeaders(res: Response, headers: Record<string, string>): Res
   return out;
 }
 
-/** The most of an unread request body worth reading just to keep its connection open. */
+/** The most of an unread request body worth reading, or waiting for, to keep its connection open. */
 const DISCARD_LIMIT_BYTES = 1 << 20;
+const DISCARD_WAIT_MS = 2000;
 
 /**
  * Reads and drops what is left of a request's body, so that it can be answered before its body was
  * needed (a refusal, most often) without losing the connection. workerd closes a connection whose
  * request body was not read; a keep-alive client that sends its next request on it gets "other
- * side closed" (undici; 7 in 300 refusal-then-request pairs here). A body past the limit is left,
- * and its connection with it.
+ * side closed" (undici; 7 in 300 refusal-then-request pairs here). A body past the limits, in
+ * size or in time (a client that never sends it must still get its answer), is left, and its
+ * connection with it.
  */
 export async function discardUnreadBody(req: Request): Promise<void> {
   if (!req.body || req.bodyUsed) return;
   if (Number(req.headers.get('content-length') ?? 0) > DISCARD_LIMIT_BYTES) return;
   const reader = req.body.getReader();
-  let read = 0;
-  try {
-    for (;;) {
+  const drain = async () => {
+    for (let read = 0; read <= DISCARD_LIMIT_BYTES;) {
       const { done, value } = await reader.read();
       if (done) return;
       read += value.byteLength;
-      if (read > DISCARD_LIMIT_BYTES) return void (await reader.cancel());
     }
+  };
+  let giveUp: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (giveUp = setTimeout(resolve, DISCARD_WAIT_MS)));
+  try {
+    await Promise.race([drain(), late]);
   } catch {
     // The client went away mid-body: there is no connection left to keep.
+  } finally {
+    clearTimeout(giveUp);
+    reader.cancel().catch(() => {});
   }
 }
 

@@ -114,38 +114,69 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
     assert.equal(((await viewer.json()) as any).error.code, 'forbidden');
   });
 
+  /** Requests refused before their body is read: at the edge, and in the room. */
+  const refusals = async () => {
+    const room = server.roomUrl('secure');
+    const member = `authorization: Bearer ${await token({ role: 'member' })}\r\n`;
+    return [
+      {
+        who: 'no token, at the edge',
+        auth: '',
+        refused: ['POST', `${room}/messages`, 401],
+        then: [`${room}/messages`, 401],
+      },
+      {
+        who: 'a member switching a tool, in the room',
+        auth: member,
+        refused: ['PATCH', `${room}/tools/text.stats`, 403],
+        then: [`${room}/tools`, 200],
+      },
+    ] as const;
+  };
+  const request = (method: string, url: string, auth: string, length?: number) => {
+    const { host, pathname } = new URL(url);
+    const body =
+      length === undefined ? '' : `content-type: application/json\r\ncontent-length: ${length}\r\n`;
+    return `${method} ${pathname} HTTP/1.1\r\nhost: ${host}\r\n${auth}${body}\r\n`;
+  };
+  const rawSocket = async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    const state = { received: '', closed: false };
+    socket.on('data', (chunk) => (state.received += chunk));
+    socket.on('close', () => (state.closed = true));
+    await new Promise((resolve) => socket.on('connect', resolve));
+    const statuses = () => [...state.received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => +m[1]);
+    return { socket, state, statuses };
+  };
+
   it('keeps a keep-alive connection open after refusing a request whose body comes late', async () => {
-    // A refusal sent before the body is read used to close the connection after it, and a client
+    // A refusal sent before the body was read used to close the connection after it, and a client
     // reusing it for its next request got "other side closed".
-    const url = new URL(`${server.roomUrl('secure')}/messages`);
-    const body = JSON.stringify({ text: 'hi' });
-    const head = (authorization: string, extra: string) =>
-      `${extra}\r\nhost: ${url.host}\r\n${authorization}content-type: application/json\r\n`;
-    for (const [who, authorization, answers] of [
-      ['no token, at the edge', '', [401, 401]],
-      [
-        'a viewer, in the room',
-        `authorization: Bearer ${await token({ role: 'viewer' })}\r\n`,
-        [403, 200],
-      ],
-    ] as const) {
-      const socket = connect(Number(url.port), url.hostname);
-      let received = '';
-      socket.on('data', (chunk) => (received += chunk));
-      let closed = false;
-      socket.on('close', () => (closed = true));
-      await new Promise((resolve) => socket.on('connect', resolve));
-      socket.write(
-        `${head(authorization, `POST ${url.pathname} HTTP/1.1`)}content-length: ${body.length}\r\n\r\n`,
-      );
+    const body = JSON.stringify({ enabled: false });
+    for (const { who, auth, refused, then } of await refusals()) {
+      const { socket, state, statuses } = await rawSocket();
+      socket.write(request(refused[0], refused[1], auth, body.length));
       await sleep(150);
       socket.write(body);
       await sleep(150);
-      socket.write(`${head(authorization, `GET ${url.pathname} HTTP/1.1`)}\r\n`);
-      const statuses = () => [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => +m[1]);
-      await waitFor('two answers or a close', () => statuses().length >= 2 || closed);
+      socket.write(request('GET', then[0], auth));
+      await waitFor('two answers or a close', () => statuses().length >= 2 || state.closed);
       socket.destroy();
-      assert.deepEqual(statuses(), answers, `${who}: both requests answered on one connection`);
+      assert.deepEqual(
+        statuses(),
+        [refused[2], then[1]],
+        `${who}: both answered on one connection`,
+      );
+    }
+  });
+
+  it('still refuses a request whose body never comes', async () => {
+    for (const { who, auth, refused } of await refusals()) {
+      const { socket, statuses } = await rawSocket();
+      socket.write(request(refused[0], refused[1], auth, 100));
+      await waitFor(`${who}: an answer`, () => statuses().length > 0);
+      socket.destroy();
+      assert.deepEqual(statuses(), [refused[2]], who);
     }
   });
 
