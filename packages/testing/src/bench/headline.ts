@@ -3,7 +3,7 @@
  * of runs of --headline-runs, and the last line.
  */
 import type { Row } from './cells.js';
-import { fmt, fmtMs, plural, ratio } from './format.js';
+import { fmt, fmtMs, plural } from './format.js';
 import { opts, type Mode, type SystemId } from './options.js';
 
 export interface Headline {
@@ -42,7 +42,7 @@ export function pickHeadline(rows: Row[]): Headline {
         cell('paced', r.n, r.streams, 'room'),
     )
     .sort((a, b) => b.n * b.streams - a.n * a.streams || b.n - a.n)[0];
-  const there = ratio(cell('paced', n, s, 'room')?.p99, big?.p99);
+  const there = `bare ws p99 ${fmtMs(big?.p99)} ms, the room's ${fmtMs(cell('paced', n, s, 'room')?.p99)} ms`;
   return ok
     ? {
         n,
@@ -51,7 +51,7 @@ export function pickHeadline(rows: Row[]): Headline {
         m: { n: ok.n, s: ok.streams },
         yWhy:
           `N=${ok.n}, ${plural(ok.streams, 'stream')}, the most loaded cell in which bare ws kept pace (at N=${n}, ${plural(s, 'stream')} ` +
-          `it fell behind; the single-run ratio there is ${there})`,
+          `it fell behind: ${there})`,
       }
     : { n, s, y: null, yWhy: `n/a: bare ws kept pace in no paced cell`, m: { n, s } };
 }
