@@ -160,6 +160,7 @@ export class Room {
       name,
       {
         people: () => room?.people() ?? [],
+        connections: () => room?.conns.size ?? 0,
         streaming: () => room?.replies.active ?? 0,
         toolsRunning: () => room?.calls.running ?? 0,
         storageWrites: () => log.storageWrites,
