@@ -104,14 +104,18 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   );
   let child!: ChildProcess; // set by launch()
 
-  const launch = async () => {
+  const launchOnce = async (): Promise<'up' | 'port clash'> => {
     const args = ['dev', '--port', String(port), '--disable-request-cf-fetch', '--no-hotkeys'];
     args.push('--persist', persist ? join(dir, 'state') : 'false');
     args.push(...varFlags({}, { REALSTREAM_LOG_LEVEL: 'warn', ...vars }));
     const log = createWriteStream(logFile, { flags: 'a' });
     child = spawn(PARTYKIT, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    let output = '';
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.pipe(log);
+      stream.on('data', (chunk) => output.length < 65_536 && (output += chunk));
+    }
     try {
       await waitFor(
         `partykit dev on port ${port} (log: ${logFile})`,
@@ -123,12 +127,28 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         },
         { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100 },
       );
-      if (child.exitCode !== null)
-        throw new Error(`partykit exited with ${child.exitCode}; see ${logFile}`);
+      if (child.exitCode === null) return 'up';
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      if (output.includes('EADDRINUSE')) return 'port clash';
+      throw new Error(`partykit exited with ${child.exitCode}; see ${logFile}`);
     } catch (err) {
       // A server that never came up must not outlive the suite (its pipes would keep node alive).
       killGroup(child, 'SIGKILL');
       throw err;
+    }
+  };
+
+  /**
+   * partykit dev also opens an inspector, on 9229 or the next free port, and exits if another
+   * process took that port first: two servers starting at once (suites run two at a time) can
+   * both pick 9229. Such a start is tried again after a short random wait.
+   */
+  const launch = async () => {
+    for (let attempt = 1; ; attempt++) {
+      if ((await launchOnce()) === 'up') return;
+      if (attempt === 5)
+        throw new Error(`partykit dev kept finding its ports taken; see ${logFile}`);
+      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800));
     }
   };
 
