@@ -129,7 +129,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       );
       if (child.exitCode === null) return 'up';
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (output.includes('EADDRINUSE')) return 'port clash';
+      if (output.includes('EADDRINUSE')) {
+        killGroup(child, 'SIGKILL'); // whatever it had started already
+        return 'port clash';
+      }
       throw new Error(`partykit exited with ${child.exitCode}; see ${logFile}`);
     } catch (err) {
       // A server that never came up must not outlive the suite (its pipes would keep node alive).
