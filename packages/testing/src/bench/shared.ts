@@ -279,26 +279,25 @@ function machineBusyMs(): number {
 }
 
 /**
- * Waits (at most `maxMs`) until the whole machine uses under 20 % of a core: every server of the
- * bench and every client host, not just the next cell's server, so that no cell starts while the
- * last one's server or clients are still winding down. False when it never got there.
+ * Waits (at most `maxMs`) until `busyMs` (a CPU clock in ms) moves by at most `limitMs` in 200 ms.
+ * False when it never got there.
  */
-export async function waitMachineIdle(maxMs = 5000): Promise<boolean> {
+async function waitQuiet(busyMs: () => number, limitMs: number, maxMs: number): Promise<boolean> {
   const deadline = Date.now() + maxMs;
   while (Date.now() < deadline) {
-    const c0 = machineBusyMs();
+    const c0 = busyMs();
     await sleep(200);
-    if (machineBusyMs() - c0 <= 40) return true;
+    if (busyMs() - c0 <= limitMs) return true;
   }
   return false;
 }
 
-/** Waits (at most `maxMs`) until `pid` uses under 15 % of a core, so cells do not overlap. */
-export async function waitIdle(pid: number, maxMs = 3000): Promise<void> {
-  const deadline = Date.now() + maxMs;
-  while (Date.now() < deadline) {
-    const c0 = cpuMsOf(pid);
-    await sleep(200);
-    if (cpuMsOf(pid) - c0 <= 30) return;
-  }
-}
+/**
+ * Waits until the whole machine uses under 20 % of a core: every server of the bench and every
+ * client host, not just the next cell's server, so that no cell starts while the last one's
+ * server or clients are still winding down.
+ */
+export const waitMachineIdle = (maxMs = 5000) => waitQuiet(machineBusyMs, 40, maxMs);
+
+/** Waits until `pid` uses under 15 % of a core (the memory phase: one server on its own). */
+export const waitIdle = (pid: number, maxMs = 3000) => waitQuiet(() => cpuMsOf(pid), 30, maxMs);
