@@ -95,7 +95,7 @@ process.once('exit', () => {
 });
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  const port = await freePort();
+  let port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'realstream-'));
   const logFile = options.logFile ?? join(dir, 'partykit.log');
   const persist = options.persist ?? true;
@@ -112,6 +112,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     child = spawn(PARTYKIT, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const closed = new Promise((resolve) => child.once('close', resolve));
     let output = '';
+    // Its inspector port taken (it exits), or its own (workerd fails, partykit stays up).
+    const clashed = () => /EADDRINUSE|Address already in use/.test(output);
     for (const stream of [child.stdout!, child.stderr!]) {
       stream.pipe(log);
       stream.on('data', (chunk) => output.length < 65_536 && (output += chunk));
@@ -120,16 +122,17 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       await waitFor(
         `partykit dev on port ${port} (log: ${logFile})`,
         async () => {
-          if (child.exitCode !== null) return true; // reported below, without waiting out the deadline
+          // Reported below, without waiting out the deadline.
+          if (child.exitCode !== null || clashed()) return true;
           const res = await fetch(`http://127.0.0.1:${port}/parties/main/__harness-ready`);
           // Any answer from the party route means workerd is up (401 when a secret is set).
           return res.status < 500;
         },
         { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100 },
       );
-      if (child.exitCode === null) return 'up';
+      if (child.exitCode === null && !clashed()) return 'up';
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (output.includes('EADDRINUSE')) {
+      if (clashed()) {
         killGroup(child, 'SIGKILL'); // whatever it had started already
         return 'port clash';
       }
@@ -142,13 +145,15 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   };
 
   /**
-   * partykit dev also opens an inspector, on 9229 or the next free port, and exits if another
-   * process took that port first: two servers starting at once (suites run two at a time) can
-   * both pick 9229. Such a start is tried again after a short random wait.
+   * A port can be taken between choosing it and listening on it: partykit dev's inspector (9229
+   * or the next free one; two servers starting at once can both pick it), or the server's own
+   * port. Such a start is tried again after a short random wait, on a new port unless the server
+   * is restarting (its clients know its port).
    */
-  const launch = async () => {
+  const launch = async (keepPort = false) => {
     for (let attempt = 1; ; attempt++) {
       if ((await launchOnce()) === 'up') return;
+      if (!keepPort) port = await freePort();
       if (attempt === 5)
         throw new Error(`partykit dev kept finding its ports taken; see ${logFile}`);
       await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800));
@@ -167,7 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       killGroup(child, 'SIGKILL');
       live.delete(child);
       await exited(child, 5000);
-      await launch();
+      await launch(true);
       live.add(child);
     },
     async stop() {
