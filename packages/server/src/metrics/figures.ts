@@ -1,5 +1,13 @@
-import type { SeriesPoint, ToolFigures, WindowFigures } from '@realstream/protocol';
-import { denseHistogram, histogram, latencyOf, recordLatency, type Histogram } from './latency.js';
+import type { Latency, SeriesPoint, ToolFigures, WindowFigures } from '@realstream/protocol';
+import {
+  combine,
+  histogram,
+  latencyOf,
+  recordedOf,
+  recordLatency,
+  type Histogram,
+  type Recorded,
+} from './latency.js';
 
 /** The counters a room keeps per bucket (and since it started). */
 export const COUNTERS = [
@@ -23,36 +31,23 @@ export const COUNTERS = [
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
-interface ToolBucket {
+interface ToolTally<L> {
   calls: number;
   errors: number;
   timeouts: number;
-  latency: Histogram;
+  latency: L;
 }
 
 const zeroCounts = () => Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
 
-/**
- * Everything recorded during one stretch of time. Buckets keep sparse (packed) histograms: a room
- * holds 90 of them. The totals are a dense bucket: one, read every time.
- */
+/** The bucket filling now, and a room's totals: counters and histograms, recorded into directly. */
 export class Bucket {
   readonly counts = zeroCounts();
-  readonly ttft: Histogram;
-  readonly replyDuration: Histogram;
-  readonly tools = new Map<string, ToolBucket>();
-  /** Its point of the series, computed once when the bucket closes (it never changes after). */
-  point?: SeriesPoint;
-  /** Still part of the last-minute window sum. */
-  inMinute = false;
+  readonly ttft = histogram();
+  readonly replyDuration = histogram();
+  readonly tools = new Map<string, ToolTally<Histogram>>();
 
-  constructor(
-    readonly start: number,
-    private readonly dense = false,
-  ) {
-    this.ttft = dense ? denseHistogram() : histogram();
-    this.replyDuration = dense ? denseHistogram() : histogram();
-  }
+  constructor(readonly start: number) {}
 
   count(counter: Counter, n: number): void {
     this.counts[counter] += n;
@@ -60,15 +55,40 @@ export class Bucket {
 
   tool(name: string, status: string, ms: number): void {
     let t = this.tools.get(name);
-    if (!t) {
-      const latency = this.dense ? denseHistogram() : histogram();
-      this.tools.set(name, (t = { calls: 0, errors: 0, timeouts: 0, latency }));
-    }
+    if (!t) this.tools.set(name, (t = { calls: 0, errors: 0, timeouts: 0, latency: histogram() }));
     t.calls++;
     if (status === 'error') t.errors++;
     if (status === 'timeout') t.timeouts++;
     recordLatency(t.latency, ms);
   }
+
+  /** What is kept of it once its time is up (at `end`): small, and never changed again. */
+  close(end: number): ClosedBucket {
+    const tools = new Map<string, ToolTally<Recorded>>();
+    for (const [name, t] of this.tools) tools.set(name, { ...t, latency: recordedOf(t.latency) });
+    return {
+      start: this.start,
+      counts: this.counts,
+      ttft: recordedOf(this.ttft),
+      replyDuration: recordedOf(this.replyDuration),
+      tools,
+      point: pointOf(this, end),
+      inMinute: true,
+    };
+  }
+}
+
+/** A bucket of the last 15 minutes that is no longer filling. */
+export interface ClosedBucket {
+  readonly start: number;
+  readonly counts: Readonly<Record<Counter, number>>;
+  readonly ttft: Recorded;
+  readonly replyDuration: Recorded;
+  readonly tools: ReadonlyMap<string, ToolTally<Recorded>>;
+  /** Its point of the series. */
+  readonly point: SeriesPoint;
+  /** Still part of the last-minute window sum. */
+  inMinute: boolean;
 }
 
 /**
@@ -77,24 +97,26 @@ export class Bucket {
  */
 export class WindowSum {
   private readonly counts = zeroCounts();
-  private readonly ttft = denseHistogram();
-  private readonly replyDuration = denseHistogram();
-  private readonly tools = new Map<string, ToolBucket>();
+  private readonly ttft = histogram();
+  private readonly replyDuration = histogram();
+  private readonly tools = new Map<string, ToolTally<Histogram>>();
+  /** Working space for adding and reading, so neither allocates 8 KB. */
+  private readonly scratch = histogram();
 
-  add(b: Bucket, sign: 1 | -1): void {
+  add(b: ClosedBucket, sign: 1 | -1): void {
     for (const c of COUNTERS) this.counts[c] += sign * b.counts[c];
-    combine(this.ttft, b.ttft, sign);
-    combine(this.replyDuration, b.replyDuration, sign);
+    combine(this.ttft, b.ttft, sign, this.scratch);
+    combine(this.replyDuration, b.replyDuration, sign, this.scratch);
     for (const [name, t] of b.tools) {
       let sum = this.tools.get(name);
       if (!sum) {
-        sum = { calls: 0, errors: 0, timeouts: 0, latency: denseHistogram() };
+        sum = { calls: 0, errors: 0, timeouts: 0, latency: histogram() };
         this.tools.set(name, sum);
       }
       sum.calls += sign * t.calls;
       sum.errors += sign * t.errors;
       sum.timeouts += sign * t.timeouts;
-      combine(sum.latency, t.latency, sign);
+      combine(sum.latency, t.latency, sign, this.scratch);
       if (sum.calls === 0) this.tools.delete(name);
     }
   }
@@ -106,8 +128,8 @@ export class WindowSum {
     return {
       seconds,
       ...counts,
-      ttft: latencyOf(sum(this.ttft, current.ttft)),
-      replyDuration: latencyOf(sum(this.replyDuration, current.replyDuration)),
+      ttft: this.latency(this.ttft, current.ttft),
+      replyDuration: this.latency(this.replyDuration, current.replyDuration),
     };
   }
 
@@ -116,15 +138,24 @@ export class WindowSum {
     return [...names].sort().map((name) => {
       const a = this.tools.get(name);
       const b = current.tools.get(name);
-      const latency = a && b ? sum(a.latency, b.latency) : (a ?? b)!.latency;
       return {
         name,
         calls: (a?.calls ?? 0) + (b?.calls ?? 0),
         errors: (a?.errors ?? 0) + (b?.errors ?? 0),
         timeouts: (a?.timeouts ?? 0) + (b?.timeouts ?? 0),
-        latency: latencyOf(latency),
+        latency: a && b ? this.latency(a.latency, b.latency) : latencyOf((a ?? b)!.latency),
       };
     });
+  }
+
+  /** The latency of `a` and `b` together. */
+  private latency(a: Histogram, b: Histogram): Latency {
+    if (b.totalCount === 0) return latencyOf(a);
+    if (a.totalCount === 0) return latencyOf(b);
+    this.scratch.reset();
+    this.scratch.add(a);
+    this.scratch.add(b);
+    return latencyOf(this.scratch);
   }
 }
 
@@ -136,21 +167,6 @@ export function figuresOf(b: Bucket, seconds: number): WindowFigures {
     ttft: latencyOf(b.ttft),
     replyDuration: latencyOf(b.replyDuration),
   };
-}
-
-function combine(into: Histogram, part: Histogram, sign: 1 | -1): void {
-  if (part.totalCount === 0) return;
-  if (sign === 1) into.add(part);
-  else into.subtract(part);
-}
-
-function sum(a: Histogram, b: Histogram): Histogram {
-  if (b.totalCount === 0) return a;
-  if (a.totalCount === 0) return b;
-  const out = denseHistogram();
-  out.add(a);
-  out.add(b);
-  return out;
 }
 
 export function pointOf(bucket: Bucket, end: number): SeriesPoint {
@@ -165,6 +181,20 @@ export function pointOf(bucket: Bucket, end: number): SeriesPoint {
     ttftP50: ttft.p50,
     ttftP95: ttft.p95,
     ttftP99: ttft.p99,
+  };
+}
+
+/** The point of a bucket with nothing in it. */
+export function emptyPoint(end: number): SeriesPoint {
+  return {
+    t: end,
+    messagesIn: 0,
+    messagesOut: 0,
+    tokens: 0,
+    errors: 0,
+    ttftP50: 0,
+    ttftP95: 0,
+    ttftP99: 0,
   };
 }
 

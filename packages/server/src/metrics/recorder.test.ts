@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { histogram, latencyOf, recordLatency } from './latency.js';
 import { BUCKET_MS, MetricsRecorder } from './recorder.js';
 
 const live = { people: [], streaming: 0, toolsRunning: 0 };
@@ -76,5 +77,29 @@ describe('MetricsRecorder windows as running sums', () => {
     const idle = m.snapshot(live);
     assert.equal(idle.last15Minutes.ttft.count, 0, 'everything subtracted again');
     assert.deepEqual(idle.tools, []);
+  });
+
+  it('reads the same percentiles as a histogram of only the values still in the window', () => {
+    let now = 5_000_000 * BUCKET_MS;
+    const m = new MetricsRecorder('r', () => now);
+    m.ttft(30_000); // the slowest reply, in the first bucket
+    now += BUCKET_MS;
+    const inLastMinute = histogram();
+    for (let b = 0; b < 8; b++) {
+      for (let i = 0; i < 20; i++) {
+        const ms = 100 + b * 100 + i * 7;
+        m.ttft(ms);
+        if (b >= 2) recordLatency(inLastMinute, ms); // the six buckets closed last
+      }
+      now += BUCKET_MS;
+    }
+    const s = m.snapshot(live);
+    const { max, ...percentiles } = latencyOf(inLastMinute);
+    assert.deepEqual({ ...s.lastMinute.ttft, max: undefined }, { ...percentiles, max: undefined });
+    // A closed bucket keeps values as hdr's bucket edges, so a max is exact to its 2 digits.
+    assert.ok(Math.abs(s.lastMinute.ttft.max - max) <= max * 0.01);
+    assert.ok(s.lastMinute.ttft.max < 1000, 'the slow first reply has left the last minute');
+    assert.ok(Math.abs(s.last15Minutes.ttft.max - 30_000) <= 300, 'but not the last 15');
+    assert.equal(s.last15Minutes.ttft.count, 161);
   });
 });

@@ -1,6 +1,15 @@
 import type { LatencyHistograms } from './prometheus.js';
 import type { RoomMetrics, WindowFigures } from '@realstream/protocol';
-import { Bucket, figuresOf, pointOf, recordLatency, WindowSum, type Counter } from './figures.js';
+import {
+  Bucket,
+  emptyPoint,
+  figuresOf,
+  pointOf,
+  recordLatency,
+  WindowSum,
+  type ClosedBucket,
+  type Counter,
+} from './figures.js';
 
 /** Bucket length: the resolution of the 1- and 15-minute windows and of the chart series. */
 export const BUCKET_MS = 10_000;
@@ -24,7 +33,7 @@ export interface Connected {
  */
 export class MetricsRecorder {
   /** Closed buckets of the last 15 minutes, oldest first. */
-  private readonly closed: Bucket[] = [];
+  private readonly closed: ClosedBucket[] = [];
   private filling: Bucket;
   private readonly minute = new WindowSum();
   private readonly quarter = new WindowSum();
@@ -35,7 +44,7 @@ export class MetricsRecorder {
     private readonly now: () => number = Date.now,
     readonly startedAt = now(),
   ) {
-    this.totals = new Bucket(startedAt, true);
+    this.totals = new Bucket(startedAt);
     this.filling = new Bucket(this.bucketStart(startedAt));
   }
 
@@ -70,10 +79,10 @@ export class MetricsRecorder {
     const byStart = new Map(this.closed.map((b) => [b.start, b]));
     const series = [];
     const first = current.start - (KEEP - 1) * BUCKET_MS;
-    for (let start = first; start <= current.start; start += BUCKET_MS) {
-      const b = start === current.start ? current : byStart.get(start);
-      series.push(b?.point ?? pointOf(b ?? new Bucket(start), start + BUCKET_MS));
+    for (let start = first; start < current.start; start += BUCKET_MS) {
+      series.push(byStart.get(start)?.point ?? emptyPoint(start + BUCKET_MS));
     }
+    series.push(pointOf(current, current.start + BUCKET_MS));
     return {
       room: this.room,
       ...this.windows(now),
@@ -125,9 +134,7 @@ export class MetricsRecorder {
   private current(): Bucket {
     const start = this.bucketStart(this.now());
     if (this.filling.start === start) return this.filling;
-    const done = this.filling;
-    done.point = pointOf(done, done.start + BUCKET_MS);
-    done.inMinute = true;
+    const done = this.filling.close(this.filling.start + BUCKET_MS);
     this.closed.push(done);
     this.minute.add(done, 1);
     this.quarter.add(done, 1);
