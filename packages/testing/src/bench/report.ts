@@ -36,7 +36,8 @@ export function report(
       `clients = raw \`ws\` sockets (no permessage-deflate) in ${opts.hosts ? opts.hosts : 'one per 250 clients, at most 2,'} child ` +
       `processes of the bench ("client hosts"), round-robin (${[...new Set(opts.clients)].map((n) => `N=${n}: ${hostsFor(n)}`).join(', ')}); ` +
       `the bench process only orchestrates; all on this one ${cpus().length}-core machine ` +
-      `(load average ${load.toFixed(2)} at start; another engineer's tests may run concurrently, so numbers are noisy).`,
+      `(load average ${load.toFixed(2)} at start; another engineer's tests may run concurrently, so numbers are noisy). ` +
+      `Every server first serves one unrecorded warm-up cell (N=${Math.min(...opts.clients)}, 1 stream), so no recorded run pays for compiling its hot paths.`,
   );
   out.push(
     '- tokens/s = demo-tokenizer tokens (`tokenize` of the demo reply) delivered, summed over all clients; a token counts ' +
