@@ -194,11 +194,7 @@ async function eventStream(room: Room, req: Request): Promise<Response> {
     cancel: close,
   });
 
-  let replay = since > 0 && since <= room.log.seq ? room.log.ring.since(since) : null;
-  if (!replay) {
-    while (!room.log.idle) await room.log.drained();
-    if (since === room.log.seq && since > 0) replay = [];
-  }
+  const replay = await room.missedSince(since);
   write('retry: 3000\n\n');
   if (replay) write(replay.map(eventText).join(''));
   else write(`id: ${room.log.seq}\ndata: ${JSON.stringify(room.snapshot())}\n\n`);

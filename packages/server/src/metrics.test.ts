@@ -128,13 +128,25 @@ describe('room metrics', () => {
     ada.close();
     const back = await openRaw(server, room, { token: await token(room, 'member', 'ada') });
     await back.hello(Math.max(1, seq));
+    // A resume over server-sent events counts as one too.
+    const sse = new AbortController();
+    const stream = await fetch(`${server.roomUrl(room)}/events`, {
+      signal: sse.signal,
+      headers: {
+        authorization: `Bearer ${await token(room, 'viewer')}`,
+        'last-event-id': String(Math.max(1, seq)),
+      },
+    });
+    assert.equal(stream.status, 200);
+    await stream.body!.getReader().read();
+    sse.abort();
     const res = await fetch(`${server.roomUrl(room)}/metrics`, {
       headers: { authorization: `Bearer ${await token(room, 'operator')}` },
     });
     assert.equal(res.status, 200);
     const m = (await res.json()) as RoomMetrics;
     assert.equal(m.total.badFrames, 2);
-    assert.equal(m.total.resumes, 1);
+    assert.equal(m.total.resumes, 2);
     const member = await fetch(`${server.roomUrl(room)}/metrics`, {
       headers: { authorization: `Bearer ${await token(room, 'member')}` },
     });

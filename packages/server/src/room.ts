@@ -1,106 +1,55 @@
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
-  clientFrameId,
-  parseClientFrame,
   roleAtLeast,
   type ClientFrame,
-  type ErrorCode,
   type EventFrame,
-  type Message,
-  type Role,
   type RoomSettings,
   type ServerFrame,
   type Snapshot,
   type User,
   type Welcome,
 } from '@realstream/protocol';
+import { admit, type Conn, type Gate, type Socket } from './admission.js';
 import type { Identity } from './auth.js';
+import { ChatCommands, loadSettings, type SendResult } from './chat-commands.js';
+import { CommandLedger, type Outcome } from './command-ledger.js';
 import type { Config } from './config.js';
 import { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
-import { CLEARED_KEY, MessageStore, messageIdKey, messageKey } from './messages.js';
+import { MessageStore } from './messages.js';
+import { Operations } from './metrics/operations.js';
+import type { Connected } from './metrics/recorder.js';
 import { TokenBucket } from './rate-limit.js';
 import { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
-import type { RoomStorage } from './storage.js';
-import { Watchers } from './watchers.js';
-import { CommandLedger, type Outcome } from './command-ledger.js';
 import { RoomTools } from './room-tools.js';
-import { Operations } from './metrics/operations.js';
-import type { Connected } from './metrics/recorder.js';
+import type { RoomStorage } from './storage.js';
 import { assistantTools } from './tools/assistant.js';
 import { ToolCalls } from './tools/calls.js';
 import { TOOLS_KEY, ToolRegistry, type StoredTools } from './tools/registry.js';
 import type { RoomView, ServerTool } from './tools/types.js';
+import { Watchers } from './watchers.js';
 
-const SETTINGS_KEY = 'settings';
-
-/** A WebSocket as the room sees it; the adapter supplies it. */
-export interface Socket {
-  readonly id: string;
-  send(data: string): void;
-  close(code: number, reason: string): void;
-}
+export type { SendResult, Socket };
 
 /** Anyone receiving the room's events: WebSockets that said hello, SSE streams. */
 export interface Subscriber {
   deliver(frames: EventFrame[], encoded: string): void;
 }
 
-interface Conn {
-  socket: Socket;
-  identity: Identity;
-  bucket: TokenBucket;
-  /** Said hello: receives events. */
-  ready: boolean;
-  lastTypingAt: number;
-  connectedAt: number;
-}
-
-/** Minimum role for each client frame. */
-const NEEDS: Record<ClientFrame['type'], Role> = {
-  hello: 'viewer',
-  ping: 'viewer',
-  'message.send': 'member',
-  'message.stop': 'member',
-  'message.retry': 'member',
-  'room.clear': 'operator',
-  'room.configure': 'operator',
-  watch: 'viewer',
-  typing: 'member',
-  // Each tool has its own minimum role, checked when a call starts.
-  'tool.invoke': 'viewer',
-  'tool.cancel': 'member',
-  'tool.toggle': 'operator',
-  'tool.register': 'member',
-  'tool.unregister': 'member',
-  'tool.decide': 'operator',
-  'tool.progress': 'member',
-  'tool.result': 'member',
-  'metrics.subscribe': 'operator',
-  'metrics.unsubscribe': 'operator',
-  'tap.subscribe': 'operator',
-  'tap.unsubscribe': 'operator',
-};
-
-/** A flooding connection is closed after this many rejected frames in a row. */
-const FLOOD_CLOSE_AFTER = 50;
-
-export type SendResult =
-  | { ok: true; message: Message; seq: number; duplicate: boolean }
-  | { ok: false; code: ErrorCode; message: string };
-
 /**
- * One room: connections, commands, resume and presence over the event log. Knows nothing of
+ * One room: connections, frames, resume and presence over the event log. Frames are checked in
+ * `admission.ts`; chat and tool commands run in ChatCommands and RoomTools. Knows nothing of
  * PartyKit; `party.ts` adapts it, and tests drive it directly.
  */
-export class Room {
+export class Room implements Gate {
   readonly conns = new Map<string, Conn>();
   readonly subscribers = new Set<Subscriber>();
   private readonly presence = new Map<string, { user: User; count: number }>();
   /** Recently applied command ids -> the seq they produced (messages are also indexed in storage). */
   private readonly commands = new CommandLedger();
+  private readonly chat: ChatCommands;
   private readonly toolCommands: RoomTools;
   private readonly watchers = new Watchers();
 
@@ -111,12 +60,15 @@ export class Room {
     readonly log: EventLog,
     readonly messages: MessageStore,
     readonly replies: Replies,
-    private readonly responders: ReadonlyMap<string, Responder>,
-    private current: RoomSettings,
     readonly tools: ToolRegistry,
     readonly calls: ToolCalls,
     readonly ops: Operations,
+    responders: ReadonlyMap<string, Responder>,
+    settings: RoomSettings,
   ) {
+    const ledger = this.commands;
+    const parts = { config, logger, log, messages, replies, calls, ops, ledger, responders };
+    this.chat = new ChatCommands(parts, settings);
     this.toolCommands = new RoomTools(log, tools, calls, logger);
   }
 
@@ -139,18 +91,7 @@ export class Room {
       config.ringSize,
     );
     const messages = await MessageStore.load(storage, config.snapshotMessages);
-    let settings: RoomSettings = (await storage.get<RoomSettings>(SETTINGS_KEY)) ?? {
-      responder: config.responder,
-      systemPrompt: null,
-    };
-    if (!responders.has(settings.responder)) {
-      // The deployment no longer offers the room's choice: fall back rather than fail every reply.
-      logger.warn('room responder no longer allowed; using the default', {
-        responder: settings.responder,
-        default: config.responder,
-      });
-      settings = { ...settings, responder: config.responder };
-    }
+    const settings = await loadSettings(storage, config, responders, logger);
     const current = () => {
       const chosen = room?.settings ?? settings;
       const responder = responders.get(chosen.responder) ?? responders.get(config.responder)!;
@@ -202,11 +143,11 @@ export class Room {
       log,
       messages,
       replies,
-      responders,
-      settings,
       tools,
       calls,
       ops,
+      responders,
+      settings,
     );
     await replies.recoverInterrupted();
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
@@ -250,12 +191,12 @@ export class Room {
   }
 
   get settings(): RoomSettings {
-    return this.current;
+    return this.chat.settings;
   }
 
   /** Responders an operator may choose for this room. */
   get responderNames(): string[] {
-    return [...this.responders.keys()];
+    return this.chat.responderNames;
   }
 
   get presenceList(): User[] {
@@ -288,99 +229,8 @@ export class Room {
   async message(socketId: string, raw: string | ArrayBuffer | ArrayBufferView): Promise<void> {
     const conn = this.conns.get(socketId);
     if (!conn) return;
-    const frame = this.admit(conn, raw);
+    const frame = admit(this, conn, raw);
     if (frame) return this.dispatch(conn, frame);
-  }
-
-  /**
-   * The checks every frame passes before the room acts on it: rate, form, size, schema, token
-   * expiry, role, hello first. A frame that fails one is answered with a typed error (or the
-   * socket closed) and null is returned.
-   */
-  private admit(conn: Conn, raw: string | ArrayBuffer | ArrayBufferView): ClientFrame | null {
-    const socketId = conn.socket.id;
-    const now = Date.now();
-    const wait = conn.bucket.take(now);
-    if (wait > 0) {
-      this.ops.count('rateLimited');
-      if (conn.bucket.rejectedInARow >= FLOOD_CLOSE_AFTER) {
-        this.logger.warn('closing flooding connection', { conn: socketId, user: conn.identity.id });
-        conn.socket.close(CLOSE_CODES.rate_limited, 'too many frames');
-        return null;
-      }
-      this.reply(conn, {
-        type: 'error',
-        // Without the command's id the client could not resend it when told, only at a reconnect.
-        id:
-          typeof raw === 'string' && raw.length <= this.config.maxFrameBytes
-            ? clientFrameId(raw)
-            : undefined,
-        code: 'rate_limited',
-        message: 'slow down',
-        retryAfterMs: wait,
-      });
-      return null;
-    }
-    if (typeof raw !== 'string') {
-      this.ops.count('badFrames');
-      this.reply(conn, {
-        type: 'error',
-        code: 'bad_json',
-        message: 'frames are JSON text, not binary',
-      });
-      return null;
-    }
-    if (
-      raw.length > this.config.maxFrameBytes ||
-      (raw.length * 3 > this.config.maxFrameBytes &&
-        new TextEncoder().encode(raw).length > this.config.maxFrameBytes)
-    ) {
-      this.ops.count('badFrames');
-      this.reply(conn, {
-        type: 'error',
-        code: 'too_large',
-        message: `frame larger than ${this.config.maxFrameBytes} bytes`,
-      });
-      return null;
-    }
-    const parsed = parseClientFrame(raw);
-    this.ops.frameIn(socketId, raw, parsed.ok ? parsed.value.type : 'invalid');
-    if (!parsed.ok) {
-      this.ops.count('badFrames');
-      this.reply(conn, {
-        type: 'error',
-        id: parsed.id,
-        code: parsed.code,
-        message: parsed.message,
-      });
-      return null;
-    }
-    const frame = parsed.value;
-    const id = 'id' in frame ? frame.id : undefined;
-    if (conn.identity.exp !== null && conn.identity.exp < now) {
-      this.reply(conn, { type: 'error', id, code: 'unauthorised', message: 'token expired' });
-      conn.socket.close(CLOSE_CODES.unauthorised, 'token expired');
-      return null;
-    }
-    if (!roleAtLeast(conn.identity.role, NEEDS[frame.type])) {
-      this.reply(conn, {
-        type: 'error',
-        id,
-        code: 'forbidden',
-        message: `${frame.type} needs the ${NEEDS[frame.type]} role`,
-      });
-      return null;
-    }
-    if (frame.type !== 'hello' && !conn.ready) {
-      this.reply(conn, {
-        type: 'error',
-        id,
-        code: 'hello_required',
-        message: 'send hello first',
-      });
-      return null;
-    }
-    return frame;
   }
 
   private async dispatch(conn: Conn, frame: ClientFrame): Promise<void> {
@@ -408,13 +258,17 @@ export class Room {
         });
       }
       case 'message.stop':
-        return this.answer(conn, frame.id, () => this.stop(conn.identity, frame.messageId));
+        return this.answer(conn, frame.id, () =>
+          this.chat.stop(userOf(conn.identity), frame.messageId),
+        );
       case 'message.retry':
-        return this.answer(conn, frame.id, () => this.retry(frame.messageId));
+        return this.answer(conn, frame.id, () => this.chat.retry(frame.messageId));
       case 'room.clear':
-        return this.answer(conn, frame.id, () => this.clear(conn.identity));
+        return this.answer(conn, frame.id, () => this.chat.clear(userOf(conn.identity)));
       case 'room.configure':
-        return this.answer(conn, frame.id, () => this.configure(conn.identity, frame.settings));
+        return this.answer(conn, frame.id, () =>
+          this.chat.configure(userOf(conn.identity), frame.settings),
+        );
       case 'watch':
         return this.watch(conn, frame.messageId);
       case 'tool.invoke':
@@ -463,7 +317,8 @@ export class Room {
     }
   }
 
-  private reply(conn: Conn, frame: ServerFrame): void {
+  /** Answers one connection. */
+  reply(conn: Conn, frame: ServerFrame): void {
     const encoded = JSON.stringify(frame);
     conn.socket.send(encoded);
     // Tap frames themselves are not tapped: watching would feed on itself.
@@ -487,13 +342,8 @@ export class Room {
         message: 'hello was already said on this connection',
       });
     }
-    let replay = since > 0 && since <= this.log.seq ? this.log.ring.since(since) : null;
-    if (!replay) {
-      // A snapshot must show exactly the state at its seq: let queued events go out first.
-      while (!this.log.idle) await this.log.drained();
-      if (this.conns.get(conn.socket.id) !== conn) return; // closed or replaced meanwhile
-      replay = since === this.log.seq && since > 0 ? [] : null;
-    }
+    const replay = await this.missedSince(since);
+    if (this.conns.get(conn.socket.id) !== conn) return; // closed or replaced meanwhile
     const welcome: Welcome = {
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
@@ -510,11 +360,6 @@ export class Room {
       ...(roleAtLeast(conn.identity.role, 'operator') ? { responders: this.responderNames } : {}),
     };
     this.reply(conn, welcome);
-    if (since > 0) {
-      this.ops.count('resumes');
-      if (replay === null) this.ops.count('snapshots');
-      else this.ops.count('replayedEvents', replay.length);
-    }
     if (replay === null) this.reply(conn, this.snapshot());
     else if (replay.length === 1) this.reply(conn, replay[0]);
     else if (replay.length > 1) this.reply(conn, { type: 'batch', events: replay });
@@ -523,6 +368,25 @@ export class Room {
     for (const messageId of this.watchers.watched()) {
       this.reply(conn, { type: 'watchers', messageId, users: this.watchers.users(messageId) });
     }
+  }
+
+  /**
+   * What a subscriber that has seen up to `since` (0: nothing) is missing: the events after it from
+   * the ring, [] when it is up to date, or null when it needs a snapshot (a first connection, or the
+   * ring no longer reaches back). By then the log is idle, so a snapshot shows exactly its seq.
+   */
+  async missedSince(since: number): Promise<EventFrame[] | null> {
+    let replay = since > 0 && since <= this.log.seq ? this.log.ring.since(since) : null;
+    if (!replay) {
+      while (!this.log.idle) await this.log.drained();
+      replay = since === this.log.seq && since > 0 ? [] : null;
+    }
+    if (since > 0) {
+      this.ops.count('resumes');
+      if (replay === null) this.ops.count('snapshots');
+      else this.ops.count('replayedEvents', replay.length);
+    }
+    return replay;
   }
 
   /** The room's state at the last sent seq (call when the log is idle). */
@@ -537,7 +401,7 @@ export class Room {
       hasMore: this.messages.hasOlder,
       before: this.messages.recent[0]?.seq ?? null,
       presence: this.presenceList,
-      settings: { ...this.current },
+      settings: { ...this.settings },
       tools: this.tools.list(),
       calls: this.calls.list(),
     };
@@ -578,121 +442,12 @@ export class Room {
   // ---- commands -------------------------------------------------------------------------
 
   /** Posts a message by `author` (WebSocket or REST); idempotent by `id`. */
-  async send(author: Identity, id: string, text: string, reply: boolean): Promise<SendResult> {
-    if (!roleAtLeast(author.role, 'member'))
-      return { ok: false, code: 'forbidden', message: 'sending needs the member role' };
-    if (text.length > this.config.maxMessageChars) {
-      return {
-        ok: false,
-        code: 'message_too_long',
-        message: `message is ${text.length} characters; the limit is ${this.config.maxMessageChars}`,
-      };
-    }
-    const known = this.commands.get(id) ?? (await this.messages.seqOf(id));
-    if (known !== undefined) {
-      const seq = await known;
-      const message = await this.messages.get(id);
-      if (message) return { ok: true, message, seq, duplicate: true };
-    }
-    if (this.commands.has(id)) return this.send(author, id, text, reply);
-    const now = Date.now();
-    const message: Message = {
-      id,
-      seq: 0,
-      author: { kind: 'user', id: author.id, name: author.name, role: author.role },
-      text,
-      status: 'complete',
-      createdAt: now,
-      updatedAt: now,
-    };
-    const { frame, sent } = this.log.append((seq) => {
-      message.seq = seq;
-      return {
-        event: { type: 'message.created', message: { ...message } },
-        writes: { [messageKey(seq)]: message, [messageIdKey(id)]: seq },
-      };
-    }, now);
-    this.commands.remember(
-      id,
-      sent.then(() => frame.seq),
-    );
-    this.messages.add(message);
-    await sent;
-    this.commands.remember(id, frame.seq);
-    this.ops.count('messagesIn');
-    if (reply) {
-      this.replies
-        .start(message)
-        .done.catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
-    }
-    return { ok: true, message, seq: frame.seq, duplicate: false };
+  send(author: Identity, id: string, text: string, reply: boolean): Promise<SendResult> {
+    return this.chat.send(author, id, text, reply);
   }
 
   private answer(conn: Conn, id: string, run: () => Outcome | Promise<Outcome>): Promise<void> {
     return this.commands.answer(id, run, (frame) => this.reply(conn, frame));
-  }
-
-  private async stop(by: Identity, messageId: string): Promise<Outcome> {
-    const completion = this.replies.stop(messageId, userOf(by));
-    if (completion) return { seq: completion };
-    const message = await this.messages.get(messageId);
-    return message
-      ? { code: 'conflict', message: `message ${messageId} is not streaming (${message.status})` }
-      : { code: 'not_found', message: `no message ${messageId}` };
-  }
-
-  /** Answers the same question again: only the room's latest reply, once it has ended. */
-  private async retry(messageId: string): Promise<Outcome> {
-    const reply = await this.messages.get(messageId);
-    if (!reply) return { code: 'not_found', message: `no message ${messageId}` };
-    if (reply.author.kind !== 'assistant' || !reply.replyTo) {
-      return { code: 'conflict', message: 'only assistant replies can be retried' };
-    }
-    if (this.replies.isStreaming(messageId)) {
-      return { code: 'conflict', message: 'the reply is still streaming: stop it first' };
-    }
-    const latest = [...this.messages.recent].reverse().find((m) => m.author.kind === 'assistant');
-    if (latest?.id !== messageId) {
-      return { code: 'conflict', message: 'only the latest reply can be retried' };
-    }
-    const question = await this.messages.get(reply.replyTo);
-    if (!question) {
-      return { code: 'not_found', message: `the message ${reply.replyTo} it answered is gone` };
-    }
-    const { created, done } = this.replies.start(question, messageId);
-    done.catch((err: unknown) => this.logger.error('reply crashed', { error: String(err) }));
-    return { seq: created };
-  }
-
-  /** Operator: stops every reply, then removes every message, for everyone. */
-  private async clear(by: Identity): Promise<Outcome> {
-    await this.replies.stopAll(userOf(by));
-    await this.calls.clear(userOf(by));
-    const { frame, sent } = this.log.append((seq) => ({
-      event: { type: 'room.cleared', by: userOf(by) },
-      writes: { [CLEARED_KEY]: seq },
-    }));
-    this.messages.clear(frame.seq);
-    this.logger.info('room cleared', { by: by.id, seq: frame.seq });
-    return { seq: sent.then(() => frame.seq) };
-  }
-
-  /** Operator: changes the room's settings; the whole new set is logged and stored. */
-  private configure(by: Identity, patch: Partial<RoomSettings>): Outcome {
-    if (patch.responder !== undefined && !this.responders.has(patch.responder)) {
-      return {
-        code: 'invalid_frame',
-        message: `settings.responder: "${patch.responder}" is not offered here; choose one of ${this.responderNames.join(', ')}`,
-      };
-    }
-    const settings: RoomSettings = { ...this.current, ...patch };
-    this.current = settings;
-    const { frame, sent } = this.log.append(() => ({
-      event: { type: 'room.configured', settings: { ...settings }, by: userOf(by) },
-      writes: { [SETTINGS_KEY]: settings },
-    }));
-    this.logger.info('room configured', { by: by.id, responder: settings.responder });
-    return { seq: sent.then(() => frame.seq) };
   }
 
   // ---- tools ----------------------------------------------------------------------------

@@ -1,0 +1,155 @@
+import {
+  CLOSE_CODES,
+  clientFrameId,
+  parseClientFrame,
+  roleAtLeast,
+  type ClientFrame,
+  type Role,
+  type ServerFrame,
+} from '@realstream/protocol';
+import type { Identity } from './auth.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Operations } from './metrics/operations.js';
+import type { TokenBucket } from './rate-limit.js';
+
+/** A WebSocket as the room sees it; the adapter supplies it. */
+export interface Socket {
+  readonly id: string;
+  send(data: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** A connection as the room keeps it. */
+export interface Conn {
+  socket: Socket;
+  identity: Identity;
+  bucket: TokenBucket;
+  /** Said hello: receives events. */
+  ready: boolean;
+  lastTypingAt: number;
+  connectedAt: number;
+}
+
+/** Minimum role for each client frame. */
+const NEEDS: Record<ClientFrame['type'], Role> = {
+  hello: 'viewer',
+  ping: 'viewer',
+  'message.send': 'member',
+  'message.stop': 'member',
+  'message.retry': 'member',
+  'room.clear': 'operator',
+  'room.configure': 'operator',
+  watch: 'viewer',
+  typing: 'member',
+  // Each tool has its own minimum role, checked when a call starts.
+  'tool.invoke': 'viewer',
+  'tool.cancel': 'member',
+  'tool.toggle': 'operator',
+  'tool.register': 'member',
+  'tool.unregister': 'member',
+  'tool.decide': 'operator',
+  'tool.progress': 'member',
+  'tool.result': 'member',
+  'metrics.subscribe': 'operator',
+  'metrics.unsubscribe': 'operator',
+  'tap.subscribe': 'operator',
+  'tap.unsubscribe': 'operator',
+};
+
+/** A flooding connection is closed after this many rejected frames in a row. */
+const FLOOD_CLOSE_AFTER = 50;
+
+export interface Gate {
+  config: Config;
+  logger: Logger;
+  ops: Operations;
+  /** Answers `conn` (an error here). */
+  reply(conn: Conn, frame: ServerFrame): void;
+}
+
+/**
+ * The checks every frame passes before the room acts on it: rate, form, size, schema, token
+ * expiry, role, hello first. A frame that fails one is answered with a typed error (or the
+ * socket closed) and null is returned.
+ */
+export function admit(
+  gate: Gate,
+  conn: Conn,
+  raw: string | ArrayBuffer | ArrayBufferView,
+): ClientFrame | null {
+  const { config, ops } = gate;
+  const socketId = conn.socket.id;
+  const now = Date.now();
+  const wait = conn.bucket.take(now);
+  if (wait > 0) {
+    ops.count('rateLimited');
+    if (conn.bucket.rejectedInARow >= FLOOD_CLOSE_AFTER) {
+      gate.logger.warn('closing flooding connection', { conn: socketId, user: conn.identity.id });
+      conn.socket.close(CLOSE_CODES.rate_limited, 'too many frames');
+      return null;
+    }
+    gate.reply(conn, {
+      type: 'error',
+      // Without the command's id the client could not resend it when told, only at a reconnect.
+      id:
+        typeof raw === 'string' && raw.length <= config.maxFrameBytes
+          ? clientFrameId(raw)
+          : undefined,
+      code: 'rate_limited',
+      message: 'slow down',
+      retryAfterMs: wait,
+    });
+    return null;
+  }
+  if (typeof raw !== 'string') {
+    ops.count('badFrames');
+    gate.reply(conn, {
+      type: 'error',
+      code: 'bad_json',
+      message: 'frames are JSON text, not binary',
+    });
+    return null;
+  }
+  if (
+    raw.length > config.maxFrameBytes ||
+    (raw.length * 3 > config.maxFrameBytes &&
+      new TextEncoder().encode(raw).length > config.maxFrameBytes)
+  ) {
+    ops.count('badFrames');
+    gate.reply(conn, {
+      type: 'error',
+      code: 'too_large',
+      message: `frame larger than ${config.maxFrameBytes} bytes`,
+    });
+    return null;
+  }
+  const parsed = parseClientFrame(raw);
+  ops.frameIn(socketId, raw, parsed.ok ? parsed.value.type : 'invalid');
+  if (!parsed.ok) {
+    ops.count('badFrames');
+    gate.reply(conn, { type: 'error', id: parsed.id, code: parsed.code, message: parsed.message });
+    return null;
+  }
+  const frame = parsed.value;
+  const id = 'id' in frame ? frame.id : undefined;
+  if (conn.identity.exp !== null && conn.identity.exp < now) {
+    gate.reply(conn, { type: 'error', id, code: 'unauthorised', message: 'token expired' });
+    conn.socket.close(CLOSE_CODES.unauthorised, 'token expired');
+    return null;
+  }
+  if (!roleAtLeast(conn.identity.role, NEEDS[frame.type])) {
+    gate.reply(conn, {
+      type: 'error',
+      id,
+      code: 'forbidden',
+      message: `${frame.type} needs the ${NEEDS[frame.type]} role`,
+    });
+    return null;
+  }
+  if (frame.type !== 'hello' && !conn.ready) {
+    gate.reply(conn, { type: 'error', id, code: 'hello_required', message: 'send hello first' });
+    return null;
+  }
+  return frame;
+}
