@@ -27,6 +27,7 @@ import {
   RELOAD_SYMPTOM,
   Restarted,
   closeClients,
+  isRestart,
   connectClients,
   cpuOrRestarted,
   restarts,
@@ -76,7 +77,7 @@ export async function runCell(
   const hosts = allHosts.slice(0, hostsFor(n));
   for (let attempt = 1; ; attempt++) {
     const row = await runCellOnce(t, hosts, n, streams);
-    if (row.error !== new Restarted().message) return row;
+    if (!isRestart(row.error)) return row;
     restarts.count++;
     if (attempt === 3) return row;
     console.log('    workerd restarted (source change?): running the cell again');
@@ -150,7 +151,8 @@ async function runCellOnce(t: Target, hosts: Rpc[], n: number, streams: number):
     const wB = wallNow();
     const cpuB = cpuOrRestarted(pid);
     const stats = await Promise.all(hosts.map((h) => h.call<HostStats>({ op: 'collect' })));
-    if ((await t.pid()) !== pid) throw new Restarted();
+    const pidNow = await t.pid();
+    if (pidNow !== pid) throw new Restarted(`workerd ${pid} replaced by ${pidNow}`);
     dbg('collected');
     const done = stats.reduce((a, s) => a + s.done, 0);
     if (done < expected)
@@ -160,7 +162,7 @@ async function runCellOnce(t: Target, hosts: Rpc[], n: number, streams: number):
     if (errors.length) throw new Error(errors.slice(0, 3).join('; '));
     const closed = stats.reduce((a, s) => a + s.closed, 0);
     // Nothing in a cell makes the room close a socket (limits are raised), except a reload.
-    if (closed && t.system !== 'ws') throw new Restarted();
+    if (closed && t.system !== 'ws') throw new Restarted(`${closed} sockets closed by the server`);
     if (closed) row.notes.push(`${closed} sockets closed by server`);
 
     const tokens = stats.reduce((a, s) => a + s.tokens, 0);
@@ -217,12 +219,10 @@ async function runCellOnce(t: Target, hosts: Rpc[], n: number, streams: number):
   } catch (err) {
     row.error = (err as Error).message.split('\n')[0];
     // Lost sockets or failed requests right after a reload are the reload's doing.
-    if (
-      t.system !== 'ws' &&
-      !(err instanceof Restarted) &&
-      (RELOAD_SYMPTOM.test(row.error) || (await t.pid().catch(() => 0)) !== pidAtStart)
-    ) {
-      row.error = new Restarted().message;
+    if (t.system !== 'ws' && !(err instanceof Restarted)) {
+      const pidNow = await t.pid().catch(() => 0);
+      if (RELOAD_SYMPTOM.test(row.error) || pidNow !== pidAtStart)
+        row.error = new Restarted(`${row.error} (workerd ${pidAtStart}, now ${pidNow})`).message;
     }
   } finally {
     await closeClients(hosts);

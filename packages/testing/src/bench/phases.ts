@@ -10,6 +10,7 @@ import { Rpc, rssKiBOf, sleep, waitIdle, wallNow } from './shared.js';
 import {
   RELOAD_SYMPTOM,
   Restarted,
+  isRestart,
   closeClients,
   connectClients,
   restarts,
@@ -38,7 +39,7 @@ export async function measureMemory(
   for (let attempt = 1; ; attempt++) {
     await ready();
     const result = await measureMemoryOnce(system, base, pidOf, hosts, count, gc);
-    if (result.error !== new Restarted().message || attempt === 3) return result;
+    if (!isRestart(result.error) || attempt === 3) return result;
     restarts.count++;
   }
 }
@@ -65,7 +66,8 @@ async function measureMemoryOnce(
     await waitIdle(pid);
     await gc();
     result.afterKiB = rssKiBOf(pid);
-    if ((await pidOf()) !== pid) throw new Restarted();
+    const pidNow = await pidOf();
+    if (pidNow !== pid) throw new Restarted(`workerd ${pid} replaced by ${pidNow}`);
     result.perConnKiB = (result.afterKiB - result.beforeKiB) / result.count;
   } catch (err) {
     const msg = (err as Error).message;
@@ -73,7 +75,7 @@ async function measureMemoryOnce(
       err instanceof Restarted ||
       /ENOENT/.test(msg) ||
       (system !== 'ws' && RELOAD_SYMPTOM.test(msg));
-    result.error = reload ? new Restarted().message : msg;
+    result.error = reload && !(err instanceof Restarted) ? new Restarted(msg).message : msg;
   } finally {
     await closeClients(hosts);
   }

@@ -195,7 +195,7 @@ export function report(
   out.push(...f.lines);
   if (restarts.count)
     out.push(
-      `- workerd was reloaded by partykit dev ${restarts.count} time(s) during the run (a source file changed); affected cells were run again`,
+      `- ${restarts.count} cell(s) failed with workerd replaced, or with the symptoms of it (a source file changed, or see what each FAILED line above says it saw); they were run again`,
     );
   out.push(`- wall time of the run: ${wallS.toFixed(0)} s`);
   out.push('');

@@ -47,12 +47,20 @@ export interface Target {
  * `partykit dev` watches the server sources and replaces workerd (new pid, rooms lost) when one
  * changes, e.g. when someone edits the tree during the run. A cell that sees that is run again.
  */
+const RESTARTED = 'workerd was restarted during the cell';
+
+/** `evidence`: what made the bench think so, shown with the error (a symptom alone can mislead). */
 export class Restarted extends Error {
-  constructor() {
+  constructor(evidence: string) {
     super(
-      'workerd was restarted during the cell (partykit dev reloads when a server source file changes)',
+      `${RESTARTED} (partykit dev reloads when a server source file changes); seen: ${evidence}`,
     );
   }
+}
+
+/** A cell or measurement that failed because workerd was replaced: it runs again. */
+export function isRestart(error: string | undefined): boolean {
+  return error?.startsWith(RESTARTED) ?? false;
 }
 /** Cells and measurements run again because workerd was replaced. */
 export const restarts = { count: 0 };
@@ -83,7 +91,7 @@ export function cpuOrRestarted(pid: number): number {
   try {
     return cpuMsOf(pid);
   } catch {
-    throw new Restarted();
+    throw new Restarted(`process ${pid} is gone`);
   }
 }
 
