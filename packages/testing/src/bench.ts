@@ -11,7 +11,7 @@
  *             paced             50 tokens/s per stream: p50 / p99 latency of every token, from its
  *                               scheduled generation time (reply start + i * 20 ms) to its arrival
  *             resume            catch-up time after --missed events (room only)
- *             memory            RSS per idle connection (room vs bare ws)
+ *             memory            RSS per idle connection (room vs a bare partykit party vs bare ws)
  *
  * Flags (defaults; --quick makes everything tiny for a smoke check): --clients=10,100,500,
  * --streams=1,10, --hosts=auto (client host processes: one per 250 clients, at most 2), --sat-ms=3000,
@@ -35,10 +35,13 @@ import {
 } from './bench/phases.js';
 import { report } from './bench/report.js';
 import {
+  barePartyServer,
   cleanup,
   roomTarget,
+  serverReady,
   startHosts,
   wsTarget,
+  workerdOf,
   wsTargetFor,
   type Target,
 } from './bench/targets.js';
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
   const needPaced = opts.phases.has('paced');
   // Every server up front (idle ones cost nothing), so cells of the systems can interleave
   // and share whatever noise the machine has.
-  const [ws, roomSat, ncSat, roomPaced, ncPaced, moSat, moPaced] = await Promise.all([
+  const [ws, roomSat, ncSat, roomPaced, ncPaced, moSat, moPaced, bare] = await Promise.all([
     want('ws') ? wsTarget() : null,
     want('room') && (needSat || opts.phases.has('memory') || opts.phases.has('resume'))
       ? roomTarget('room', 'sat')
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     want('nc') && needPaced ? roomTarget('nc', 'paced') : null,
     want('mo') && needSat ? roomTarget('mo', 'sat') : null,
     want('mo') && needPaced ? roomTarget('mo', 'paced') : null,
+    want('room') && opts.phases.has('memory') ? barePartyServer() : null,
   ]);
   console.log(`  servers up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -81,6 +85,17 @@ async function main(): Promise<void> {
     if (roomSat)
       memory.push(
         await measureMemory('room', roomSat.base, roomSat.pid, hosts, opts.idle, roomSat.ready),
+      );
+    if (bare)
+      memory.push(
+        await measureMemory(
+          'pk',
+          `ws://${bare.host}`,
+          () => workerdOf(bare),
+          hosts,
+          opts.idle,
+          () => serverReady(bare),
+        ),
       );
     if (ws) {
       const gc = () => ws.rpc.call({ op: 'gc' });

@@ -21,6 +21,8 @@ export interface ServerOptions {
   persist?: boolean;
   /** Where partykit's own output goes; default a temp file (its path is in `logFile`). */
   logFile?: string;
+  /** Another main party than partykit.json's, relative to the repository root (the bench's baselines). */
+  script?: string;
   startTimeoutMs?: number;
 }
 
@@ -105,7 +107,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   let child!: ChildProcess; // set by launch()
 
   const launchOnce = async (): Promise<'up' | 'port clash'> => {
-    const args = ['dev', '--port', String(port), '--disable-request-cf-fetch', '--no-hotkeys'];
+    const args = ['dev', ...(options.script ? [options.script] : [])];
+    args.push('--port', String(port), '--disable-request-cf-fetch', '--no-hotkeys');
     args.push('--persist', persist ? join(dir, 'state') : 'false');
     args.push(...varFlags({}, { REALSTREAM_LOG_LEVEL: 'warn', ...vars }));
     const log = createWriteStream(logFile, { flags: 'a' });

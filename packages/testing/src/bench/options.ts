@@ -4,12 +4,15 @@
  */
 
 export type SystemId = 'room' | 'nc' | 'ws' | 'mo';
+/** 'pk': a partykit party that only answers hello (bench/party-baseline.ts); memory only. */
+export type MemorySystem = SystemId | 'pk';
 export type Mode = 'sat' | 'paced';
-export const LABEL: Record<SystemId, string> = {
+export const LABEL: Record<MemorySystem, string> = {
   room: 'room',
   nc: 'room no-coalesce',
   ws: 'bare ws',
   mo: 'room metrics off',
+  pk: 'bare partykit party',
 };
 /** Order of a cell's systems: the metrics-off room right after the room, so they share the noise. */
 export const SYSTEMS: readonly SystemId[] = ['room', 'mo', 'nc', 'ws'];
@@ -62,6 +65,6 @@ for (const n of [...opts.clients, ...opts.streams]) {
     throw new Error(`--clients / --streams: expected whole numbers >= 1, got ${n}`);
 }
 for (const s of opts.systems)
-  if (!(s in LABEL)) throw new Error(`--systems: unknown system ${s} (room, nc, ws, mo)`);
+  if (!SYSTEMS.includes(s)) throw new Error(`--systems: unknown system ${s} (room, nc, ws, mo)`);
 
 export const hostsFor = (n: number) => opts.hosts || Math.min(2, Math.ceil(n / 250));

@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import type { TestServer } from '../harness.js';
 import { median } from './format.js';
-import { LABEL, type SystemId } from './options.js';
+import { LABEL, type MemorySystem } from './options.js';
 import { Rpc, rssKiBOf, sleep, waitIdle, wallNow } from './shared.js';
 import {
   RELOAD_SYMPTOM,
@@ -19,7 +19,7 @@ import {
 } from './targets.js';
 
 export interface MemoryResult {
-  system: SystemId;
+  system: MemorySystem;
   count: number;
   beforeKiB: number;
   afterKiB: number;
@@ -28,7 +28,7 @@ export interface MemoryResult {
 }
 
 export async function measureMemory(
-  system: SystemId,
+  system: MemorySystem,
   base: string,
   pidOf: () => Promise<number>,
   hosts: Rpc[],
@@ -45,7 +45,7 @@ export async function measureMemory(
 }
 
 async function measureMemoryOnce(
-  system: SystemId,
+  system: MemorySystem,
   base: string,
   pidOf: () => Promise<number>,
   hosts: Rpc[],
@@ -120,7 +120,9 @@ export async function measureResume(
       /missed events, the room made/.test(result.error ?? '');
     if (!reload || attempt === 3) return result;
     restarts.count++;
-    console.log('    workerd restarted (source change?): measuring resume again');
+    console.log(
+      `    workerd restarted (source change?): measuring resume again; seen: ${result.error ?? `workerd ${pid} replaced`}`,
+    );
   }
 }
 

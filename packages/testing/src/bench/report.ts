@@ -174,6 +174,13 @@ export function report(
   }
   const mr = memory.find((m) => m.system === 'room' && !m.error);
   const mw = memory.find((m) => m.system === 'ws' && !m.error);
+  const mp = memory.find((m) => m.system === 'pk' && !m.error);
+  if (mr && mp) {
+    out.push(
+      `- memory the room adds per connection over a bare partykit party: ${(mr.perConnKiB - mp.perConnKiB).toFixed(1)} KiB ` +
+        `(the party's ${mp.perConnKiB.toFixed(1)} KiB is workerd's and partykit's own cost of a WebSocket)`,
+    );
+  }
   if (mr && mw) {
     out.push(
       mw.perConnKiB > 0

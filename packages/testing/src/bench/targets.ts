@@ -143,6 +143,17 @@ export async function roomTarget(
   };
 }
 
+/** The bare partykit party (party-baseline.ts), for the memory row only. */
+export async function barePartyServer(): Promise<TestServer> {
+  const server = await startServer({
+    persist: false,
+    script: 'packages/testing/src/bench/party-baseline.ts',
+  });
+  servers.push(server);
+  await workerdOf(server);
+  return server;
+}
+
 export async function wsTarget(): Promise<{ rpc: Rpc; port: number; pid: number }> {
   const child = forkTs('./ws-baseline.ts');
   const port = await new Promise<number>((resolve, reject) => {

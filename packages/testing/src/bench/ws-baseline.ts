@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import { demoTokens, serveRpc, type StreamSpec, type WsServerRequest } from './shared.js';
+import { helloAnswer } from './welcome.js';
 
 interface Room {
   seq: number;
@@ -111,33 +112,7 @@ wss.on('connection', (ws, req) => {
     }
     if (frame?.type === 'hello' && !ready) {
       ready = true;
-      const user = {
-        id: url.searchParams.get('uid') ?? 'guest',
-        name: url.searchParams.get('name') ?? 'Guest',
-        role: 'operator',
-      };
-      ws.send(
-        JSON.stringify({
-          type: 'welcome',
-          protocol: 1,
-          room: name,
-          connectionId: crypto.randomUUID(),
-          user,
-          seq: room.seq,
-          resume: 'snapshot',
-          devMode: true,
-          limits: { maxFrameBytes: 65536, maxMessageChars: 8000 },
-        }),
-      );
-      ws.send(
-        JSON.stringify({
-          type: 'snapshot',
-          seq: room.seq,
-          messages: [],
-          hasMore: false,
-          presence: [user],
-        }),
-      );
+      for (const data of helloAnswer(name, room.seq, url.searchParams)) ws.send(data);
       room.clients.add(ws);
     }
   });
