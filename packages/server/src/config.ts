@@ -9,6 +9,7 @@ import {
   type WebhookNetOptions,
   type WebhookToolConfig,
 } from './tools/webhook-config.js';
+import { parseHttpFetchHosts } from './tools/builtins/http-fetch.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -216,21 +217,20 @@ function readTools(env: Env): ToolsConfig {
     return v !== null && typeof v === 'object' ? JSON.stringify(v) : str(env, key);
   };
   let webhooks: ToolsConfig['webhooks'];
+  let httpFetchHosts: string[];
   try {
     webhooks = webhookConfigFromEnv({
       REALSTREAM_WEBHOOK_TOOLS: text('REALSTREAM_WEBHOOK_TOOLS'),
       REALSTREAM_WEBHOOK_HOSTS: str(env, 'REALSTREAM_WEBHOOK_HOSTS'),
       REALSTREAM_WEBHOOK_ALLOW_PRIVATE: str(env, 'REALSTREAM_WEBHOOK_ALLOW_PRIVATE'),
     });
+    httpFetchHosts = parseHttpFetchHosts(str(env, 'REALSTREAM_HTTP_FETCH_HOSTS'), webhooks);
   } catch (err) {
     if (err instanceof WebhookConfigError) throw new ConfigError(err.message);
     throw err;
   }
   return {
-    httpFetchHosts: (str(env, 'REALSTREAM_HTTP_FETCH_HOSTS') ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter(Boolean),
+    httpFetchHosts,
     maxConcurrentCalls: int(env, 'REALSTREAM_MAX_CONCURRENT_TOOL_CALLS', 8, 1, 1000),
     maxAssistantRounds: int(env, 'REALSTREAM_MAX_TOOL_ROUNDS', 6, 1, 50),
     approvalMs: int(env, 'REALSTREAM_TOOL_APPROVAL_MS', 300_000, 1000, 86_400_000),

@@ -146,6 +146,40 @@ describe('parseWebhookTools', () => {
     });
     assert.equal(t.url, 'http://127.0.0.1:8787/hook');
   });
+
+  it('refuses every reserved range, naming it, unless allowPrivate', () => {
+    const cases: [string, string][] = [
+      ['https://198.18.0.1/', '198.18.0.0/15'],
+      ['https://198.19.255.255/', '198.18.0.0/15'],
+      ['https://[2001:db8::1]/', '2001:db8::/32'],
+      ['https://[::ffff:198.18.0.1]/', '198.18.0.0/15'],
+      ['https://[64:ff9b::a00:1]/', '64:ff9b::/96'],
+      ['https://[2002:c0a8:0101::]/', '192.168.0.0/16'],
+      ['https://203.0.113.5:8443/', '203.0.113.0/24'],
+    ];
+    for (const [url, range] of cases) {
+      const host = new URL(url).host;
+      const net = { allowHosts: [host], allowPrivate: false };
+      rejects(
+        () => parse([tool({ url })], net),
+        '[0].url',
+        range,
+        'REALSTREAM_WEBHOOK_ALLOW_PRIVATE',
+      );
+      assert.equal(
+        parse([tool({ url })], { ...net, allowPrivate: true })[0].url,
+        new URL(url).href,
+      );
+    }
+  });
+
+  it('says when only the port is not allowed', () => {
+    rejects(
+      () => parse([tool({ url: 'https://hooks.example.com:22/' })]),
+      '"hooks.example.com:22" is not in REALSTREAM_WEBHOOK_HOSTS',
+      'an entry without a port allows only 443',
+    );
+  });
 });
 
 describe('parseWebhookHosts', () => {

@@ -1,14 +1,21 @@
 import { ROLES, ToolNameSchema, type JsonSchema, type Role } from '@realstream/protocol';
-import { hostAllowed, isPrivateHost, splitHostPort } from './webhook-net.js';
+import {
+  hostAllowed,
+  hostListedOnOtherPort,
+  portHint,
+  reservedRange,
+  splitHostPort,
+} from './webhook-net.js';
 import { checkSchema } from './webhook-schema.js';
 
 /**
  * Webhook tools are declared by the operator in three environment variables:
  *
  * - REALSTREAM_WEBHOOK_TOOLS: JSON array of tool objects (see `WebhookToolConfig`);
- * - REALSTREAM_WEBHOOK_HOSTS: comma list of hosts a webhook may call (`host`, `host:port`,
- *   `*.example.com`); a URL outside it is refused;
- * - REALSTREAM_WEBHOOK_ALLOW_PRIVATE: `true` to allow loopback / private targets (development).
+ * - REALSTREAM_WEBHOOK_HOSTS: comma list of hosts a webhook may call (`host` on the scheme's
+ *   default port only, `host:port`, `*.example.com[:port]`); a URL outside it is refused;
+ * - REALSTREAM_WEBHOOK_ALLOW_PRIVATE: `true` to allow loopback, private and other reserved
+ *   targets (development); `http.fetch` honours it too.
  *
  * Everything is checked once, at startup, so a typo fails the deploy instead of a call hours
  * later. Error messages name the variable, tool and field but never echo a secret.
@@ -76,6 +83,11 @@ export function webhookConfigFromEnv(env: Record<string, unknown>): WebhookNetOp
 
 /** REALSTREAM_WEBHOOK_HOSTS: canonical `host[:port]` / `*.domain[:port]` entries. */
 export function parseWebhookHosts(raw: string | undefined): string[] {
+  return parseHostList(HOSTS_VAR, raw);
+}
+
+/** A comma list of allow-list entries in `variable`, canonical; throws naming the bad one. */
+export function parseHostList(variable: string, raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === '') return [];
   return raw
     .split(',')
@@ -85,7 +97,7 @@ export function parseWebhookHosts(raw: string | undefined): string[] {
       const parsed = splitHostPort(entry.toLowerCase());
       if (parsed === undefined) {
         throw new WebhookConfigError(
-          `${HOSTS_VAR}[${i}]: "${entry}" is not a host, host:port or *.domain`,
+          `${variable}[${i}]: "${entry}" is not a host, host:port or *.domain`,
         );
       }
       return parsed.port === undefined ? parsed.host : `${parsed.host}:${parsed.port}`;
@@ -203,10 +215,14 @@ export function checkUrl(value: unknown, net: WebhookNetOptions): URL | string {
   }
   if (url.username || url.password) return 'credentials in the URL are not allowed; use the secret';
   if (!hostAllowed(url, net.allowHosts)) {
-    return `host "${url.host}" is not in ${HOSTS_VAR} (${net.allowHosts.join(',') || 'empty'})`;
+    const listed = `host "${url.host}" is not in ${HOSTS_VAR} (${net.allowHosts.join(',') || 'empty'})`;
+    return hostListedOnOtherPort(url, net.allowHosts)
+      ? `${listed}: ${portHint(url, HOSTS_VAR)}`
+      : listed;
   }
-  if (isPrivateHost(url.hostname) && !net.allowPrivate) {
-    return `host "${url.hostname}" is loopback/private; set ${ALLOW_PRIVATE_VAR}=true to allow it`;
+  const reserved = reservedRange(url.hostname);
+  if (reserved !== undefined && !net.allowPrivate) {
+    return `host "${url.hostname}" is loopback/private/reserved (${reserved}); set ${ALLOW_PRIVATE_VAR}=true to allow it`;
   }
   return url;
 }

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Validator } from '@cfworker/json-schema';
 import type { ToolProgress } from '@realstream/protocol';
 import type { RoomView, ToolRunContext } from '../types.js';
-import { httpFetchTool, parseAllowHost } from './http-fetch.js';
+import { WebhookConfigError } from '../webhook-config.js';
+import { httpFetchTool, parseAllowHost, parseHttpFetchHosts } from './http-fetch.js';
 
 interface Out {
   url: string;
@@ -124,23 +125,68 @@ describe('http.fetch allow-list', () => {
     );
   };
 
-  it('matches host names exactly, any port unless one is given', async () => {
+  it('matches host names exactly; a bare host on the default port only', async () => {
     assert.equal(await allowed(['example.com'], 'https://example.com/a'), true);
-    assert.equal(await allowed(['example.com'], 'http://EXAMPLE.com:8080/'), true);
+    assert.equal(await allowed(['example.com'], 'https://example.com:443/a'), true);
+    assert.equal(await allowed(['example.com'], 'http://EXAMPLE.com/'), true);
     assert.equal(await allowed(['Example.COM'], 'https://example.com/'), true);
     assert.equal(await allowed(['example.com'], 'https://www.example.com/'), false);
     assert.equal(await allowed(['example.com'], 'https://example.com.evil.net/'), false);
-    assert.equal(await allowed(['example.com:8080'], 'http://example.com:8080/'), true);
-    assert.equal(await allowed(['example.com:8080'], 'http://example.com/'), false);
-    assert.equal(await allowed(['example.com:443'], 'https://example.com/'), true);
-    assert.equal(await allowed(['[::1]:8080'], 'http://[::1]:8080/'), true);
+    assert.equal(await allowed(['example.com'], 'https://example.com:22/'), false);
+    assert.equal(await allowed(['example.com'], 'http://example.com:8080/'), false);
+    assert.equal(await allowed(['example.com'], 'http://example.com:443/'), false);
   });
 
-  it('lets *.host match subdomains only', async () => {
+  it('matches host:port on that port only', async () => {
+    assert.equal(await allowed(['example.com:8443'], 'https://example.com:8443/'), true);
+    assert.equal(await allowed(['example.com:8443'], 'https://example.com/'), false);
+    assert.equal(await allowed(['example.com:8443'], 'https://example.com:8444/'), false);
+    assert.equal(await allowed(['example.com:443'], 'https://example.com/'), true);
+    assert.equal(await allowed(['[::1]:8080'], 'http://[::1]:8080/'), true);
+    assert.equal(await allowed(['[::1]:8080'], 'http://[::1]:8081/'), false);
+  });
+
+  it('lets *.host match subdomains only, on its port', async () => {
     assert.equal(await allowed(['*.example.com'], 'https://api.example.com/'), true);
     assert.equal(await allowed(['*.example.com'], 'https://a.b.example.com/'), true);
     assert.equal(await allowed(['*.example.com'], 'https://example.com/'), false);
     assert.equal(await allowed(['*.example.com'], 'https://badexample.com/'), false);
+    assert.equal(await allowed(['*.example.com'], 'https://api.example.com:8443/'), false);
+    assert.equal(await allowed(['*.example.com:8443'], 'https://api.example.com:8443/'), true);
+  });
+
+  it('names host:port and the variable when only the port is not allowed', async () => {
+    const tool = httpFetchTool({
+      allowHosts: ['example.com', 'api.example.com:8443'],
+      fetch: async () => new Response('ok'),
+    });
+    await assert.rejects(tool.run({ url: 'https://example.com:22/' }, context().ctx), {
+      code: 'host_not_allowed',
+      message:
+        "example.com:22 is not on this room's allow-list (allowed: example.com, api.example.com:8443): " +
+        'an entry without a port allows only 443 for https and 80 for http; ' +
+        'add example.com:22 to REALSTREAM_HTTP_FETCH_HOSTS to allow that port',
+    });
+    await assert.rejects(tool.run({ url: 'https://api.example.com/' }, context().ctx), {
+      code: 'host_not_allowed',
+      message:
+        /^api\.example\.com:443 is not .* add api\.example\.com:443 to REALSTREAM_HTTP_FETCH_HOSTS/,
+    });
+  });
+
+  it('checks the port of every redirect hop', async () => {
+    const tool = httpFetchTool({
+      allowHosts: ['example.com'],
+      fetch: async (input) =>
+        String(input) === 'https://example.com/'
+          ? new Response(null, { status: 302, headers: { location: 'https://example.com:22/' } })
+          : new Response('reached port 22'),
+    });
+    await assert.rejects(tool.run({ url: 'https://example.com/' }, context().ctx), {
+      code: 'host_not_allowed',
+      message:
+        /^example\.com redirected to https:\/\/example\.com:22\/, but example\.com:22 is not/,
+    });
   });
 
   it('refuses bad entries when the tool is made', () => {
@@ -148,6 +194,55 @@ describe('http.fetch allow-list', () => {
       assert.throws(() => parseAllowHost(bad), /allow-list entry/, bad);
     }
     assert.throws(() => httpFetchTool({ allowHosts: ['x.com'], maxBytes: 0 }), /maxBytes/);
+  });
+
+  it('reads REALSTREAM_HTTP_FETCH_HOSTS into canonical entries', () => {
+    assert.deepEqual(
+      parseHttpFetchHosts(' Example.COM, api.example.com:08443 ,, *.Example.org,[0::1]:80', {
+        allowPrivate: true,
+      }),
+      ['example.com', 'api.example.com:8443', '*.example.org', '[::1]:80'],
+    );
+    assert.deepEqual(parseHttpFetchHosts(undefined, { allowPrivate: false }), []);
+    assert.deepEqual(parseHttpFetchHosts(' ', { allowPrivate: false }), []);
+    assert.throws(
+      () => parseHttpFetchHosts('a.com, https://b.com', { allowPrivate: false }),
+      (err: unknown) =>
+        err instanceof WebhookConfigError &&
+        err.message.includes('REALSTREAM_HTTP_FETCH_HOSTS[1]') &&
+        err.message.includes('https://b.com'),
+    );
+  });
+
+  it('refuses reserved entries unless REALSTREAM_WEBHOOK_ALLOW_PRIVATE', () => {
+    for (const entry of [
+      '198.18.0.1',
+      '198.19.255.255:8080',
+      '[2001:db8::1]',
+      '[::ffff:198.18.0.1]',
+      '[64:ff9b::a00:1]',
+      '[2002:c0a8:0101::]',
+      '127.0.0.1:8787',
+      '0x7f.1',
+      'localhost:3000',
+      '*.dev.localhost',
+      '*.corp.internal',
+    ]) {
+      assert.throws(
+        () => parseHttpFetchHosts(`example.com,${entry}`, { allowPrivate: false }),
+        (err: unknown) =>
+          err instanceof WebhookConfigError &&
+          err.message.startsWith('REALSTREAM_HTTP_FETCH_HOSTS[1]') &&
+          err.message.includes('REALSTREAM_WEBHOOK_ALLOW_PRIVATE=true'),
+        entry,
+      );
+      assert.equal(parseHttpFetchHosts(entry, { allowPrivate: true }).length, 1, entry);
+    }
+    assert.throws(
+      () => parseHttpFetchHosts('198.18.0.1', { allowPrivate: false }),
+      /198\.18\.0\.0\/15/,
+      'the message names the range',
+    );
   });
 
   it('refuses a host not on the list without connecting', async () => {

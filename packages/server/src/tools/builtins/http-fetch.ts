@@ -3,11 +3,30 @@
  * text. Off by default, and `builtinTools` only offers it when the allow-list is non-empty: the
  * server would otherwise fetch anything an assistant (or a prompt injected into it) asks for.
  *
- * Allow-list entries: `host` (any port), `host:port` (that port only), `*.example.com` (any
- * subdomain, not example.com itself; list that separately). Names match exactly, case-insensitively.
- * Every redirect hop is checked against the same list.
+ * Allow-list entries, the grammar of REALSTREAM_WEBHOOK_HOSTS (see webhook-net.ts): `host` (the
+ * scheme's default port only: 443 for https, 80 for http), `host:port` (that port only),
+ * `*.example.com[:port]` (any subdomain, not example.com itself; list that separately, same port
+ * rule). Names match exactly, case-insensitively. A bare host does not open every port: the
+ * other ports of a machine are other services (ssh, a database, an admin console). Every redirect
+ * hop is checked against the same list.
+ *
+ * Reserved addresses: a URL must match an entry exactly (or be a subdomain of a wildcard), so it
+ * can only reach a loopback, private or other reserved host when an entry names one. The
+ * configuration (`parseHttpFetchHosts`) refuses such entries unless
+ * REALSTREAM_WEBHOOK_ALLOW_PRIVATE is true, as it does for webhook URLs.
  */
 import { ToolFailure, type ServerTool, type ToolRunContext } from '../types.js';
+import { ALLOW_PRIVATE_VAR, parseHostList, WebhookConfigError } from '../webhook-config.js';
+import {
+  effectivePort,
+  hostAllowed,
+  hostListedOnOtherPort,
+  portHint,
+  reservedRange,
+  splitHostPort,
+} from '../webhook-net.js';
+
+export const HTTP_FETCH_HOSTS_VAR = 'REALSTREAM_HTTP_FETCH_HOSTS';
 
 export interface HttpFetchOptions {
   allowHosts: string[];
@@ -15,12 +34,6 @@ export interface HttpFetchOptions {
   maxBytes?: number;
   /** For tests; defaults to the global fetch. */
   fetch?: typeof fetch;
-}
-
-interface HostRule {
-  hostname: string;
-  wildcard: boolean;
-  port: string | null;
 }
 
 export const MAX_REDIRECTS = 5;
@@ -58,29 +71,37 @@ const SAFE_RESPONSE_HEADERS = [
 const TEXT_TYPE =
   /^text\/|[/+](json|xml|javascript|ecmascript|yaml|x-yaml|x-ndjson|csv|x-www-form-urlencoded|graphql|toml)\b/i;
 
-/** Parses one allow-list entry; throws on nonsense so a bad setting fails at start, not per call. */
-export function parseAllowHost(entry: string): HostRule {
-  const text = entry.trim().toLowerCase();
-  const wildcard = text.startsWith('*.');
-  const rest = wildcard ? text.slice(2) : text;
-  let url: URL | null = null;
-  try {
-    url = /[/?#@\s*]/.test(rest) || rest === '' ? null : new URL(`http://${rest}`);
-  } catch {
-    // reported below
-  }
-  if (!url) throw new Error(`http.fetch: allow-list entry "${entry}" is not a host or host:port`);
-  const port = /:(\d+)$/.exec(rest);
-  return { hostname: url.hostname, wildcard, port: port ? String(Number(port[1])) : null };
+/**
+ * REALSTREAM_HTTP_FETCH_HOSTS: canonical `host[:port]` / `*.domain[:port]` entries, read at start.
+ * An entry naming a loopback, private or otherwise reserved host (or a wildcard under a local
+ * name such as `*.localhost`) needs `allowPrivate` (REALSTREAM_WEBHOOK_ALLOW_PRIVATE).
+ */
+export function parseHttpFetchHosts(
+  raw: string | undefined,
+  opts: { allowPrivate: boolean },
+): string[] {
+  const entries = parseHostList(HTTP_FETCH_HOSTS_VAR, raw);
+  if (opts.allowPrivate) return entries;
+  entries.forEach((entry, i) => {
+    const host = splitHostPort(entry)!.host.replace(/^\*\./, 'any.');
+    const reserved = reservedRange(host);
+    if (reserved !== undefined) {
+      throw new WebhookConfigError(
+        `${HTTP_FETCH_HOSTS_VAR}[${i}]: "${entry}" is loopback/private/reserved (${reserved}); ` +
+          `set ${ALLOW_PRIVATE_VAR}=true to allow it`,
+      );
+    }
+  });
+  return entries;
 }
 
-function allows(rules: HostRule[], url: URL): boolean {
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return rules.some(
-    (r) =>
-      (r.wildcard ? url.hostname.endsWith(`.${r.hostname}`) : url.hostname === r.hostname) &&
-      (r.port === null || r.port === port),
-  );
+/** One allow-list entry, canonical; throws on nonsense so a bad setting fails when the tool is made. */
+export function parseAllowHost(entry: string): string {
+  const parsed = splitHostPort(entry.trim().toLowerCase());
+  if (parsed === undefined) {
+    throw new Error(`http.fetch: allow-list entry "${entry}" is not a host, host:port or *.domain`);
+  }
+  return parsed.port === undefined ? parsed.host : `${parsed.host}:${parsed.port}`;
 }
 
 function size(bytes: number): string {
@@ -175,11 +196,15 @@ export function httpFetchTool(opts: HttpFetchOptions): ServerTool {
     if (url.username || url.password) {
       throw new ToolFailure('invalid_argument', `${via}URLs with credentials are not allowed`);
     }
-    if (!allows(rules, url)) {
+    if (!hostAllowed(url, rules)) {
       const list = opts.allowHosts.join(', ') || 'none';
+      // Named with its port when only the port is wrong, so the fix is plain to see.
+      const portOnly = hostListedOnOtherPort(url, rules);
+      const where = portOnly ? `${url.hostname}:${effectivePort(url)}` : url.host;
+      const hint = portOnly ? `: ${portHint(url, HTTP_FETCH_HOSTS_VAR)}` : '';
       throw new ToolFailure(
         'host_not_allowed',
-        `${via}${url.host} is not on this room's allow-list (allowed: ${list})`,
+        `${via}${where} is not on this room's allow-list (allowed: ${list})${hint}`,
         { host: url.host },
       );
     }
