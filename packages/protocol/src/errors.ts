@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   unknown_type: 400,
   /** The client spoke another protocol version; see `welcome.protocol`. */
   protocol_mismatch: 400,
+  /** The room's name breaks the rule for room names (see `roomNameProblem`). */
+  invalid_room: 400,
   /** A command arrived before `hello`. */
   hello_required: 400,
   /** Frame or body larger than the server's cap. */

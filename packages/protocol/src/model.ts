@@ -9,6 +9,39 @@ export const IdSchema = z
     z.regex(/^[A-Za-z0-9_.:-]+$/, 'use 1-64 characters from A-Z a-z 0-9 _ . : -'),
   );
 
+/**
+ * Room names: 1-128 of A-Z a-z 0-9 _ . ~ -, starting with a letter or digit. These are exactly the
+ * names that `encodeURIComponent` leaves alone, so a room has one spelling everywhere: in the
+ * URL path (which picks its Durable Object), in REST routes, in token claims and in the elements.
+ * A name with any other character (`team:a`, a space) would have a percent-encoded twin, and two
+ * clients encoding it differently would land in two different rooms; it is refused instead.
+ */
+export const ROOM_NAME_RULE =
+  'use 1-128 characters from A-Z a-z 0-9 _ . ~ -, starting with a letter or digit';
+const ROOM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.~-]{0,127}$/;
+export const RoomNameSchema = z.string().check(z.regex(ROOM_NAME_RE, ROOM_NAME_RULE));
+
+/** Why `name` cannot name a room (for an error message), or null when it can. */
+export function roomNameProblem(name: string): string | null {
+  if (ROOM_NAME_RE.test(name)) return null;
+  const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  return `room name ${JSON.stringify(shown)}: ${ROOM_NAME_RULE}`;
+}
+
+/**
+ * Why `claim` cannot be a token's `room` claim, or null: `*` (every room), a room name, or the
+ * start of room names followed by `*` (`team-*`).
+ */
+export function roomClaimProblem(claim: string): string | null {
+  if (claim === '*') return null;
+  const name = claim.endsWith('*') ? `${claim.slice(0, -1)}` : claim;
+  if (claim.endsWith('*') && /^[A-Za-z0-9][A-Za-z0-9_.~-]{0,126}$/.test(name)) return null;
+  return (
+    roomNameProblem(name) &&
+    `room claim ${JSON.stringify(claim)}: ${ROOM_NAME_RULE}, or such a start followed by *, or * alone`
+  );
+}
+
 /** Room-wide event sequence number: starts at 1, strictly increasing, never reused. */
 export const SeqSchema = z.int().check(z.gte(0));
 

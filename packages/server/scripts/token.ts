@@ -30,5 +30,8 @@ const token = await signToken(
     role: values.role as 'member',
   },
   values.ttl,
-);
+).catch((err: Error) => {
+  console.error(`--room: ${err.message}`);
+  process.exit(2);
+});
 console.log(token);

@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
-import { RoleSchema, type Role, type User } from '@realstream/protocol';
+import { RoleSchema, roomClaimProblem, type Role, type User } from '@realstream/protocol';
 
 /** Who is on the other end, as established before the room is reached. */
 export interface Identity extends User {
@@ -13,10 +13,13 @@ export type AuthResult =
 
 const encoder = new TextEncoder();
 
-/** Does the token's `room` claim cover this room? Exact name, or a prefix ending in `*`. */
-export function roomClaimCovers(claim: string, room: string): boolean {
+/**
+ * Does the token's `room` claim cover this room? `*`, the exact name, or (unless `exact`) a
+ * prefix ending in `*`.
+ */
+export function roomClaimCovers(claim: string, room: string, exact = false): boolean {
   if (claim === '*') return true;
-  if (claim.endsWith('*')) return room.startsWith(claim.slice(0, -1));
+  if (claim.endsWith('*')) return !exact && room.startsWith(claim.slice(0, -1));
   return claim === room;
 }
 
@@ -35,6 +38,8 @@ export async function authenticate(
   req: Request,
   room: string,
   secret: string | null,
+  /** `deployment`: the view of every room, which only `*` or the exact name may reach. */
+  reach: 'room' | 'deployment' = 'room',
 ): Promise<AuthResult> {
   const token = tokenFrom(req);
   if (secret === null) {
@@ -62,7 +67,10 @@ export async function authenticate(
     const role = RoleSchema.safeParse(payload.role ?? 'member');
     if (!role.success)
       return { ok: false, code: 'unauthorised', message: `unknown role ${String(payload.role)}` };
-    if (typeof payload.room !== 'string' || !roomClaimCovers(payload.room, room)) {
+    if (
+      typeof payload.room !== 'string' ||
+      !roomClaimCovers(payload.room, room, reach === 'deployment')
+    ) {
       return { ok: false, code: 'forbidden', message: `token is not valid for room ${room}` };
     }
     const name = typeof payload.name === 'string' ? payload.name.slice(0, 128) : payload.sub;
@@ -87,6 +95,9 @@ export async function signToken(
   claims: { sub: string; name?: string; room: string; role?: Role },
   expiresIn: string | number = '1h',
 ): Promise<string> {
+  // A claim no room can match would only fail later, at the door, as "not valid for this room".
+  const problem = roomClaimProblem(claims.room);
+  if (problem) throw new TypeError(problem);
   return new SignJWT({ name: claims.name, room: claims.room, role: claims.role ?? 'member' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)

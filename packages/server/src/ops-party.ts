@@ -96,12 +96,12 @@ export default class OpsParty implements Party.Server {
   }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {
-    return admitSocket(req, lobby);
+    return admitSocket(req, lobby, 'deployment');
   }
 
   static onBeforeRequest(req: Party.Request, lobby: Party.Lobby) {
     // Reports from rooms reach the party directly; anything from outside needs a token.
-    return admitRequest(req, lobby);
+    return admitRequest(req, lobby, 'deployment');
   }
 
   private frame(): string {

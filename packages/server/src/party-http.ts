@@ -3,7 +3,7 @@
  * CORS, and refusing a WebSocket with a close code a browser can see.
  */
 import type * as Party from 'partykit/server';
-import { CLOSE_CODES, type ErrorCode } from '@realstream/protocol';
+import { CLOSE_CODES, roomNameProblem, type ErrorCode } from '@realstream/protocol';
 import { authenticate, encodeIdentity, IDENTITY_HEADER, originAllowed } from './auth.js';
 import { readConfig, type Config } from './config.js';
 import { errorResponse } from './http.js';
@@ -84,15 +84,36 @@ const WS_CLOSE: Partial<Record<ErrorCode, number>> = {
   origin_not_allowed: CLOSE_CODES.forbidden,
 };
 
+/**
+ * What a party asks of a token: a room's party takes a claim of the room's name or a prefix of
+ * it; the deployment view (every room's figures) takes only `*` or `deployment` itself, so a
+ * prefix claim such as `d*` meant for rooms `d…` does not reach it.
+ */
+export type Reach = 'room' | 'deployment';
+
+/** The problem with the room part of the URL (the id PartyKit derives from the raw path), or null. */
+function roomProblem(lobby: Party.Lobby): string | null {
+  const problem = roomNameProblem(lobby.id);
+  if (!problem) return null;
+  try {
+    return roomNameProblem(decodeURIComponent(lobby.id)) ?? problem;
+  } catch {
+    return problem;
+  }
+}
+
 export async function admitSocket(
   req: Party.Request,
   lobby: Party.Lobby,
+  reach: Reach = 'room',
 ): Promise<Party.Request | Response> {
   const config = readConfig(lobby.env);
   if (!originAllowed(req.headers.get('origin'), config.allowedOrigins)) {
     return refuseSocket(CLOSE_CODES.forbidden, 'origin not allowed');
   }
-  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret);
+  const badRoom = roomProblem(lobby);
+  if (badRoom) return refuseSocket(CLOSE_CODES.protocol_mismatch, badRoom);
+  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret, reach);
   if (!auth.ok) return refuseSocket(WS_CLOSE[auth.code] ?? CLOSE_CODES.unauthorised, auth.message);
   const forwarded = new Request(req as unknown as Request);
   forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
@@ -102,6 +123,7 @@ export async function admitSocket(
 export async function admitRequest(
   req: Party.Request,
   lobby: Party.Lobby,
+  reach: Reach = 'room',
 ): Promise<Party.Request | Response> {
   const config = readConfig(lobby.env);
   const origin = req.headers.get('origin');
@@ -111,7 +133,12 @@ export async function admitRequest(
     return errorResponse('origin_not_allowed', `origin ${origin} is not allowed`);
   }
   if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
-  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret);
+  const badRoom = roomProblem(lobby);
+  if (badRoom) {
+    await discardUnreadBody(req as unknown as Request);
+    return withHeaders(errorResponse('invalid_room', badRoom), cors);
+  }
+  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret, reach);
   if (!auth.ok) {
     await discardUnreadBody(req as unknown as Request);
     return withHeaders(errorResponse(auth.code, auth.message), cors);
