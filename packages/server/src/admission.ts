@@ -11,7 +11,7 @@ import type { Identity } from './auth.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Operations } from './metrics/operations.js';
-import type { TokenBucket } from './rate-limit.js';
+import type { SharedBuckets, TokenBucket } from './rate-limit.js';
 
 /** A WebSocket as the room sees it; the adapter supplies it. */
 export interface Socket {
@@ -24,7 +24,11 @@ export interface Socket {
 export interface Conn {
   socket: Socket;
   identity: Identity;
+  /** The client's address as the edge saw it, when it says (Cloudflare's CF-Connecting-IP). */
+  address: string | null;
   bucket: TokenBucket;
+  /** Frames refused for rate in a row, by any of the socket's, the user's or the address's bucket. */
+  refusedInARow: number;
   /** Said hello: receives events. */
   ready: boolean;
   lastTypingAt: number;
@@ -64,8 +68,25 @@ export interface Gate {
   config: Config;
   logger: Logger;
   ops: Operations;
+  /** Frame allowances that outlive a socket: per user, per address. */
+  rates: { users: SharedBuckets; addresses: SharedBuckets };
   /** Answers `conn` (an error here). */
   reply(conn: Conn, frame: ServerFrame): void;
+  /** Takes `conn` out of the room at once, then closes its socket. */
+  close(conn: Conn, code: number, reason: string): void;
+}
+
+/**
+ * How long the socket, the user and the address must wait before their next frame (0: now). Each
+ * bucket is charged only when the ones before it let the frame through, so a refused frame costs
+ * the user nothing, and a user's many sockets share the user's allowance.
+ */
+function rateWait(gate: Gate, conn: Conn, now: number): number {
+  const socket = conn.bucket.take(now);
+  if (socket > 0) return socket;
+  const user = gate.rates.users.take(conn.identity.id, now);
+  if (user > 0) return user;
+  return conn.address === null ? 0 : gate.rates.addresses.take(conn.address, now);
 }
 
 /**
@@ -81,12 +102,15 @@ export function admit(
   const { config, ops } = gate;
   const socketId = conn.socket.id;
   const now = Date.now();
-  const wait = conn.bucket.take(now);
+  const wait = rateWait(gate, conn, now);
   if (wait > 0) {
     ops.count('rateLimited');
-    if (conn.bucket.rejectedInARow >= FLOOD_CLOSE_AFTER) {
-      gate.logger.warn('closing flooding connection', { conn: socketId, user: conn.identity.id });
-      conn.socket.close(CLOSE_CODES.rate_limited, 'too many frames');
+    if (++conn.refusedInARow >= FLOOD_CLOSE_AFTER) {
+      gate.logger.warnRepeated('flood', 'closing flooding connection', {
+        conn: socketId,
+        user: conn.identity.id,
+      });
+      gate.close(conn, CLOSE_CODES.rate_limited, 'too many frames');
       return null;
     }
     gate.reply(conn, {
@@ -102,6 +126,7 @@ export function admit(
     });
     return null;
   }
+  conn.refusedInARow = 0;
   if (typeof raw !== 'string') {
     ops.count('badFrames');
     gate.reply(conn, {
@@ -135,7 +160,7 @@ export function admit(
   const id = 'id' in frame ? frame.id : undefined;
   if (conn.identity.exp !== null && conn.identity.exp < now) {
     gate.reply(conn, { type: 'error', id, code: 'unauthorised', message: 'token expired' });
-    conn.socket.close(CLOSE_CODES.unauthorised, 'token expired');
+    gate.close(conn, CLOSE_CODES.unauthorised, 'token expired');
     return null;
   }
   if (!roleAtLeast(conn.identity.role, NEEDS[frame.type])) {

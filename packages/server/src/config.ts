@@ -22,6 +22,9 @@ export interface Config {
   maxFrameBytes: number;
   maxMessageChars: number;
   maxConnections: number;
+  /** Sockets one user, and one client address, may hold in a room. */
+  maxConnectionsPerUser: number;
+  maxConnectionsPerAddress: number;
   /** Token bucket per connection: burst size and refill per second. */
   rateBurst: number;
   rateRefillPerSecond: number;
@@ -258,6 +261,8 @@ export function readConfig(env: Env): Config {
     maxFrameBytes: int(env, 'REALSTREAM_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     maxMessageChars: int(env, 'REALSTREAM_MAX_MESSAGE_CHARS', 8000, 1, 1_000_000),
     maxConnections: int(env, 'REALSTREAM_MAX_CONNECTIONS', 1000, 1, 32_000),
+    maxConnectionsPerUser: int(env, 'REALSTREAM_MAX_CONNECTIONS_PER_USER', 20, 1, 32_000),
+    maxConnectionsPerAddress: int(env, 'REALSTREAM_MAX_CONNECTIONS_PER_ADDRESS', 200, 1, 32_000),
     rateBurst: int(env, 'REALSTREAM_RATE_BURST', 60, 1, 100_000),
     rateRefillPerSecond: int(env, 'REALSTREAM_RATE_PER_SECOND', 20, 1, 100_000),
     ringSize: int(env, 'REALSTREAM_RING_SIZE', 10_000, 100, 1_000_000),

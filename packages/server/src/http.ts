@@ -79,7 +79,7 @@ export async function handleRoomRequest(
   if (rest === '/events') {
     if (method !== 'GET')
       return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
-    return eventStream(room, req);
+    return eventStream(room, req, identity);
   }
   return errorResponse('not_found', `no route ${rest}; see the README for the room API`);
 }
@@ -162,8 +162,17 @@ async function postMessage(room: Room, req: Request, identity: Identity): Promis
 
 const encoder = new TextEncoder();
 
+/**
+ * How far an event stream may fall behind (bytes queued that its reader has not taken) before it
+ * is ended: a reader that stopped reading must not grow the room's memory without bound. Its
+ * client reconnects with Last-Event-ID and resumes, as after any drop.
+ */
+const SSE_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** Longest a timer may be set for (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Server-sent events: the same log as the WebSocket, `id:` = seq, resumable with Last-Event-ID. */
-async function eventStream(room: Room, req: Request): Promise<Response> {
+async function eventStream(room: Room, req: Request, identity: Identity): Promise<Response> {
   const url = new URL(req.url);
   const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('since') ?? '0';
   const since = Number(lastId);
@@ -172,39 +181,68 @@ async function eventStream(room: Room, req: Request): Promise<Response> {
 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let heartbeat: ReturnType<typeof setInterval> | undefined = undefined;
+  let expiry: ReturnType<typeof setTimeout> | undefined = undefined;
+  let open = true;
   const close = () => {
+    open = false;
     room.subscribers.delete(subscriber);
     clearInterval(heartbeat);
+    clearTimeout(expiry);
   };
   const write = (text: string) => {
+    if (!open) return;
     try {
       controller.enqueue(encoder.encode(text));
+      if ((controller.desiredSize ?? 0) < 0)
+        end('too_large', 'this stream fell too far behind; resume with Last-Event-ID');
     } catch {
       close();
     }
+  };
+  /** Says why the stream ends, as an `error` event, and ends it. */
+  const end = (code: ErrorCode, message: string) => {
+    if (!open) return;
+    try {
+      controller.enqueue(
+        encoder.encode(`event: error\ndata: ${JSON.stringify({ code, message })}\n\n`),
+      );
+      controller.close();
+    } catch {
+      // The reader has gone already.
+    }
+    close();
   };
   const eventText = (f: EventFrame) => `id: ${f.seq}\ndata: ${JSON.stringify(f)}\n\n`;
   const subscriber: Subscriber = {
     deliver: (frames) => write(frames.map(eventText).join('')),
   };
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+      },
+      cancel: close,
     },
-    cancel: close,
-  });
+    { highWaterMark: SSE_BACKLOG_BYTES, size: (chunk) => chunk.byteLength },
+  );
 
   const replay = await room.missedSince(since);
   write('retry: 3000\n\n');
   if (replay) write(replay.map(eventText).join(''));
   else write(`id: ${room.log.seq}\ndata: ${JSON.stringify(room.snapshot())}\n\n`);
+  if (!open) return new Response(body, { headers: SSE_HEADERS });
   room.subscribers.add(subscriber);
   heartbeat = setInterval(() => write(': keep-alive\n\n'), room.config.heartbeatMs);
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-    },
-  });
+  // Expiry is enforced on the stream as it is on sockets: at `exp`, not when the reader next asks.
+  if (identity.exp !== null) {
+    const ms = Math.min(MAX_TIMER_MS, Math.max(0, identity.exp - Date.now()));
+    expiry = setTimeout(() => end('unauthorised', 'token expired'), ms);
+  }
+  return new Response(body, { headers: SSE_HEADERS });
 }
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-accel-buffering': 'no',
+};

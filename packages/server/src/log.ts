@@ -4,8 +4,14 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export type Fields = Record<string, unknown>;
 
+/** Repeats of one kind of line are summarised over this window instead of logged one by one. */
+export const REPEAT_WINDOW_MS = 10_000;
+
 /** Structured JSON logs, one object per line, with the fields of its context on every line. */
 export class Logger {
+  /** Per kind of repeated line: when its window opened and how many were held back in it. */
+  private readonly repeats = new Map<string, { since: number; held: number }>();
+
   constructor(
     private readonly level: LogLevel,
     private readonly context: Fields = {},
@@ -27,6 +33,23 @@ export class Logger {
   }
   error(msg: string, fields?: Fields): void {
     this.write('error', msg, fields);
+  }
+
+  /**
+   * A warning that a misbehaving peer can cause at will (a flood, a refused frame): the first of a
+   * kind in each window is logged, later ones are only counted and reported, as `repeated`, with
+   * the first line of the next window. A flood then costs a few lines a minute, not one a frame
+   * (one flood used to write 745 MB of log). No timer: a room that goes quiet keeps no count alive.
+   */
+  warnRepeated(kind: string, msg: string, fields?: Fields, now = Date.now()): void {
+    const seen = this.repeats.get(kind);
+    if (seen && now - seen.since < REPEAT_WINDOW_MS) {
+      seen.held++;
+      return;
+    }
+    if (this.repeats.size > 1000) this.repeats.clear();
+    this.repeats.set(kind, { since: now, held: 0 });
+    this.warn(msg, seen?.held ? { ...fields, repeated: seen.held } : fields);
   }
 
   private write(level: LogLevel, msg: string, fields?: Fields): void {

@@ -27,7 +27,8 @@ const REPORT_MS = 5000;
 /** /parties/:party/:room/rest -> rest */
 function subPath(url: string, roomId: string): string {
   const path = new URL(url).pathname;
-  const marker = `/${encodeURIComponent(roomId)}`;
+  // Room names are refused unless encodeURIComponent leaves them alone, so the raw id matches.
+  const marker = `/${roomId}`;
   const at = path.indexOf(marker, '/parties/'.length);
   return at < 0 ? '' : path.slice(at + marker.length);
 }
@@ -134,7 +135,8 @@ export default class RealstreamParty implements Party.Server {
       close: (code, reason) => conn.close(code, reason),
     };
     this.sockets.set(conn, socket);
-    this.room.connect(socket, identity);
+    // Cloudflare's edge sets this header and overwrites any a client sends.
+    this.room.connect(socket, identity, ctx.request.headers.get('cf-connecting-ip'));
     this.keepReporting();
   }
 

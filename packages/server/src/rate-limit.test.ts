@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TokenBucket } from './rate-limit.js';
+import { SharedBuckets, TokenBucket } from './rate-limit.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -50,18 +50,31 @@ describe('TokenBucket', () => {
     }
   });
 
-  it('counts rejections in a row and resets on an accepted take', () => {
-    const bucket = new TokenBucket(1, 1, T0);
-    assert.equal(bucket.rejectedInARow, 0);
+  it('knows when it has refilled completely', () => {
+    const bucket = new TokenBucket(2, 10, T0);
+    assert.ok(bucket.fullAt(T0));
     bucket.take(T0);
-    assert.equal(bucket.rejectedInARow, 0);
-    bucket.take(T0);
-    bucket.take(T0 + 10);
-    bucket.take(T0 + 20);
-    assert.equal(bucket.rejectedInARow, 3);
-    assert.equal(bucket.take(T0 + 1000), 0);
-    assert.equal(bucket.rejectedInARow, 0);
-    bucket.take(T0 + 1000);
-    assert.equal(bucket.rejectedInARow, 1);
+    assert.ok(!bucket.fullAt(T0 + 50));
+    assert.ok(bucket.fullAt(T0 + 100));
+  });
+});
+
+describe('SharedBuckets', () => {
+  it('keeps what one key spent across takes, apart from other keys', () => {
+    const buckets = new SharedBuckets(2, 1);
+    assert.equal(buckets.take('ada', T0), 0);
+    assert.equal(buckets.take('ada', T0), 0);
+    assert.ok(buckets.take('ada', T0) > 0, 'the third in one burst waits');
+    assert.equal(buckets.take('bob', T0), 0, 'another key has its own allowance');
+    assert.equal(buckets.take('ada', T0 + 1000), 0, 'and refills at its rate');
+  });
+
+  it('forgets only buckets that have refilled, once it holds many', () => {
+    const buckets = new SharedBuckets(1, 1);
+    for (let i = 0; i < 9_999; i++) buckets.take(`k${i}`, T0);
+    buckets.take('spent', T0 + 1_500);
+    buckets.take('new', T0 + 1_500); // the 10,001st key: a prune first
+    assert.ok(buckets.take('spent', T0 + 1_500) > 0, 'a spent bucket is kept through a prune');
+    assert.ok(buckets.size < 100, `full buckets are forgotten (${buckets.size} left)`);
   });
 });

@@ -20,14 +20,20 @@ import type { Logger } from './log.js';
 import { MessageStore } from './messages.js';
 import { Operations } from './metrics/operations.js';
 import type { Connected } from './metrics/recorder.js';
-import { TokenBucket } from './rate-limit.js';
+import { SharedBuckets, TokenBucket } from './rate-limit.js';
 import { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
 import { RoomTools } from './room-tools.js';
 import type { RoomStorage } from './storage.js';
 import { assistantTools } from './tools/assistant.js';
 import { ToolCalls } from './tools/calls.js';
-import { TOOLS_KEY, ToolRegistry, type StoredTools } from './tools/registry.js';
+import {
+  CLIENT_TOOL_PREFIX,
+  TOOLS_KEY,
+  ToolRegistry,
+  type StoredClientTool,
+  type StoredTools,
+} from './tools/registry.js';
 import type { RoomView, ServerTool } from './tools/types.js';
 import { Watchers } from './watchers.js';
 
@@ -43,12 +49,23 @@ export interface Subscriber {
  * `admission.ts`; chat and tool commands run in ChatCommands and RoomTools. Knows nothing of
  * PartyKit; `party.ts` adapts it, and tests drive it directly.
  */
+/** A socket that has not said hello by then is closed: it holds a place in the room for nothing. */
+export const HELLO_TIMEOUT_MS = 5000;
+/** The user's and the address's allowances, as multiples of one socket's (several tabs, a NAT). */
+const USER_RATE_FACTOR = 2;
+const ADDRESS_RATE_FACTOR = 8;
+/** Longest a timer may be set for in workerd and node (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class Room implements Gate {
   readonly conns = new Map<string, Conn>();
+  readonly rates: Gate['rates'];
+  /** Each connection's pending deadlines: saying hello, its token's expiry. */
+  private readonly deadlines = new Map<Conn, ReturnType<typeof setTimeout>[]>();
   readonly subscribers = new Set<Subscriber>();
   private readonly presence = new Map<string, { user: User; count: number }>();
   /** Recently applied command ids -> the seq they produced (messages are also indexed in storage). */
-  private readonly commands = new CommandLedger();
+  private readonly commands: CommandLedger;
   private readonly chat: ChatCommands;
   private readonly toolCommands: RoomTools;
   private readonly watchers = new Watchers();
@@ -66,6 +83,12 @@ export class Room implements Gate {
     responders: ReadonlyMap<string, Responder>,
     settings: RoomSettings,
   ) {
+    this.commands = new CommandLedger(logger);
+    const { rateBurst: burst, rateRefillPerSecond: rate } = config;
+    this.rates = {
+      users: new SharedBuckets(burst * USER_RATE_FACTOR, rate * USER_RATE_FACTOR),
+      addresses: new SharedBuckets(burst * ADDRESS_RATE_FACTOR, rate * ADDRESS_RATE_FACTOR),
+    };
     const ledger = this.commands;
     const parts = { config, logger, log, messages, replies, calls, ops, ledger, responders };
     this.chat = new ChatCommands(parts, settings);
@@ -108,7 +131,16 @@ export class Room implements Gate {
       },
       config.metrics,
     );
-    const tools = new ToolRegistry(opts.serverTools, await storage.get<StoredTools>(TOOLS_KEY));
+    const storedTools = await storage.get<StoredTools>(TOOLS_KEY);
+    const clientTools = await storage.list<StoredClientTool>({ prefix: CLIENT_TOOL_PREFIX });
+    const tools = new ToolRegistry(opts.serverTools, storedTools, clientTools.values());
+    if (storedTools?.client) {
+      // Moves client tools stored the old way, in one value, to a key each.
+      const moved: Record<string, unknown> = { [TOOLS_KEY]: tools.stored() };
+      for (const spec of Object.values(storedTools.client))
+        moved[CLIENT_TOOL_PREFIX + spec.name] = { spec, owner: { id: '', role: 'operator' } };
+      await storage.put(moved);
+    }
     const calls = await ToolCalls.open({
       log,
       storage,
@@ -156,26 +188,63 @@ export class Room implements Gate {
 
   // ---- connections ----------------------------------------------------------------------
 
-  connect(socket: Socket, identity: Identity): void {
-    if (this.conns.size >= this.config.maxConnections) {
-      socket.close(
-        CLOSE_CODES.too_many_connections,
-        `room is full (${this.config.maxConnections} connections)`,
-      );
+  /**
+   * A socket opened. The room has room for it unless it is full, or its user or its address already
+   * holds its share: one client cannot fill a room for everyone else. It must say hello within
+   * HELLO_TIMEOUT_MS, and it is closed when its token expires, whether or not it sends anything.
+   */
+  connect(socket: Socket, identity: Identity, address: string | null = null): void {
+    const refusal = this.admissionProblem(identity, address);
+    if (refusal) {
+      closeQuietly(socket, CLOSE_CODES.too_many_connections, refusal);
       return;
     }
     // A client may reconnect with the same connection id before its old socket's close reaches us:
     // the old one is gone for good, so let it leave first.
     const stale = this.conns.get(socket.id);
     if (stale) this.disconnect(stale.socket);
-    this.conns.set(socket.id, {
+    const now = Date.now();
+    const conn: Conn = {
       socket,
       identity,
-      bucket: new TokenBucket(this.config.rateBurst, this.config.rateRefillPerSecond, Date.now()),
+      address,
+      bucket: new TokenBucket(this.config.rateBurst, this.config.rateRefillPerSecond, now),
+      refusedInARow: 0,
       ready: false,
       lastTypingAt: 0,
-      connectedAt: Date.now(),
-    });
+      connectedAt: now,
+    };
+    this.conns.set(socket.id, conn);
+    const deadlines = [
+      setTimeout(() => {
+        if (!conn.ready) this.close(conn, CLOSE_CODES.too_many_connections, 'say hello sooner');
+      }, HELLO_TIMEOUT_MS),
+    ];
+    if (identity.exp !== null) {
+      const expire = () => {
+        this.reply(conn, { type: 'error', code: 'unauthorised', message: 'token expired' });
+        this.close(conn, CLOSE_CODES.unauthorised, 'token expired');
+      };
+      deadlines.push(setTimeout(expire, Math.min(MAX_TIMER_MS, Math.max(0, identity.exp - now))));
+    }
+    this.deadlines.set(conn, deadlines);
+  }
+
+  /** Why a new socket of this user from this address may not join, or null when it may. */
+  private admissionProblem(identity: Identity, address: string | null): string | null {
+    const { maxConnections, maxConnectionsPerUser, maxConnectionsPerAddress } = this.config;
+    if (this.conns.size >= maxConnections) return `room is full (${maxConnections} connections)`;
+    let mine = 0;
+    let here = 0;
+    for (const c of this.conns.values()) {
+      if (c.identity.id === identity.id) mine++;
+      if (address !== null && c.address === address) here++;
+    }
+    if (mine >= maxConnectionsPerUser)
+      return `you hold ${mine} connections to this room, the most one user may`;
+    if (here >= maxConnectionsPerAddress)
+      return `your address holds ${here} connections to this room, the most one address may`;
+    return null;
   }
 
   /** The socket closed. A late close of a socket already replaced under the same id changes nothing. */
@@ -183,11 +252,42 @@ export class Room implements Gate {
     const conn = this.conns.get(socket.id);
     if (!conn || conn.socket !== socket) return;
     this.conns.delete(socket.id);
+    for (const timer of this.deadlines.get(conn) ?? []) clearTimeout(timer);
+    this.deadlines.delete(conn);
     this.ops.connectionGone(socket.id);
     const watched = this.watchers.remove(socket.id);
     if (watched) this.announceWatchers(watched);
     void this.toolCommands.unregister(socket.id);
     if (conn.ready) this.leave(conn.identity);
+  }
+
+  /**
+   * Closes a connection the room is done with. It leaves the room first: a closing socket may take
+   * as long as it likes to finish the close handshake (or never do), and nothing waits on it or
+   * is sent to it meanwhile; frames it still sends are dropped unread.
+   */
+  close(conn: Conn, code: number, reason: string): void {
+    this.disconnect(conn.socket);
+    closeQuietly(conn.socket, code, reason);
+  }
+
+  /**
+   * Sends to one connection. A socket that can no longer take a frame (closed under us, or its
+   * send throws for any other reason) leaves the room, so one dead peer never stops delivery to
+   * the others.
+   */
+  private transmit(conn: Conn, data: string): boolean {
+    try {
+      conn.socket.send(data);
+      return true;
+    } catch (err) {
+      this.logger.warnRepeated('send-failed', 'dropped a connection whose send failed', {
+        conn: conn.socket.id,
+        error: String(err),
+      });
+      this.close(conn, 1011, 'send failed');
+      return false;
+    }
   }
 
   get settings(): RoomSettings {
@@ -289,7 +389,10 @@ export class Room implements Gate {
         );
       case 'tool.register':
         return this.answer(conn, frame.id, () =>
-          this.toolCommands.register(conn.socket.id, frame.tool),
+          this.toolCommands.register(
+            { connId: conn.socket.id, user: userOf(conn.identity) },
+            frame.tool,
+          ),
         );
       case 'tool.unregister':
         return this.answer(conn, frame.id, () => ({
@@ -319,8 +422,9 @@ export class Room implements Gate {
 
   /** Answers one connection. */
   reply(conn: Conn, frame: ServerFrame): void {
+    if (this.conns.get(conn.socket.id) !== conn) return; // closed already: nothing more to say
     const encoded = JSON.stringify(frame);
-    conn.socket.send(encoded);
+    if (!this.transmit(conn, encoded)) return;
     // Tap frames themselves are not tapped: watching would feed on itself.
     if (frame.type !== 'tap') this.ops.framesOut(encoded, 1, conn.socket.id);
   }
@@ -332,7 +436,7 @@ export class Room implements Gate {
         code: 'protocol_mismatch',
         message: `server speaks protocol ${PROTOCOL_VERSION}, client spoke ${protocol}: update the client`,
       });
-      conn.socket.close(CLOSE_CODES.protocol_mismatch, 'protocol mismatch');
+      this.close(conn, CLOSE_CODES.protocol_mismatch, 'protocol mismatch');
       return;
     }
     if (conn.ready) {
@@ -417,8 +521,8 @@ export class Room implements Gate {
       user: userOf(conn.identity),
       typing,
     } satisfies ServerFrame);
-    for (const other of this.conns.values())
-      if (other.ready && other !== conn) other.socket.send(data);
+    for (const other of [...this.conns.values()])
+      if (other.ready && other !== conn) this.transmit(other, data);
   }
 
   private watch(conn: Conn, messageId: string | null): void {
@@ -436,7 +540,7 @@ export class Room implements Gate {
       messageId,
       users: this.watchers.users(messageId),
     } satisfies ServerFrame);
-    for (const conn of this.conns.values()) if (conn.ready) conn.socket.send(data);
+    for (const conn of [...this.conns.values()]) if (conn.ready) this.transmit(conn, data);
   }
 
   // ---- commands -------------------------------------------------------------------------
@@ -481,8 +585,7 @@ export class Room implements Gate {
   sendTo(connId: string, frame: ServerFrame): boolean {
     const conn = this.conns.get(connId);
     if (!conn?.ready) return false;
-    conn.socket.send(JSON.stringify(frame));
-    return true;
+    return this.transmit(conn, JSON.stringify(frame));
   }
 
   // ---- delivery -------------------------------------------------------------------------
@@ -496,12 +599,20 @@ export class Room implements Gate {
       frames.length === 1 ? frames[0] : { type: 'batch', events: frames },
     );
     let sent = 0;
-    for (const conn of this.conns.values()) {
-      if (!conn.ready) continue;
-      conn.socket.send(encoded);
-      sent++;
+    // A copy: a socket whose send fails leaves the map while we walk it.
+    for (const conn of [...this.conns.values()]) {
+      if (conn.ready && this.transmit(conn, encoded)) sent++;
     }
-    for (const sub of this.subscribers) sub.deliver(frames, encoded);
+    for (const sub of [...this.subscribers]) {
+      try {
+        sub.deliver(frames, encoded);
+      } catch (err) {
+        this.subscribers.delete(sub);
+        this.logger.warnRepeated('subscriber-failed', 'dropped an event stream', {
+          error: String(err),
+        });
+      }
+    }
     this.ops.framesOut(encoded, sent, '*', frames);
   }
 
@@ -518,8 +629,19 @@ export class Room implements Gate {
 
   /** Closes everything (tests, shutdown). */
   shutdown(): void {
+    for (const timers of this.deadlines.values()) for (const t of timers) clearTimeout(t);
+    this.deadlines.clear();
     this.replies.abortAll();
     this.ops.stop();
+  }
+}
+
+/** Closes a socket that may already be closing: a second close throws in workerd, and is harmless. */
+function closeQuietly(socket: Socket, code: number, reason: string): void {
+  try {
+    socket.close(code, reason);
+  } catch {
+    // Closed already.
   }
 }
 
