@@ -80,7 +80,7 @@ export class EventLog {
 
   /**
    * Appends one event. `build` gets the seq and returns the event plus the storage entries that must
-   * be durable before anyone sees it (none for deltas and presence).
+   * be durable before anyone sees it (none for deltas and presence); a null entry deletes its key.
    */
   append(
     build: (seq: number) => { event: RoomEvent; writes?: Record<string, unknown> },
@@ -102,7 +102,7 @@ export class EventLog {
       if (this.queue.length === 1 && !this.corked) this.pump();
     } else {
       this.storageWrites++;
-      this.storage.put(entries).then(
+      this.write(entries).then(
         () => this.markPersisted(pending),
         (err: unknown) => {
           // Storage failing means the object is about to be reset by the platform; keep the order and
@@ -113,6 +113,14 @@ export class EventLog {
       );
     }
     return { frame, sent };
+  }
+
+  /** Stores `entries`; a null value deletes its key. */
+  private write(entries: Record<string, unknown>): Promise<unknown> {
+    const gone = Object.keys(entries).filter((k) => entries[k] === null);
+    if (!gone.length) return this.storage.put(entries);
+    const kept = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== null));
+    return Promise.all([this.storage.put(kept), this.storage.delete(gone)]);
   }
 
   /** Holds back delivery until the matching uncork(): what is appended meanwhile leaves together. */

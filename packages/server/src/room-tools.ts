@@ -4,7 +4,7 @@ import type { Outcome } from './command-ledger.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
 import type { ToolCalls } from './tools/calls.js';
-import { TOOLS_KEY, type ToolRegistry } from './tools/registry.js';
+import { TOOLS_KEY, type Registrant, type ToolRegistry } from './tools/registry.js';
 
 /**
  * The room's tool commands: calls by people, switches, and browsers registering the tools they
@@ -39,11 +39,15 @@ export class RoomTools {
     return { seq: this.changed(changed ? [changed] : [], by) };
   }
 
-  /** Connection `connId` implements `spec`. */
-  register(connId: string, spec: ToolSpec): Outcome {
-    const registered = this.registry.register(connId, spec);
+  /** A connection implements `spec` (see ToolRegistry.register for who may). */
+  register(by: Registrant, spec: ToolSpec): Outcome {
+    const registered = this.registry.register(by, spec);
     if (!registered.ok) return registered;
-    const seq = this.changed(registered.changed ? [registered.changed] : []);
+    const seq = this.changed(
+      registered.changed ? [registered.changed] : [],
+      undefined,
+      registered.writes,
+    );
     // A call left without its browser (it reconnected) goes to the new registration.
     this.calls.adopt(spec.name);
     return { seq };
@@ -60,13 +64,18 @@ export class RoomTools {
    * Logs each changed tool as `tool.updated` and stores the registry; resolves with the seq of the
    * last event (or the current seq when nothing changed).
    */
-  private changed(changed: Tool[], by?: User): Promise<number> {
+  private changed(
+    changed: Tool[],
+    by?: User,
+    writes: Record<string, unknown> = {},
+  ): Promise<number> {
     let last: Promise<number> = Promise.resolve(this.log.seq);
     changed.forEach((tool, i) => {
       const { frame, sent } = this.log.append(() => ({
         event: { type: 'tool.updated', tool, ...(by ? { by } : {}) },
         // The registry is stored once, with the last of the changes.
-        writes: i === changed.length - 1 ? { [TOOLS_KEY]: this.registry.stored() } : undefined,
+        writes:
+          i === changed.length - 1 ? { ...writes, [TOOLS_KEY]: this.registry.stored() } : undefined,
       }));
       last = sent.then(() => frame.seq);
     });

@@ -1,16 +1,46 @@
 import { Validator, type OutputUnit } from '@cfworker/json-schema';
-import type { Tool, ToolSpec } from '@realstream/protocol';
+import { roleAtLeast, type Role, type Tool, type ToolSpec } from '@realstream/protocol';
 import type { ServerTool } from './types.js';
 import { checkSchema } from './webhook-schema.js';
 
-/** Storage key of the registry: operators' switches and the client tools seen so far. */
+/** Storage key of the operators' switches; each client tool is stored under its own key. */
 export const TOOLS_KEY = 'tools';
+/** Prefix of a client tool's key: `tool:crm.lookup`. One small value per tool, never one big one. */
+export const CLIENT_TOOL_PREFIX = 'tool:';
 
 export interface StoredTools {
   enabled: Record<string, boolean>;
-  /** Client tools, remembered so the console lists them (unavailable) after a restart. */
-  client: Record<string, ToolSpec>;
+  /** Before each client tool had its own key, they were stored here; read once, then moved. */
+  client?: Record<string, ToolSpec>;
 }
+
+/** Who registered a client tool first, and so owns its name and its trust fields. */
+export interface ToolOwner {
+  id: string;
+  role: Role;
+}
+
+/** A client tool as stored, so the console lists it (unavailable) after a restart. */
+export interface StoredClientTool {
+  spec: ToolSpec;
+  owner: ToolOwner;
+}
+
+/**
+ * Bounds on what browsers may register, so that a registration is refused before it is
+ * acknowledged rather than stored and lost (a storage value holds at most 128 KiB), and a late
+ * joiner's snapshot stays small. Documented in the README's threat model.
+ */
+export const CLIENT_TOOL_LIMITS = {
+  /** One tool's definition, as JSON. */
+  specBytes: 16 * 1024,
+  /** Client tools a room keeps, live or remembered. */
+  tools: 64,
+  /** All client tool definitions of a room together, as JSON. */
+  totalBytes: 256 * 1024,
+  /** Tools one connection may implement. */
+  perConnection: 32,
+};
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -20,13 +50,28 @@ interface Entry {
   server?: ServerTool;
   /** Connections implementing a client tool, in registration order. */
   implementers: string[];
+  /** Client tools: who owns the name. */
+  owner?: ToolOwner;
+  /** Client tools: the size of the definition as JSON. */
+  bytes?: number;
   input: Validator;
   output?: Validator;
 }
 
 export type Registration =
-  | { ok: true; changed: Tool | null }
-  | { ok: false; code: 'conflict' | 'invalid_frame'; message: string };
+  | {
+      ok: true;
+      changed: Tool | null;
+      /** Storage writes the change needs: this tool's value, and null for forgotten ones. */
+      writes: Record<string, StoredClientTool | null>;
+    }
+  | { ok: false; code: 'conflict' | 'invalid_frame' | 'too_large'; message: string };
+
+/** Who is registering a tool. */
+export interface Registrant {
+  connId: string;
+  user: ToolOwner & { name: string };
+}
 
 /**
  * The room's tools: built-in and webhook tools from the deployment, client tools registered by
@@ -36,7 +81,11 @@ export type Registration =
 export class ToolRegistry {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(serverTools: ServerTool[], stored: StoredTools | undefined) {
+  constructor(
+    serverTools: ServerTool[],
+    stored: StoredTools | undefined,
+    storedClients: Iterable<StoredClientTool> = [],
+  ) {
     for (const t of serverTools) {
       this.entries.set(t.name, {
         tool: {
@@ -57,9 +106,14 @@ export class ToolRegistry {
         input: new Validator(t.inputSchema, '2020-12'),
       });
     }
-    for (const spec of Object.values(stored?.client ?? {})) {
+    // Tools stored the old way had no owner: an operator's, so no one else may take them over.
+    const legacy = Object.values(stored?.client ?? {}).map((spec) => ({
+      spec,
+      owner: { id: '', role: 'operator' as Role },
+    }));
+    for (const { spec, owner } of [...legacy, ...storedClients]) {
       if (this.entries.has(spec.name)) continue;
-      const entry = clientEntry(spec, stored?.enabled[spec.name] ?? true);
+      const entry = clientEntry(spec, stored?.enabled[spec.name] ?? true, owner);
       entry.tool.available = false;
       this.entries.set(spec.name, entry);
     }
@@ -75,15 +129,11 @@ export class ToolRegistry {
     return this.entries.get(name);
   }
 
-  /** What to store after a change. */
+  /** The switches, as stored after a change (the client tools have keys of their own). */
   stored(): StoredTools {
     const enabled: Record<string, boolean> = {};
-    const client: Record<string, ToolSpec> = {};
-    for (const [name, e] of this.entries) {
-      enabled[name] = e.tool.enabled;
-      if (e.tool.kind === 'client') client[name] = specOf(e.tool);
-    }
-    return { enabled, client };
+    for (const [name, e] of this.entries) enabled[name] = e.tool.enabled;
+    return { enabled };
   }
 
   setEnabled(name: string, enabled: boolean): Tool | null {
@@ -93,14 +143,29 @@ export class ToolRegistry {
     return { ...e.tool };
   }
 
-  /** Connection `connId` implements `spec`. A server tool's name cannot be taken over. */
-  register(connId: string, spec: ToolSpec): Registration {
+  /**
+   * Connection `connId` implements `spec`. The first registration of a name owns it: the same user
+   * may change the tool, another may only implement the very same definition and only with at
+   * least the owner's role, so no one can rewrite a tool's trust fields (`minRole`,
+   * `requiresApproval`, its schema) or receive its calls with less trust than its owner. A
+   * higher role may take over a tool that nobody implements any more. A server tool's name
+   * cannot be taken at all.
+   */
+  register({ connId, user }: Registrant, spec: ToolSpec): Registration {
     const e = this.entries.get(spec.name);
     if (e?.server) {
       return {
         ok: false,
         code: 'conflict',
         message: `${spec.name} is a ${e.tool.kind} tool of this server; choose another name`,
+      };
+    }
+    const bytes = JSON.stringify(spec).length;
+    if (bytes > CLIENT_TOOL_LIMITS.specBytes) {
+      return {
+        ok: false,
+        code: 'too_large',
+        message: `tool ${spec.name}: its definition is ${bytes} bytes of JSON, over the ${CLIENT_TOOL_LIMITS.specBytes} a room takes`,
       };
     }
     for (const [field, schema] of [
@@ -112,18 +177,101 @@ export class ToolRegistry {
       if (typeof checked === 'string')
         return { ok: false, code: 'invalid_frame', message: `tool.${field}: ${checked}` };
     }
-    if (!e) {
-      const entry = clientEntry(spec, true);
-      entry.implementers.push(connId);
-      this.entries.set(spec.name, entry);
-      return { ok: true, changed: { ...entry.tool } };
+    if (!e?.implementers.includes(connId)) {
+      const held = [...this.entries.values()].filter((x) => x.implementers.includes(connId));
+      if (held.length >= CLIENT_TOOL_LIMITS.perConnection) {
+        return {
+          ok: false,
+          code: 'too_large',
+          message: `this connection implements ${held.length} tools, the most one may`,
+        };
+      }
+    }
+    if (e) return this.reregister(e, connId, user, spec, bytes);
+    const writes = this.makeRoom(bytes);
+    if (typeof writes === 'string') return { ok: false, code: 'too_large', message: writes };
+    const owner = { id: user.id, role: user.role };
+    const entry = clientEntry(spec, true, owner);
+    entry.implementers.push(connId);
+    this.entries.set(spec.name, entry);
+    writes[CLIENT_TOOL_PREFIX + spec.name] = { spec, owner };
+    return { ok: true, changed: { ...entry.tool }, writes };
+  }
+
+  /** A registration of a client tool the room has already (see register). */
+  private reregister(
+    e: Entry,
+    connId: string,
+    user: Registrant['user'],
+    spec: ToolSpec,
+    bytes: number,
+  ): Registration {
+    const owner = e.owner!;
+    const fresh = clientEntry(spec, e.tool.enabled, owner);
+    const same = JSON.stringify(fresh.tool) === JSON.stringify({ ...e.tool, available: true });
+    const ownersOwn = user.id === owner.id;
+    const takeover = !ownersOwn && e.implementers.length === 0 && outranks(user.role, owner.role);
+    if (!ownersOwn && !takeover && !(same && roleAtLeast(user.role, owner.role))) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: same
+          ? `${spec.name} belongs to a ${owner.role}'s browser; only a ${owner.role} may implement it too`
+          : `${spec.name} is another browser's tool: register the same definition, or choose another name`,
+      };
+    }
+    const others = [...this.entries.values()].reduce(
+      (sum, x) => (x === e ? sum : sum + (x.bytes ?? 0)),
+      0,
+    );
+    if (others + bytes > CLIENT_TOOL_LIMITS.totalBytes) {
+      return { ok: false, code: 'too_large', message: this.fullMessage() };
     }
     if (!e.implementers.includes(connId)) e.implementers.push(connId);
-    const fresh = clientEntry(spec, e.tool.enabled);
+    const newOwner = takeover ? { id: user.id, role: user.role } : owner;
     const before = JSON.stringify(e.tool);
-    // The latest registration describes the tool: implementers of one name agree, or the newest wins.
-    Object.assign(e, { tool: fresh.tool, input: fresh.input, output: fresh.output });
-    return { ok: true, changed: JSON.stringify(e.tool) === before ? null : { ...e.tool } };
+    Object.assign(e, {
+      tool: fresh.tool,
+      input: fresh.input,
+      output: fresh.output,
+      owner: newOwner,
+      bytes,
+    });
+    const changed = JSON.stringify(e.tool) === before ? null : { ...e.tool };
+    const writes: Record<string, StoredClientTool | null> =
+      changed || takeover ? { [CLIENT_TOOL_PREFIX + spec.name]: { spec, owner: newOwner } } : {};
+    return { ok: true, changed, writes };
+  }
+
+  /**
+   * Makes room for a new client tool of `bytes`: forgets the oldest tools nobody implements while
+   * the room is at its limits. Returns the deletions to store, or why there is no room.
+   */
+  private makeRoom(bytes: number): Record<string, StoredClientTool | null> | string {
+    const clients = [...this.entries.values()].filter((e) => e.tool.kind === 'client');
+    let count = clients.length;
+    let total = clients.reduce((sum, e) => sum + (e.bytes ?? 0), 0);
+    const writes: Record<string, StoredClientTool | null> = {};
+    const forget: Entry[] = [];
+    for (const e of clients) {
+      if (count < CLIENT_TOOL_LIMITS.tools && total + bytes <= CLIENT_TOOL_LIMITS.totalBytes) break;
+      if (e.implementers.length) continue;
+      forget.push(e);
+      count--;
+      total -= e.bytes ?? 0;
+    }
+    if (count >= CLIENT_TOOL_LIMITS.tools || total + bytes > CLIENT_TOOL_LIMITS.totalBytes)
+      return this.fullMessage();
+    for (const e of forget) {
+      this.entries.delete(e.tool.name);
+      writes[CLIENT_TOOL_PREFIX + e.tool.name] = null;
+    }
+    return writes;
+  }
+
+  private fullMessage(): string {
+    const { tools, totalBytes } = CLIENT_TOOL_LIMITS;
+    return `this room holds as many browser tools as it keeps (${tools}, ${totalBytes / 1024} KiB of definitions in all)`;
   }
 
   /** `connId` no longer implements `name` (or anything, when `name` is omitted). */
@@ -155,8 +303,15 @@ export class ToolRegistry {
   }
 }
 
-function clientEntry(spec: ToolSpec, enabled: boolean): Entry {
+/** A strictly higher role than `than`. */
+function outranks(role: Role, than: Role): boolean {
+  return roleAtLeast(role, than) && role !== than;
+}
+
+function clientEntry(spec: ToolSpec, enabled: boolean, owner: ToolOwner): Entry {
   return {
+    owner,
+    bytes: JSON.stringify(spec).length,
     tool: {
       name: spec.name,
       title: spec.title ?? spec.name,
@@ -173,20 +328,6 @@ function clientEntry(spec: ToolSpec, enabled: boolean): Entry {
     implementers: [],
     input: new Validator(spec.inputSchema, '2020-12'),
     output: spec.outputSchema ? new Validator(spec.outputSchema, '2020-12') : undefined,
-  };
-}
-
-function specOf(tool: Tool): ToolSpec {
-  const { name, title, description, inputSchema, outputSchema, timeoutMs, requiresApproval } = tool;
-  return {
-    name,
-    title,
-    description,
-    inputSchema,
-    ...(outputSchema ? { outputSchema } : {}),
-    timeoutMs,
-    requiresApproval,
-    minRole: tool.minRole,
   };
 }
 

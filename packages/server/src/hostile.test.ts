@@ -1,0 +1,334 @@
+// Hostile members and viewers against a real `partykit dev`: no participant can wedge, hijack,
+// flood or fill a room for the others. One test per finding of the adversarial pass (issue 12).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
+import { eventsOf, openRaw, type RawSocket } from '@realstream/testing/raw-socket';
+import { openWedged } from '@realstream/testing/wedged-socket';
+import type { ToolSpec } from '@realstream/protocol';
+import { signToken } from './auth.js';
+
+const SECRET = 'hostile-secret-that-is-long-enough-for-hs256!';
+const BURST = 10;
+const PER_USER = 4;
+
+type Role = 'viewer' | 'member' | 'operator';
+
+describe('hostile participants (REALSTREAM_SECRET set)', () => {
+  let server: TestServer;
+  const token = (sub: string, role: Role, room: string, exp: string | number = '1h') =>
+    signToken(SECRET, { sub, name: sub, room, role }, exp);
+  const join = async (room: string, sub: string, role: Role) => {
+    const sock = await openRaw(server, room, { token: await token(sub, role, room) });
+    await sock.hello();
+    return sock;
+  };
+  const post = async (room: string, text: string, auth: string) =>
+    fetch(`${server.roomUrl(room)}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text, reply: false }),
+    });
+
+  before(async () => {
+    server = await startServer({
+      vars: {
+        REALSTREAM_SECRET: SECRET,
+        REALSTREAM_RATE_BURST: BURST,
+        REALSTREAM_RATE_PER_SECOND: 5,
+        REALSTREAM_MAX_CONNECTIONS_PER_USER: PER_USER,
+      },
+    });
+  });
+  after(() => server.stop());
+
+  /** A member's send is acked, a viewer who joined after the wedge sees it, and REST answers. */
+  const roomStillWorks = async (room: string, label: string) => {
+    const viewer = await join(room, `watcher-${label}`, 'viewer');
+    const member = await join(room, `writer-${label}`, 'member');
+    member.send({
+      type: 'message.send',
+      id: `m-${label}`,
+      text: `still here ${label}`,
+      reply: false,
+    });
+    await member.next('ack', (f) => f.id === `m-${label}`, 3000);
+    await waitFor(
+      `${label}: the viewer sees the message`,
+      () => eventsOf(viewer.frames).some((f) => f.event.type === 'message.created'),
+      { timeoutMs: 3000 },
+    );
+    const res = await post(room, `rest ${label}`, await token(`rest-${label}`, 'member', room));
+    assert.equal(res.status, 201, `${label}: REST send answered`);
+    viewer.close();
+    member.close();
+  };
+
+  for (const [label, wedge] of [
+    [
+      'protocol mismatch (4400)',
+      async (room: string) => {
+        const w = await openWedged(server, room, { token: await token('w1', 'viewer', room) });
+        w.send({ type: 'hello', protocol: 1, since: 0 });
+        w.send({ type: 'hello', protocol: 2, since: 0 });
+        return w;
+      },
+    ],
+    [
+      'flood (4429)',
+      async (room: string) => {
+        const w = await openWedged(server, room, { token: await token('w2', 'viewer', room) });
+        w.send({ type: 'hello', protocol: 1, since: 0 });
+        for (let i = 0; i < 200; i++) w.send({ type: 'ping', t: i });
+        return w;
+      },
+    ],
+    [
+      'token expiry (4401)',
+      async (room: string) => {
+        const exp = Math.floor(Date.now() / 1000) + 2;
+        const w = await openWedged(server, room, { token: await token('w3', 'viewer', room, exp) });
+        w.send({ type: 'hello', protocol: 1, since: 0 });
+        return w;
+      },
+    ],
+  ] as const) {
+    it(`keeps delivering while a socket closed for ${label} never finishes its close`, async () => {
+      const room = `wedge-${label.split(' ')[0]}`;
+      const before = await join(room, 'early', 'viewer');
+      const w = await wedge(room);
+      await waitFor(`the server closes the wedged socket (${label})`, () => w.closeCode(), {
+        timeoutMs: 6000,
+      });
+      await roomStillWorks(room, label.split(' ')[0]!);
+      assert.ok(
+        eventsOf(before.frames).some((f) => f.event.type === 'message.created'),
+        'a socket that joined before the wedge receives too',
+      );
+      w.destroy();
+      before.close();
+    });
+  }
+
+  const tool = (over: Partial<ToolSpec> = {}): ToolSpec => ({
+    name: 'ops.restart',
+    description: 'Restart a service (operators only)',
+    inputSchema: { type: 'object', properties: { service: { type: 'string' } } },
+    minRole: 'operator',
+    requiresApproval: false,
+    ...over,
+  });
+
+  it("does not let a member take over an operator's browser tool", async () => {
+    const room = 'hijack';
+    const operator = await join(room, 'olga', 'operator');
+    operator.send({ type: 'tool.register', id: 'reg-op', tool: tool() });
+    await operator.next('ack', (f) => f.id === 'reg-op');
+    const member = await join(room, 'mallory', 'member');
+    const rewrite = tool({ minRole: 'viewer', description: 'harmless', inputSchema: {} });
+    member.send({ type: 'tool.register', id: 'reg-m1', tool: rewrite });
+    assert.equal((await member.next('error', (f) => f.id === 'reg-m1')).code, 'conflict');
+    member.send({ type: 'tool.register', id: 'reg-m2', tool: tool() });
+    assert.equal(
+      (await member.next('error', (f) => f.id === 'reg-m2')).code,
+      'conflict',
+      'not even the same definition: a member must not receive an operator tool’s calls',
+    );
+    const viewer = await join(room, 'victor', 'viewer');
+    viewer.send({ type: 'tool.invoke', id: 'inv-v', name: 'ops.restart', args: { service: 'db' } });
+    assert.equal((await viewer.next('error', (f) => f.id === 'inv-v')).code, 'forbidden');
+
+    operator.close();
+    await waitFor('the tool is unavailable', async () => {
+      const res = await fetch(`${server.roomUrl(room)}/tools`, {
+        headers: { authorization: `Bearer ${await token('olga', 'operator', room)}` },
+      });
+      const { tools } = (await res.json()) as { tools: { name: string; available: boolean }[] };
+      return tools.find((t) => t.name === 'ops.restart')?.available === false;
+    });
+    member.send({ type: 'tool.register', id: 'reg-m3', tool: rewrite });
+    assert.equal(
+      (await member.next('error', (f) => f.id === 'reg-m3')).code,
+      'conflict',
+      'nor once its browser left',
+    );
+    const snapshot = await (await join(room, 'late', 'viewer')).next('snapshot');
+    const listed = snapshot.tools.find((t) => t.name === 'ops.restart')!;
+    assert.equal(listed.minRole, 'operator');
+    assert.equal(listed.description, tool().description);
+    assert.ok(!member.frames.some((f) => f.type === 'tool.run'), 'the member got no call');
+    // The owner, back in a new tab, implements it again.
+    const again = await join(room, 'olga', 'operator');
+    again.send({ type: 'tool.register', id: 'reg-op2', tool: tool() });
+    await again.next('ack', (f) => f.id === 'reg-op2');
+    for (const s of [member, viewer, again]) s.close();
+  });
+
+  it('refuses room names that have a percent-encoded twin, with one rule everywhere', async () => {
+    for (const name of ['team:a', 'team a', 'ünï', '.hidden']) {
+      const sock = await openRaw(server, name, { token: await token('ada', 'operator', '*') });
+      const closed = await sock.closed;
+      assert.equal(closed.code, 4400, `${name}: a final close`);
+      assert.match(closed.reason, /room name/, `${name}: the reason names the rule`);
+      const res = await post(name, 'hi', await token('ada', 'member', '*'));
+      assert.equal(res.status, 400, name);
+      assert.equal(((await res.json()) as any).error.code, 'invalid_room');
+    }
+    await assert.rejects(token('ada', 'member', 'team:a'), /room claim/);
+    // A valid name with every allowed character works end to end, REST included.
+    const ok = 'Team_a.b~c-1';
+    const res = await post(ok, 'hi', await token('ada', 'member', ok));
+    assert.equal(res.status, 201);
+    const list = await fetch(`${server.roomUrl(ok)}/messages`, {
+      headers: { authorization: `Bearer ${await token('ada', 'member', ok)}` },
+    });
+    assert.equal(((await list.json()) as any).messages.length, 1);
+  });
+
+  it('refuses registrations past its bounds before acking, and keeps a switch across a restart', async () => {
+    const room = 'bounded';
+    const bigSchema = (n: number) => ({
+      type: 'object',
+      description: 'x'.repeat(n),
+      properties: { q: { type: 'string' } },
+    });
+    const operator = await join(room, 'olga', 'operator');
+    operator.send({
+      type: 'tool.register',
+      id: 'huge',
+      tool: tool({ name: 'big.one', inputSchema: bigSchema(60_000) }),
+    });
+    assert.equal((await operator.next('error', (f) => f.id === 'huge')).code, 'too_large');
+    // 15 KB each: the room keeps 256 KiB of definitions in all, so some are refused, none lost.
+    const acked: string[] = [];
+    const conns: RawSocket[] = [];
+    for (let i = 0; i < 24; i++) {
+      // A user per eight, so the test stays within one user's frame allowance.
+      const s = i % 8 === 0 ? await join(room, `olga-${i / 8}`, 'operator') : conns.at(-1)!;
+      if (i % 8 === 0) conns.push(s);
+      s.send({
+        type: 'tool.register',
+        id: `r-${i}`,
+        tool: tool({ name: `many.t${i}`, inputSchema: bigSchema(15_000) }),
+      });
+      const answer = await Promise.race([
+        s.next('ack', (f) => f.id === `r-${i}`).then(() => 'ack'),
+        s.next('error', (f) => f.id === `r-${i}`).then((f) => f.code),
+      ]);
+      if (answer === 'ack') acked.push(`many.t${i}`);
+      else assert.equal(answer, 'too_large');
+    }
+    assert.ok(acked.length >= 10 && acked.length < 24, `${acked.length} of 24 acked`);
+    operator.send({ type: 'tool.toggle', id: 'off', name: acked[0]!, enabled: false });
+    await operator.next('ack', (f) => f.id === 'off');
+    await server.restart();
+    const res = await fetch(`${server.roomUrl(room)}/tools`, {
+      headers: { authorization: `Bearer ${await token('olga', 'operator', room)}` },
+    });
+    const { tools } = (await res.json()) as { tools: { name: string; enabled: boolean }[] };
+    for (const name of acked)
+      assert.ok(
+        tools.some((t) => t.name === name),
+        `${name} kept`,
+      );
+    assert.equal(tools.find((t) => t.name === acked[0])?.enabled, false, 'the switch survived');
+  });
+
+  it('closes a socket and an event stream at their token’s expiry, without any frame from them', async () => {
+    const room = 'expiry';
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const sock = await openRaw(server, room, { token: await token('eve', 'viewer', room, exp) });
+    await sock.hello();
+    const stream = await fetch(`${server.roomUrl(room)}/events`, {
+      headers: { authorization: `Bearer ${await token('eve', 'viewer', room, exp)}` },
+    });
+    assert.equal(stream.status, 200);
+    const reader = stream.body!.getReader();
+    let text = '';
+    const readAll = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    const closed = await sock.closed;
+    assert.equal(closed.code, 4401);
+    assert.equal(closed.reason, 'token expired');
+    await readAll;
+    assert.match(
+      text,
+      /event: error\ndata: .*"code":"unauthorised"/,
+      'the stream says why it ends',
+    );
+    // Sent after the expiry: neither received it.
+    const res = await post(room, 'after expiry', await token('ada', 'member', room));
+    assert.equal(res.status, 201);
+    assert.ok(!sock.frames.some((f) => JSON.stringify(f).includes('after expiry')));
+    assert.ok(!text.includes('after expiry'));
+  });
+
+  it('does not refill a flooder’s allowance when it reconnects, and logs a flood in a few lines', async () => {
+    const room = 'flood';
+    const logBefore = statSync(server.logFile).size;
+    let pongs = 0;
+    const started = Date.now();
+    for (let round = 0; round < 4; round++) {
+      const s = await openRaw(server, room, { token: await token('fred', 'member', room) });
+      s.send({ type: 'hello', protocol: 1, since: 0 });
+      for (let i = 0; i < 120; i++) s.send({ type: 'ping', t: i });
+      assert.equal((await s.closed).code, 4429, `round ${round}: closed for flooding`);
+      pongs += s.frames.filter((f) => f.type === 'pong').length;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    // One socket's burst, the user's (twice that) over all reconnects, and what refilled meanwhile.
+    const allowed = BURST * 2 + 10 * seconds + 4;
+    assert.ok(pongs <= allowed, `${pongs} pongs over 4 reconnects, at most ${allowed.toFixed(0)}`);
+    const added = readFileSync(server.logFile).subarray(logBefore).toString();
+    const lines = added.split('\n').filter((l) => l.includes('flooding'));
+    assert.ok(lines.length <= 2, `${lines.length} log lines about the flood`);
+    // Another user in the room is not held back by it.
+    const other = await join(room, 'nina', 'member');
+    other.send({ type: 'ping', t: 1 });
+    await other.next('pong', undefined, 2000);
+    other.close();
+  });
+
+  it('caps sockets per user and closes sockets that never say hello', async () => {
+    const room = 'crowd';
+    const t = await token('hog', 'viewer', room);
+    const held = await Promise.all(
+      Array.from({ length: PER_USER }, () => openRaw(server, room, { token: t })),
+    );
+    for (const s of held) await s.hello();
+    const extra = await openRaw(server, room, { token: t });
+    const closed = await extra.closed;
+    assert.equal(closed.code, 4408);
+    assert.match(closed.reason, /most one user may/);
+    await (await join(room, 'someone-else', 'viewer')).close();
+    const silent = await openRaw(server, room, { token: await token('mute', 'viewer', room) });
+    const started = Date.now();
+    assert.equal((await silent.closed).code, 4408);
+    assert.ok(Date.now() - started < 8000, 'closed within a few seconds');
+    for (const s of held) s.close();
+  });
+
+  it('gives the deployment view only to `*` and `deployment` claims, not to prefixes', async () => {
+    const view = async (claim: string) =>
+      (
+        await fetch(`${server.url}/parties/ops/deployment`, {
+          headers: { authorization: `Bearer ${await token('op', 'operator', claim)}` },
+        })
+      ).status;
+    assert.equal(await view('d*'), 403);
+    assert.equal(await view('dep*'), 403);
+    assert.equal(await view('*'), 200);
+    assert.equal(await view('deployment'), 200);
+    const sock = await openRaw(server, 'deployment', {
+      party: 'ops',
+      token: await token('op', 'operator', 'd*'),
+    });
+    assert.equal((await sock.closed).code, 4403);
+  });
+});
