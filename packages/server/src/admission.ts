@@ -74,6 +74,8 @@ export interface Gate {
   reply(conn: Conn, frame: ServerFrame): void;
   /** Takes `conn` out of the room at once, then closes its socket. */
   close(conn: Conn, code: number, reason: string): void;
+  /** `conn` was closed for flooding: its user and address wait before they may connect again. */
+  cooldown(conn: Conn): void;
 }
 
 /**
@@ -111,6 +113,7 @@ export function admit(
         user: conn.identity.id,
       });
       gate.close(conn, CLOSE_CODES.rate_limited, 'too many frames');
+      gate.cooldown(conn);
       return null;
     }
     gate.reply(conn, {

@@ -54,12 +54,19 @@ export const HELLO_TIMEOUT_MS = 5000;
 /** The user's and the address's allowances, as multiples of one socket's (several tabs, a NAT). */
 const USER_RATE_FACTOR = 2;
 const ADDRESS_RATE_FACTOR = 8;
+/**
+ * After a socket is closed for flooding, its user and its address may not connect again for this
+ * long: reconnecting must not buy a flooder a fresh socket every few milliseconds.
+ */
+export const FLOOD_COOLDOWN_MS = 5000;
 /** Longest a timer may be set for in workerd and node (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Room implements Gate {
   readonly conns = new Map<string, Conn>();
   readonly rates: Gate['rates'];
+  /** Users (`user:ID`) and addresses (`addr:IP`) closed for flooding, until when they wait. */
+  private readonly flooded = new Map<string, number>();
   /** Each connection's pending deadlines: saying hello, its token's expiry. */
   private readonly deadlines = new Map<Conn, ReturnType<typeof setTimeout>[]>();
   readonly subscribers = new Set<Subscriber>();
@@ -196,7 +203,7 @@ export class Room implements Gate {
   connect(socket: Socket, identity: Identity, address: string | null = null): void {
     const refusal = this.admissionProblem(identity, address);
     if (refusal) {
-      closeQuietly(socket, CLOSE_CODES.too_many_connections, refusal);
+      closeQuietly(socket, refusal.code, refusal.reason);
       return;
     }
     // A client may reconnect with the same connection id before its old socket's close reaches us:
@@ -231,9 +238,24 @@ export class Room implements Gate {
   }
 
   /** Why a new socket of this user from this address may not join, or null when it may. */
-  private admissionProblem(identity: Identity, address: string | null): string | null {
+  private admissionProblem(
+    identity: Identity,
+    address: string | null,
+  ): { code: number; reason: string } | null {
     const { maxConnections, maxConnectionsPerUser, maxConnectionsPerAddress } = this.config;
-    if (this.conns.size >= maxConnections) return `room is full (${maxConnections} connections)`;
+    const now = Date.now();
+    const until = Math.max(
+      this.flooded.get(`user:${identity.id}`) ?? 0,
+      address === null ? 0 : (this.flooded.get(`addr:${address}`) ?? 0),
+    );
+    if (until > now)
+      return {
+        code: CLOSE_CODES.rate_limited,
+        reason: `flooding: wait ${Math.ceil((until - now) / 1000)} s`,
+      };
+    const full = (reason: string) => ({ code: CLOSE_CODES.too_many_connections, reason });
+    if (this.conns.size >= maxConnections)
+      return full(`room is full (${maxConnections} connections)`);
     let mine = 0;
     let here = 0;
     for (const c of this.conns.values()) {
@@ -241,9 +263,9 @@ export class Room implements Gate {
       if (address !== null && c.address === address) here++;
     }
     if (mine >= maxConnectionsPerUser)
-      return `you hold ${mine} connections to this room, the most one user may`;
+      return full(`you hold ${mine} connections to this room, the most one user may`);
     if (here >= maxConnectionsPerAddress)
-      return `your address holds ${here} connections to this room, the most one address may`;
+      return full(`your address holds ${here} connections to this room, the most one address may`);
     return null;
   }
 
@@ -269,6 +291,16 @@ export class Room implements Gate {
   close(conn: Conn, code: number, reason: string): void {
     this.disconnect(conn.socket);
     closeQuietly(conn.socket, code, reason);
+  }
+
+  cooldown(conn: Conn): void {
+    const until = Date.now() + FLOOD_COOLDOWN_MS;
+    if (this.flooded.size > 10_000) {
+      const now = Date.now();
+      for (const [key, t] of this.flooded) if (t <= now) this.flooded.delete(key);
+    }
+    this.flooded.set(`user:${conn.identity.id}`, until);
+    if (conn.address !== null) this.flooded.set(`addr:${conn.address}`, until);
   }
 
   /**
