@@ -16,7 +16,8 @@
  * Flags (defaults; --quick makes everything tiny for a smoke check): --clients=10,100,500,
  * --streams=1,10, --hosts=auto (client host processes: one per 250 clients, at most 2), --sat-ms=3000,
  * --sat-tokens=50000, --paced-tokens=150, --grace-ms=3000, --idle=500 (idle connections for memory),
- * --missed=1000 (resume), --headline-runs=10, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced.
+ * --missed=1000 (resume), --headline-runs=10, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced
+ * (add `hostile` for bench/hostile.ts: delivery while a wedged socket or 8 flooders are in the room).
  * Every server it starts is stopped at the end, also on error or Ctrl-C.
  * Last line: `bench: coalescing_gain=X paced_p99_vs_ws=Y metrics_cost_pct=Z` (which cells: printed
  * just above it; Z = extra server CPU per token with metrics, same paced work). Pieces: bench/options.ts (flags), bench/targets.ts (servers, processes, clients),
@@ -33,6 +34,7 @@ import {
   type MemoryResult,
   type ResumeResult,
 } from './bench/phases.js';
+import { measureHostile, reportHostile } from './bench/hostile.js';
 import { report } from './bench/report.js';
 import {
   barePartyServer,
@@ -183,7 +185,9 @@ async function main(): Promise<void> {
       await runAll([...swapped(paced.room, paced.mo), ws], head.m);
     }
   }
+  const hostile = opts.phases.has('hostile') ? await measureHostile(quick) : null;
   const wallS = (Date.now() - started) / 1000;
+  if (hostile) reportHostile(hostile);
   report(head, extra, rows, memory, resume, wallS, load);
 }
 
