@@ -101,6 +101,7 @@ export class Client implements RealstreamClient {
       author: () => this.author(),
       maxChars: () => stores.status.limits?.maxMessageChars,
       refusal: () => this.session.refusal,
+      tooLarge: (frame) => this.session.tooLarge(frame),
     }));
     const roomUrl = roomHttpUrl(endpoint, this.party, this.room);
     const token = () => this.token();
@@ -117,7 +118,10 @@ export class Client implements RealstreamClient {
       () => stores.schedule(),
     );
     const { party, room, uid, state } = this;
-    const toolHost = (this.toolHost = new ToolHost((frame) => this.session.wire(frame)));
+    const toolHost = (this.toolHost = new ToolHost(
+      (frame) => this.session.wire(frame),
+      (frame) => this.session.tooLarge(frame),
+    ));
     const operations = (this.operations = new Operations((frame) => this.session.wire(frame)));
     this.$metrics = operations.$metrics;
     this.session = new Session({

@@ -25,6 +25,8 @@ export interface CommandsHost {
   maxChars(): number | undefined;
   /** Set while the link is down for good: commands fail at once with it. */
   refusal(): RealstreamError | null;
+  /** Why a frame is too large for the room, or null (see frameProblem). */
+  tooLarge(frame: ClientFrame): string | null;
 }
 
 /** A promise the caller may ignore: its outcome is shown in the stores anyway. */
@@ -171,7 +173,8 @@ export class Commands {
 
   private dispatch(command: Command): Promise<Ack> {
     const acked = this.outbox.add(command);
-    const refusal = this.host.refusal();
+    const tooLarge = this.host.tooLarge(command);
+    const refusal = tooLarge ? new RealstreamError('too_large', tooLarge) : this.host.refusal();
     if (refusal) {
       this.outbox.fail(command.id, refusal);
       this.refusedLocally(command, refusal);

@@ -19,6 +19,7 @@ import type { ToolHost } from './tool-host.js';
 import type { TypingTracker } from './typing.js';
 import type { Endpoint } from './url.js';
 import { Watchdog } from './watchdog.js';
+import { frameProblem } from './frame-size.js';
 
 /** Close codes after which retrying cannot help, and what they leave the client showing. */
 const FINAL: Record<number, { state: ClientStatus['state']; code: ClientErrorCode }> = {
@@ -106,8 +107,15 @@ export class Session {
     return this.finalError;
   }
 
+  /** Puts a frame on the socket; false when the link is down or the frame too large to send. */
   wire(frame: ClientFrame): boolean {
+    if (this.tooLarge(frame)) return false;
     return this.link.send(JSON.stringify(frame satisfies ClientFrame));
+  }
+
+  /** Why the room would not take `frame` for its size, or null. */
+  tooLarge(frame: ClientFrame): string | null {
+    return frameProblem(frame, this.parts.stores.status.limits?.maxFrameBytes);
   }
 
   /** Drops the link and resumes at once; also after a final close (e.g. with a new token). */

@@ -13,8 +13,14 @@ export class ToolHost {
   private readonly handlers = new Map<string, { spec: ToolSpec; handler: ToolHandler }>();
   private readonly running = new Map<string, AbortController>();
 
-  /** `wire` puts a frame on the socket when live (false otherwise). */
-  constructor(private readonly wire: (frame: ClientFrame) => boolean) {}
+  /**
+   * `wire` puts a frame on the socket when live (false otherwise); `tooLarge` says why a frame
+   * would be too large for the room.
+   */
+  constructor(
+    private readonly wire: (frame: ClientFrame) => boolean,
+    private readonly tooLarge: (frame: ClientFrame) => string | null = () => null,
+  ) {}
 
   register(spec: ToolSpec, handler: ToolHandler, live: boolean): () => void {
     this.handlers.set(spec.name, { spec, handler });
@@ -62,13 +68,26 @@ export class ToolHost {
           if (!abort.signal.aborted) this.wire({ type: 'tool.progress', callId, ...update });
         },
       });
-      if (!abort.signal.aborted) this.wire({ type: 'tool.result', callId, result: result ?? null });
+      if (!abort.signal.aborted)
+        this.answer({ type: 'tool.result', callId, result: result ?? null });
     } catch (err) {
       if (!abort.signal.aborted) this.wire({ type: 'tool.result', callId, error: toolError(err) });
     } finally {
       // A re-run of the same call (routed here again after a reconnect) may own the entry by now.
       if (this.running.get(callId) === abort) this.running.delete(callId);
     }
+  }
+
+  /** Sends a result, or, when it is too large for the room, an error that says so. */
+  private answer(frame: Extract<ClientFrame, { type: 'tool.result' }>): void {
+    const problem = this.tooLarge(frame);
+    if (!problem) this.wire(frame);
+    else
+      this.wire({
+        type: 'tool.result',
+        callId: frame.callId,
+        error: { code: 'too_large', message: `the result is too large: ${problem}` },
+      });
   }
 
   abort(frame: AbortFrame): void {
