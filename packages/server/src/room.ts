@@ -306,7 +306,8 @@ export class Room implements Gate {
   /**
    * Sends to one connection. A socket that can no longer take a frame (closed under us, or its
    * send throws for any other reason) leaves the room, so one dead peer never stops delivery to
-   * the others.
+   * the others. It leaves once the current delivery is done: leaving appends `presence.left`,
+   * which must not overtake the event still being sent to the others.
    */
   private transmit(conn: Conn, data: string): boolean {
     try {
@@ -317,7 +318,7 @@ export class Room implements Gate {
         conn: conn.socket.id,
         error: String(err),
       });
-      this.close(conn, 1011, 'send failed');
+      queueMicrotask(() => this.close(conn, 1011, 'send failed'));
       return false;
     }
   }
@@ -553,7 +554,7 @@ export class Room implements Gate {
       user: userOf(conn.identity),
       typing,
     } satisfies ServerFrame);
-    for (const other of [...this.conns.values()])
+    for (const other of this.conns.values())
       if (other.ready && other !== conn) this.transmit(other, data);
   }
 
@@ -572,7 +573,7 @@ export class Room implements Gate {
       messageId,
       users: this.watchers.users(messageId),
     } satisfies ServerFrame);
-    for (const conn of [...this.conns.values()]) if (conn.ready) this.transmit(conn, data);
+    for (const conn of this.conns.values()) if (conn.ready) this.transmit(conn, data);
   }
 
   // ---- commands -------------------------------------------------------------------------
@@ -631,11 +632,10 @@ export class Room implements Gate {
       frames.length === 1 ? frames[0] : { type: 'batch', events: frames },
     );
     let sent = 0;
-    // A copy: a socket whose send fails leaves the map while we walk it.
-    for (const conn of [...this.conns.values()]) {
+    for (const conn of this.conns.values()) {
       if (conn.ready && this.transmit(conn, encoded)) sent++;
     }
-    for (const sub of [...this.subscribers]) {
+    for (const sub of this.subscribers) {
       try {
         sub.deliver(frames, encoded);
       } catch (err) {
