@@ -20,7 +20,8 @@ import type { Logger } from './log.js';
 import { MessageStore } from './messages.js';
 import { Operations } from './metrics/operations.js';
 import type { Connected } from './metrics/recorder.js';
-import { SharedBuckets, TokenBucket } from './rate-limit.js';
+import { TokenBucket } from './rate-limit.js';
+import { Door } from './door.js';
 import { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
 import { RoomTools } from './room-tools.js';
@@ -49,26 +50,9 @@ export interface Subscriber {
  * `admission.ts`; chat and tool commands run in ChatCommands and RoomTools. Knows nothing of
  * PartyKit; `party.ts` adapts it, and tests drive it directly.
  */
-/** A socket that has not said hello by then is closed: it holds a place in the room for nothing. */
-export const HELLO_TIMEOUT_MS = 5000;
-/** The user's and the address's allowances, as multiples of one socket's (several tabs, a NAT). */
-const USER_RATE_FACTOR = 2;
-const ADDRESS_RATE_FACTOR = 8;
-/**
- * After a socket is closed for flooding, its user and its address may not connect again for this
- * long: reconnecting must not buy a flooder a fresh socket every few milliseconds.
- */
-export const FLOOD_COOLDOWN_MS = 5000;
-/** Longest a timer may be set for in workerd and node (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class Room implements Gate {
   readonly conns = new Map<string, Conn>();
-  readonly rates: Gate['rates'];
-  /** Users (`user:ID`) and addresses (`addr:IP`) closed for flooding, until when they wait. */
-  private readonly flooded = new Map<string, number>();
-  /** Each connection's pending deadlines: saying hello, its token's expiry. */
-  private readonly deadlines = new Map<Conn, ReturnType<typeof setTimeout>[]>();
+  private readonly door: Door;
   readonly subscribers = new Set<Subscriber>();
   private readonly presence = new Map<string, { user: User; count: number }>();
   /** Recently applied command ids -> the seq they produced (messages are also indexed in storage). */
@@ -91,11 +75,7 @@ export class Room implements Gate {
     settings: RoomSettings,
   ) {
     this.commands = new CommandLedger(logger);
-    const { rateBurst: burst, rateRefillPerSecond: rate } = config;
-    this.rates = {
-      users: new SharedBuckets(burst * USER_RATE_FACTOR, rate * USER_RATE_FACTOR),
-      addresses: new SharedBuckets(burst * ADDRESS_RATE_FACTOR, rate * ADDRESS_RATE_FACTOR),
-    };
+    this.door = new Door(config);
     const ledger = this.commands;
     const parts = { config, logger, log, messages, replies, calls, ops, ledger, responders };
     this.chat = new ChatCommands(parts, settings);
@@ -201,7 +181,7 @@ export class Room implements Gate {
    * HELLO_TIMEOUT_MS, and it is closed when its token expires, whether or not it sends anything.
    */
   connect(socket: Socket, identity: Identity, address: string | null = null): void {
-    const refusal = this.admissionProblem(identity, address);
+    const refusal = this.door.refusal(this.conns, identity, address);
     if (refusal) {
       closeQuietly(socket, refusal.code, refusal.reason);
       return;
@@ -222,51 +202,14 @@ export class Room implements Gate {
       connectedAt: now,
     };
     this.conns.set(socket.id, conn);
-    const deadlines = [
-      setTimeout(() => {
-        if (!conn.ready) this.close(conn, CLOSE_CODES.too_many_connections, 'say hello sooner');
-      }, HELLO_TIMEOUT_MS),
-    ];
-    if (identity.exp !== null) {
-      const expire = () => {
+    this.door.watch(
+      conn,
+      () => this.close(conn, CLOSE_CODES.too_many_connections, 'say hello sooner'),
+      () => {
         this.reply(conn, { type: 'error', code: 'unauthorised', message: 'token expired' });
         this.close(conn, CLOSE_CODES.unauthorised, 'token expired');
-      };
-      deadlines.push(setTimeout(expire, Math.min(MAX_TIMER_MS, Math.max(0, identity.exp - now))));
-    }
-    this.deadlines.set(conn, deadlines);
-  }
-
-  /** Why a new socket of this user from this address may not join, or null when it may. */
-  private admissionProblem(
-    identity: Identity,
-    address: string | null,
-  ): { code: number; reason: string } | null {
-    const { maxConnections, maxConnectionsPerUser, maxConnectionsPerAddress } = this.config;
-    const now = Date.now();
-    const until = Math.max(
-      this.flooded.get(`user:${identity.id}`) ?? 0,
-      address === null ? 0 : (this.flooded.get(`addr:${address}`) ?? 0),
+      },
     );
-    if (until > now)
-      return {
-        code: CLOSE_CODES.rate_limited,
-        reason: `flooding: wait ${Math.ceil((until - now) / 1000)} s`,
-      };
-    const full = (reason: string) => ({ code: CLOSE_CODES.too_many_connections, reason });
-    if (this.conns.size >= maxConnections)
-      return full(`room is full (${maxConnections} connections)`);
-    let mine = 0;
-    let here = 0;
-    for (const c of this.conns.values()) {
-      if (c.identity.id === identity.id) mine++;
-      if (address !== null && c.address === address) here++;
-    }
-    if (mine >= maxConnectionsPerUser)
-      return full(`you hold ${mine} connections to this room, the most one user may`);
-    if (here >= maxConnectionsPerAddress)
-      return full(`your address holds ${here} connections to this room, the most one address may`);
-    return null;
   }
 
   /** The socket closed. A late close of a socket already replaced under the same id changes nothing. */
@@ -274,8 +217,7 @@ export class Room implements Gate {
     const conn = this.conns.get(socket.id);
     if (!conn || conn.socket !== socket) return;
     this.conns.delete(socket.id);
-    for (const timer of this.deadlines.get(conn) ?? []) clearTimeout(timer);
-    this.deadlines.delete(conn);
+    this.door.forget(conn);
     this.ops.connectionGone(socket.id);
     const watched = this.watchers.remove(socket.id);
     if (watched) this.announceWatchers(watched);
@@ -293,14 +235,12 @@ export class Room implements Gate {
     closeQuietly(conn.socket, code, reason);
   }
 
+  get rates(): Gate['rates'] {
+    return this.door.rates;
+  }
+
   cooldown(conn: Conn): void {
-    const until = Date.now() + FLOOD_COOLDOWN_MS;
-    if (this.flooded.size > 10_000) {
-      const now = Date.now();
-      for (const [key, t] of this.flooded) if (t <= now) this.flooded.delete(key);
-    }
-    this.flooded.set(`user:${conn.identity.id}`, until);
-    if (conn.address !== null) this.flooded.set(`addr:${conn.address}`, until);
+    this.door.cooldown(conn);
   }
 
   /**
@@ -661,8 +601,7 @@ export class Room implements Gate {
 
   /** Closes everything (tests, shutdown). */
   shutdown(): void {
-    for (const timers of this.deadlines.values()) for (const t of timers) clearTimeout(t);
-    this.deadlines.clear();
+    this.door.shutdown();
     this.replies.abortAll();
     this.ops.stop();
   }

@@ -1,0 +1,100 @@
+import { CLOSE_CODES } from '@realstream/protocol';
+import type { Conn, Gate } from './admission.js';
+import type { Identity } from './auth.js';
+import type { Config } from './config.js';
+import { SharedBuckets } from './rate-limit.js';
+
+/** A socket that has not said hello by then is closed: it holds a place in the room for nothing. */
+export const HELLO_TIMEOUT_MS = 5000;
+/**
+ * After a socket is closed for flooding, its user and its address may not connect again for this
+ * long: reconnecting must not buy a flooder a fresh socket every few milliseconds.
+ */
+export const FLOOD_COOLDOWN_MS = 5000;
+/** The user's and the address's allowances, as multiples of one socket's (several tabs, a NAT). */
+const USER_RATE_FACTOR = 2;
+const ADDRESS_RATE_FACTOR = 8;
+/** Longest a timer may be set for in workerd and node (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Who may hold a socket in a room, and for how long: the room's share per user and per address,
+ * the wait after a flood, and each socket's deadlines (saying hello, its token's expiry). What it
+ * keeps outlives sockets, so that reconnecting buys nothing.
+ */
+export class Door {
+  readonly rates: Gate['rates'];
+  /** Users (`user:ID`) and addresses (`addr:IP`) closed for flooding, until when they wait. */
+  private readonly flooded = new Map<string, number>();
+  private readonly deadlines = new Map<Conn, ReturnType<typeof setTimeout>[]>();
+
+  constructor(private readonly config: Config) {
+    const { rateBurst: burst, rateRefillPerSecond: rate } = config;
+    this.rates = {
+      users: new SharedBuckets(burst * USER_RATE_FACTOR, rate * USER_RATE_FACTOR),
+      addresses: new SharedBuckets(burst * ADDRESS_RATE_FACTOR, rate * ADDRESS_RATE_FACTOR),
+    };
+  }
+
+  /** Why a new socket of this user from this address may not join `conns`, or null when it may. */
+  refusal(
+    conns: ReadonlyMap<string, Conn>,
+    identity: Identity,
+    address: string | null,
+  ): { code: number; reason: string } | null {
+    const { maxConnections, maxConnectionsPerUser, maxConnectionsPerAddress } = this.config;
+    const now = Date.now();
+    const until = Math.max(
+      this.flooded.get(`user:${identity.id}`) ?? 0,
+      address === null ? 0 : (this.flooded.get(`addr:${address}`) ?? 0),
+    );
+    if (until > now)
+      return {
+        code: CLOSE_CODES.rate_limited,
+        reason: `flooding: wait ${Math.ceil((until - now) / 1000)} s`,
+      };
+    const full = (reason: string) => ({ code: CLOSE_CODES.too_many_connections, reason });
+    if (conns.size >= maxConnections) return full(`room is full (${maxConnections} connections)`);
+    let mine = 0;
+    let here = 0;
+    for (const c of conns.values()) {
+      if (c.identity.id === identity.id) mine++;
+      if (address !== null && c.address === address) here++;
+    }
+    if (mine >= maxConnectionsPerUser)
+      return full(`you hold ${mine} connections to this room, the most one user may`);
+    if (here >= maxConnectionsPerAddress)
+      return full(`your address holds ${here} connections to this room, the most one address may`);
+    return null;
+  }
+
+  /** `conn` was closed for flooding: its user and its address wait before they may connect again. */
+  cooldown(conn: Conn): void {
+    const now = Date.now();
+    if (this.flooded.size > 10_000) {
+      for (const [key, t] of this.flooded) if (t <= now) this.flooded.delete(key);
+    }
+    this.flooded.set(`user:${conn.identity.id}`, now + FLOOD_COOLDOWN_MS);
+    if (conn.address !== null) this.flooded.set(`addr:${conn.address}`, now + FLOOD_COOLDOWN_MS);
+  }
+
+  /** Starts `conn`'s deadlines: `late` if it has not said hello in time, `expired` at its token's exp. */
+  watch(conn: Conn, late: () => void, expired: () => void): void {
+    const timers = [setTimeout(() => conn.ready || late(), HELLO_TIMEOUT_MS)];
+    const { exp } = conn.identity;
+    if (exp !== null) {
+      timers.push(setTimeout(expired, Math.min(MAX_TIMER_MS, Math.max(0, exp - Date.now()))));
+    }
+    this.deadlines.set(conn, timers);
+  }
+
+  /** `conn` left: its deadlines go with it. */
+  forget(conn: Conn): void {
+    for (const timer of this.deadlines.get(conn) ?? []) clearTimeout(timer);
+    this.deadlines.delete(conn);
+  }
+
+  shutdown(): void {
+    for (const conn of [...this.deadlines.keys()]) this.forget(conn);
+  }
+}
