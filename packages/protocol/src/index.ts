@@ -11,3 +11,5 @@ export * from './frames.js';
 export * from './parse.js';
 export * from './tools.js';
 export * from './metrics.js';
+export * from './json-depth.js';
+export * from './schema-safety.js';

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { MAX_JSON_DEPTH } from './json-depth.js';
 import { parseClientFrame, parseServerFrame, type ParseResult } from './parse.js';
 
 /** Narrows to a failure, failing the test on success. */
@@ -95,6 +96,29 @@ describe('parseClientFrame', () => {
       assert.equal(result.id, id);
     });
   }
+
+  /** A tool.invoke whose arguments are `depth` nested arrays: the frame nests `depth + 2` deep. */
+  const deepInvoke = (depth: number) =>
+    `{"type":"tool.invoke","id":"deep-1","name":"tree.walk","args":{"root":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+
+  it('answers invalid_frame to 5,000-deep arguments, keeping the id, without throwing', () => {
+    const result = failure(parseClientFrame(deepInvoke(5000)));
+    assert.equal(result.code, 'invalid_frame');
+    assert.equal(result.message, `the frame nests deeper than ${MAX_JSON_DEPTH} levels`);
+    assert.equal(result.id, 'deep-1');
+  });
+
+  it(`takes a frame exactly ${MAX_JSON_DEPTH} levels deep and refuses one level more`, () => {
+    assert.equal(parseClientFrame(deepInvoke(MAX_JSON_DEPTH - 2)).ok, true);
+    assert.equal(failure(parseClientFrame(deepInvoke(MAX_JSON_DEPTH - 1))).code, 'invalid_frame');
+  });
+
+  it('refuses a deep frame before asking what type it is', () => {
+    const raw = `{"type":"nope","id":"d-2","x":${'{"a":'.repeat(100)}1${'}'.repeat(100)}}`;
+    const result = failure(parseClientFrame(raw));
+    assert.equal(result.code, 'invalid_frame');
+    assert.equal(result.id, 'd-2');
+  });
 
   it('names every failing field, up to three', () => {
     const result = failure(

@@ -6,6 +6,7 @@ import {
   type ServerFrame,
 } from './frames.js';
 import type { ErrorCode } from './errors.js';
+import { MAX_JSON_DEPTH, exceedsDepth } from './json-depth.js';
 
 export type ParseResult<T> =
   { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; id?: string };
@@ -44,12 +45,24 @@ function idOf(value: unknown): string | undefined {
   return typeof id === 'string' ? id.slice(0, 64) : undefined;
 }
 
-/** Parses one client frame: JSON, then schema. The error keeps the command id when there is one. */
+/** The error for a value nested deeper than {@link MAX_JSON_DEPTH}, or null. */
+export function depthProblem(value: unknown, what = 'frame'): string | null {
+  return exceedsDepth(value, MAX_JSON_DEPTH)
+    ? `the ${what} nests deeper than ${MAX_JSON_DEPTH} levels`
+    : null;
+}
+
+/**
+ * Parses one client frame: JSON, nesting depth, then schema. The depth is checked before zod or
+ * any validator sees the value, since they recurse per level. The error keeps the command id.
+ */
 export function parseClientFrame(raw: string): ParseResult<ClientFrame> {
   const json = parseJson(raw);
   if (!json.ok) return json;
   const value = json.value as { type?: unknown } | null;
   const id = idOf(value);
+  const deep = depthProblem(value);
+  if (deep) return { ok: false, code: 'invalid_frame', message: deep, id };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, code: 'invalid_frame', message: 'a frame is a JSON object' };
   }
