@@ -1,13 +1,17 @@
 import { Validator } from '@cfworker/json-schema';
-import type { JsonSchema } from '@realstream/protocol';
+import { schemaProblem, type JsonSchema } from '@realstream/protocol';
 
 /**
- * The schema, or the problem with it. @cfworker/json-schema does not check a schema's own shape
- * (`{"type": 5}` builds fine and then rejects everything), so the common keywords are checked
- * here; a probe validation surfaces unresolvable `$ref`s.
+ * The schema, or the problem with it. First whether it is safe to run at all (depth, size,
+ * regular expressions that backtrack, `$ref` cycles: see the protocol's schema-safety.ts),
+ * before anything here recurses into it. @cfworker/json-schema does not check a schema's own
+ * shape (`{"type": 5}` builds fine and then rejects everything), so the common keywords are
+ * checked next; a probe validation surfaces unresolvable `$ref`s.
  */
 export function checkSchema(value: unknown): JsonSchema | string {
   if (!isObject(value)) return 'expected a JSON Schema object';
+  const unsafe = schemaProblem(value);
+  if (unsafe) return unsafe;
   const problem = shapeProblem(value, '#');
   if (problem) return problem;
   try {
