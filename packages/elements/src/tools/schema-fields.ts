@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { regexProblem } from '@realstream/protocol';
 import {
   asSchema,
   describe,
@@ -46,6 +47,13 @@ const labelOf = (m: FieldModel, fallback: string) =>
   typeof m.schema.title === 'string' && m.schema.title ? m.schema.title : fallback;
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+/**
+ * The pattern for the control's `pattern` attribute, which the browser runs on every keystroke:
+ * only one that matches in linear time (validateValue reports the others).
+ */
+const safePattern = (p: unknown) =>
+  typeof p === 'string' && regexProblem(p) === null ? p : undefined;
 
 /** Help and error text under a control, with the ids aria-describedby points at. */
 export function describedBy(ctx: FieldContext, path: Path, m: FieldModel) {
@@ -203,7 +211,7 @@ function renderInput(ctx: FieldContext, slot: FieldSlot, m: FieldModel) {
           ?disabled=${ctx.disabled}
           minlength=${ifDefined(common.minlength)}
           maxlength=${ifDefined(common.maxlength)}
-          pattern=${ifDefined(typeof sc.pattern === 'string' ? sc.pattern : undefined)}
+          pattern=${ifDefined(safePattern(sc.pattern))}
           min=${ifDefined(num(sc.minimum) ?? num(sc.exclusiveMinimum))}
           max=${ifDefined(num(sc.maximum) ?? num(sc.exclusiveMaximum))}
           step=${ifDefined(numeric ? (num(sc.multipleOf) ?? (m.kind === 'integer' ? 1 : 'any')) : undefined)}

@@ -754,3 +754,64 @@ describe('realstream-schema-form keyboard, events and accessibility', () => {
     expect(text($(el, '[part="mode-toggle"]'))).to.equal('JSON brut');
   });
 });
+
+describe('realstream-schema-form with a schema it must not run', () => {
+  // Typed into a field with this pattern, 40 a's and a ! take 2^40 steps to refuse: a tab that
+  // compiled it (as the validator or as the input's `pattern` attribute) would never come back.
+  const evil = '^(a+)+$';
+  const hostile = {
+    type: 'object',
+    properties: {
+      code: { type: 'string', title: 'Code', pattern: evil },
+      note: { type: 'string', title: 'Note' },
+    },
+  };
+
+  it('never compiles the pattern, says why at the field, and refuses to submit', async () => {
+    const el = await mount(hostile);
+    const code = control(el, 'Code');
+    expect(code.hasAttribute('pattern')).to.equal(false);
+    const started = performance.now();
+    await type(el, code, `${'a'.repeat(40)}!`);
+    expect(performance.now() - started).to.be.below(1_000);
+    expect(message(el, code)).to.contain('its schema could freeze the page');
+    expect(message(el, code)).to.contain(
+      `#/properties/code/pattern: ${evil} nests a repeated group`,
+    );
+    expect(await submit(el)).to.equal(undefined);
+    await expect(el).to.be.accessible();
+  });
+
+  it('puts a problem outside any field at the form, after submit', async () => {
+    const el = await mount({
+      type: 'object',
+      properties: { a: { type: 'string', title: 'A' } },
+      patternProperties: { '^(x|x)*$': { type: 'string' } },
+    });
+    await type(el, control(el, 'A'), 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx!');
+    expect(message(el, control(el, 'A'))).to.equal('');
+    expect(await submit(el)).to.equal(undefined);
+    expect(text($(el, '.schema-form__error'))).to.contain('repeats alternatives');
+  });
+
+  it('keeps a safe pattern on the control and validates it as before', async () => {
+    const el = await mount({
+      type: 'object',
+      properties: { code: { type: 'string', title: 'Code', pattern: '^[A-Z]{3}$' } },
+    });
+    expect(control(el, 'Code').getAttribute('pattern')).to.equal('^[A-Z]{3}$');
+    await type(el, control(el, 'Code'), 'ABC');
+    expect(await submit(el)).to.deep.equal({ code: 'ABC' });
+  });
+
+  it('refuses raw JSON nested deeper than a call may be, without recursing into it', async () => {
+    const el = await mount({ type: 'object', properties: { tree: { title: 'Tree' } } });
+    await click(el, $(el, '[part="mode-toggle"]'));
+    const raw = control<HTMLTextAreaElement>(el, 'Arguments (JSON)');
+    await type(el, raw, `{"tree":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(message(el, raw)).to.equal('This nests deeper than 63 levels, more than a call may.');
+    expect(await submit(el)).to.equal(undefined);
+    await type(el, raw, `{"tree":${'['.repeat(20)}${']'.repeat(20)}}`);
+    expect(message(el, raw)).to.equal('');
+  });
+});

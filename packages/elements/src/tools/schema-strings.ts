@@ -43,6 +43,9 @@ export const defaultSchemaFormStrings = {
       ? `Invalid JSON at line ${line}, column ${column}: unexpected ${found}.`
       : `Invalid JSON at line ${line}, column ${column}: it ends too early.`,
   summary: (count: number) => `Fix ${count} problem${count === 1 ? '' : 's'} before running.`,
+  unsafeSchema: (problem: string) =>
+    `This tool cannot be run from here: its schema could freeze the page, so it is not checked (${problem}).`,
+  tooDeep: (levels: number) => `This nests deeper than ${levels} levels, more than a call may.`,
   // controls
   none: '(none)',
   yes: 'true',

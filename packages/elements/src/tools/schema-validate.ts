@@ -1,5 +1,11 @@
 import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { asSchema, resolve, type JsonSchema } from './schema-model.js';
+import {
+  MAX_JSON_DEPTH,
+  exceedsDepth,
+  schemaHazard,
+  type SchemaHazard,
+} from '@realstream/protocol';
+import { asSchema, pointer, resolve, type JsonSchema } from './schema-model.js';
 import type { SchemaFormStrings } from './schema-strings.js';
 
 /** One problem, at a JSON Pointer fragment (`#/items/0/name`) into the arguments. */
@@ -29,20 +35,56 @@ const WRAPPERS = new Set([
 ]);
 
 const validators = new WeakMap<JsonSchema, Validator>();
+const hazards = new WeakMap<JsonSchema, SchemaHazard | null>();
+
+/** Arguments sit one level inside the `tool.invoke` frame, whose depth the room bounds. */
+export const MAX_ARGS_DEPTH = MAX_JSON_DEPTH - 1;
 
 /**
- * Validates with @cfworker/json-schema, draft 2020-12, all errors (no short circuit): the same
- * library and draft as the server, so the form never accepts what the server would refuse.
+ * Whether the validator may be compiled for `schema` at all: the same check the server runs on
+ * schemas browsers register (a pattern that backtracks exponentially would freeze this tab on
+ * the next keystroke). Deployment schemas are trusted, but a wrong one must not freeze a viewer.
  */
+function hazardOf(schema: JsonSchema): SchemaHazard | null {
+  let h = hazards.get(schema);
+  if (h === undefined) hazards.set(schema, (h = schemaHazard(schema)));
+  return h;
+}
+
+/** The field a schema location is under: `#/properties/a/properties/b/pattern` is field `#/a/b`. */
+function fieldOf(at: string): string {
+  const segs = at.split('/').slice(1);
+  const path: string[] = [];
+  for (let i = 0; i + 1 < segs.length && segs[i] === 'properties'; i += 2) {
+    path.push(segs[i + 1].replace(/~1/g, '/').replace(/~0/g, '~'));
+  }
+  return pointer(path);
+}
+
 /** A JSON string token; raw control characters are not allowed inside one, hence the range. */
 // eslint-disable-next-line no-control-regex
 const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/;
 
+/**
+ * Validates with @cfworker/json-schema, draft 2020-12, all errors (no short circuit): the same
+ * library and draft as the server, so the form never accepts what the server would refuse. A
+ * schema the safety check refuses is never compiled: its one error, at the field the problem is
+ * under, keeps the form from submitting; a value nested deeper than a call may be is refused
+ * before the validator recurses into it.
+ */
 export function validateValue(
   schema: JsonSchema,
   value: unknown,
   strings: SchemaFormStrings,
 ): FieldError[] {
+  const hazard = hazardOf(schema);
+  if (hazard) {
+    const problem = `${hazard.at}: ${hazard.problem}`;
+    return [{ pointer: fieldOf(hazard.at), message: strings.unsafeSchema(problem) }];
+  }
+  if (exceedsDepth(value, MAX_ARGS_DEPTH)) {
+    return [{ pointer: '#', message: strings.tooDeep(MAX_ARGS_DEPTH) }];
+  }
   let v = validators.get(schema);
   if (!v) validators.set(schema, (v = new Validator(schema as Schema, '2020-12', false)));
   const out: FieldError[] = [];
@@ -237,7 +279,11 @@ export function parseJson(
   s: SchemaFormStrings,
 ): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // JSON.parse does not recurse; what reads the value after it (the validator, the form) does.
+    const value: unknown = JSON.parse(text);
+    if (exceedsDepth(value, MAX_ARGS_DEPTH))
+      return { ok: false, message: s.tooDeep(MAX_ARGS_DEPTH) };
+    return { ok: true, value };
   } catch {
     const at = Math.max(0, jsonErrorAt(text));
     const before = text.slice(0, at).split('\n');
