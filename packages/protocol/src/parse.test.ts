@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_JSON_DEPTH } from './json-depth.js';
-import { parseClientFrame, parseServerFrame, type ParseResult } from './parse.js';
+import { clientFrameId, parseClientFrame, parseServerFrame, type ParseResult } from './parse.js';
 
 /** Narrows to a failure, failing the test on success. */
 function failure<T>(result: ParseResult<T>) {
@@ -224,4 +224,21 @@ describe('parseServerFrame', () => {
       assert.ok(result.message.startsWith(`${field}: `), result.message);
     });
   }
+});
+
+describe('clientFrameId', () => {
+  it('finds the id among the first keys of a frame without parsing the rest', () => {
+    assert.equal(
+      clientFrameId('{"type":"message.stop","id":"stop-20","messageId":"m"}'),
+      'stop-20',
+    );
+    assert.equal(clientFrameId('{"id":"a1","type":"ping"}'), 'a1');
+    assert.equal(
+      clientFrameId(`{"type":"tool.invoke","id":"c-1","args":"${'x'.repeat(60_000)}"}`),
+      'c-1',
+    );
+    assert.equal(clientFrameId(`{"type":"x","args":{"id":"inner"}}`), undefined, 'not a nested id');
+    assert.equal(clientFrameId('{"type":"ping","id":"has space"}'), undefined, 'not an invalid id');
+    assert.equal(clientFrameId('not json'), undefined);
+  });
 });

@@ -27,8 +27,11 @@ export interface Conn {
   /** The client's address as the edge saw it, when it says (Cloudflare's CF-Connecting-IP). */
   address: string | null;
   bucket: TokenBucket;
-  /** Frames refused for rate in a row, by any of the socket's, the user's or the address's bucket. */
-  refusedInARow: number;
+  /**
+   * Frames refused for rate (by the socket's, the user's or the address's bucket) in the current
+   * window, and when it opened.
+   */
+  refused: { count: number; since: number };
   /** Said hello: receives events. */
   ready: boolean;
   lastTypingAt: number;
@@ -61,8 +64,14 @@ const NEEDS: Record<ClientFrame['type'], Role> = {
   'tap.unsubscribe': 'operator',
 };
 
-/** A flooding connection is closed after this many rejected frames in a row. */
+/**
+ * A flooding connection is closed once this many of its frames were refused for rate within the
+ * window. Not "in a row": when the room is slow to read a flood (large frames), the buckets refill
+ * between two of its frames and a flooder would never see 50 refusals in a row. A client that
+ * waits as told (`retryAfterMs`) is refused a handful of times at most.
+ */
 const FLOOD_CLOSE_AFTER = 50;
+const FLOOD_WINDOW_MS = 10_000;
 
 export interface Gate {
   config: Config;
@@ -107,7 +116,8 @@ export function admit(
   const wait = rateWait(gate, conn, now);
   if (wait > 0) {
     ops.count('rateLimited');
-    if (++conn.refusedInARow >= FLOOD_CLOSE_AFTER) {
+    if (now - conn.refused.since > FLOOD_WINDOW_MS) conn.refused = { count: 0, since: now };
+    if (++conn.refused.count >= FLOOD_CLOSE_AFTER) {
       gate.logger.warnRepeated('flood', 'closing flooding connection', {
         conn: socketId,
         user: conn.identity.id,
@@ -129,7 +139,6 @@ export function admit(
     });
     return null;
   }
-  conn.refusedInARow = 0;
   if (typeof raw !== 'string') {
     ops.count('badFrames');
     gate.reply(conn, {

@@ -18,6 +18,24 @@ const ADDRESS_RATE_FACTOR = 8;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * Flood waits as the worker in front of the rooms sees them: in workerd the worker and the rooms'
+ * Durable Objects share an isolate, so the worker can refuse a flooder's next upgrade before it
+ * becomes a socket that can send frames (the ones sent before a room's close arrives are read
+ * and buffered by workerd all the same). Where they do not share one (Cloudflare may run them
+ * apart), this is empty and the room's own wait still holds.
+ */
+const waitsAtTheDoor = new Map<string, number>();
+
+/** How long (ms) the worker should refuse an upgrade of this user or address to `room`, or 0. */
+export function floodWait(room: string, userId: string, address: string | null): number {
+  const until = Math.max(
+    waitsAtTheDoor.get(`${room}\nuser:${userId}`) ?? 0,
+    address === null ? 0 : (waitsAtTheDoor.get(`${room}\naddr:${address}`) ?? 0),
+  );
+  return Math.max(0, until - Date.now());
+}
+
+/**
  * Who may hold a socket in a room, and for how long: the room's share per user and per address,
  * the wait after a flood, and each socket's deadlines (saying hello, its token's expiry). What it
  * keeps outlives sockets, so that reconnecting buys nothing.
@@ -28,7 +46,10 @@ export class Door {
   private readonly flooded = new Map<string, number>();
   private readonly deadlines = new Map<Conn, ReturnType<typeof setTimeout>[]>();
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    private readonly room: string,
+  ) {
     const { rateBurst: burst, rateRefillPerSecond: rate } = config;
     this.rates = {
       users: new SharedBuckets(burst * USER_RATE_FACTOR, rate * USER_RATE_FACTOR),
@@ -71,11 +92,15 @@ export class Door {
   /** `conn` was closed for flooding: its user and its address wait before they may connect again. */
   cooldown(conn: Conn): void {
     const now = Date.now();
-    if (this.flooded.size > 10_000) {
-      for (const [key, t] of this.flooded) if (t <= now) this.flooded.delete(key);
+    for (const waits of [this.flooded, waitsAtTheDoor]) {
+      if (waits.size > 10_000) for (const [key, t] of waits) if (t <= now) waits.delete(key);
     }
-    this.flooded.set(`user:${conn.identity.id}`, now + FLOOD_COOLDOWN_MS);
-    if (conn.address !== null) this.flooded.set(`addr:${conn.address}`, now + FLOOD_COOLDOWN_MS);
+    const keys = [`user:${conn.identity.id}`];
+    if (conn.address !== null) keys.push(`addr:${conn.address}`);
+    for (const key of keys) {
+      this.flooded.set(key, now + FLOOD_COOLDOWN_MS);
+      waitsAtTheDoor.set(`${this.room}\n${key}`, now + FLOOD_COOLDOWN_MS);
+    }
   }
 
   /** Starts `conn`'s deadlines: `late` if it has not said hello in time, `expired` at its token's exp. */

@@ -7,6 +7,7 @@ import { startServer, waitFor, type TestServer } from '@realstream/testing/harne
 import { eventsOf, openRaw, type RawSocket } from '@realstream/testing/raw-socket';
 import { openWedged } from '@realstream/testing/wedged-socket';
 import type { ToolSpec } from '@realstream/protocol';
+import WebSocket from 'ws';
 import { signToken } from './auth.js';
 
 const SECRET = 'hostile-secret-that-is-long-enough-for-hs256!';
@@ -269,22 +270,30 @@ describe('hostile participants (REALSTREAM_SECRET set)', () => {
     assert.ok(!text.includes('after expiry'));
   });
 
-  it('does not refill a flooder’s allowance when it reconnects, and logs a flood in a few lines', async () => {
+  it('makes a flooder wait before it may connect again, and logs a flood in a few lines', async () => {
     const room = 'flood';
     const logBefore = statSync(server.logFile).size;
-    let pongs = 0;
+    const auth = await token('fred', 'member', room);
+    const s = await openRaw(server, room, { token: auth });
+    s.send({ type: 'hello', protocol: 1, since: 0 });
+    for (let i = 0; i < 120; i++) s.send({ type: 'ping', t: i });
+    assert.equal((await s.closed).code, 4429, 'closed for flooding');
+    const pongs = s.frames.filter((f) => f.type === 'pong').length;
+    assert.ok(pongs <= BURST, `${pongs} pongs: no more than one burst got through`);
+    // Reconnecting at once gets no socket to send frames on: the upgrade is refused, slowly.
     const started = Date.now();
-    for (let round = 0; round < 4; round++) {
-      const s = await openRaw(server, room, { token: await token('fred', 'member', room) });
-      s.send({ type: 'hello', protocol: 1, since: 0 });
-      for (let i = 0; i < 120; i++) s.send({ type: 'ping', t: i });
-      assert.equal((await s.closed).code, 4429, `round ${round}: closed for flooding`);
-      pongs += s.frames.filter((f) => f.type === 'pong').length;
-    }
-    const seconds = (Date.now() - started) / 1000;
-    // One socket's burst, the user's (twice that) over all reconnects, and what refilled meanwhile.
-    const allowed = BURST * 2 + 10 * seconds + 4;
-    assert.ok(pongs <= allowed, `${pongs} pongs over 4 reconnects, at most ${allowed.toFixed(0)}`);
+    const again = await new Promise<{ status: number; retryAfter: string }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://${server.host}/parties/main/${room}?token=${auth}`);
+      ws.on('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0, retryAfter: String(res.headers['retry-after']) });
+        ws.terminate();
+      });
+      ws.on('open', () => reject(new Error('a socket was opened')));
+      ws.on('error', () => {});
+    });
+    assert.equal(again.status, 429);
+    assert.ok(Number(again.retryAfter) >= 1, 'it says how long to wait');
+    assert.ok(Date.now() - started >= 1000, 'the refusal takes its time');
     const added = readFileSync(server.logFile).subarray(logBefore).toString();
     const lines = added.split('\n').filter((l) => l.includes('flooding'));
     assert.ok(lines.length <= 2, `${lines.length} log lines about the flood`);
@@ -293,6 +302,26 @@ describe('hostile participants (REALSTREAM_SECRET set)', () => {
     other.send({ type: 'ping', t: 1 });
     await other.next('pong', undefined, 2000);
     other.close();
+  });
+
+  it('closes a flooder whose frames the room reads slowly, though some get through between', async () => {
+    const room = 'slow-flood';
+    const s = await openRaw(server, room, { token: await token('sly', 'member', room) });
+    await s.hello();
+    // One frame every 120 ms: the socket's bucket (5/s) lets some through, never 50 refused in a row.
+    let i = 0;
+    const timer = setInterval(() => {
+      for (let k = 0; k < 2; k++) s.send({ type: 'ping', t: i++ });
+    }, 120);
+    try {
+      const closed = await Promise.race([
+        s.closed,
+        new Promise<null>((r) => setTimeout(() => r(null), 15_000)),
+      ]);
+      assert.equal(closed?.code, 4429, 'closed for flooding within the window');
+    } finally {
+      clearInterval(timer);
+    }
   });
 
   it('caps sockets per user and closes sockets that never say hello', async () => {

@@ -6,6 +6,7 @@ import type * as Party from 'partykit/server';
 import { CLOSE_CODES, roomNameProblem, type ErrorCode } from '@realstream/protocol';
 import { authenticate, encodeIdentity, IDENTITY_HEADER, originAllowed } from './auth.js';
 import { readConfig, type Config } from './config.js';
+import { floodWait } from './door.js';
 import { errorResponse } from './http.js';
 
 // workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
@@ -78,6 +79,9 @@ function refuseSocket(code: number, reason: string): Response {
   return new Response(null, { status: 101, webSocket: pair[0] } as ResponseInit);
 }
 
+/** Longest a refused upgrade of a flooder is held before it is answered. */
+const TARPIT_MS = 2000;
+
 const WS_CLOSE: Partial<Record<ErrorCode, number>> = {
   unauthorised: CLOSE_CODES.unauthorised,
   forbidden: CLOSE_CODES.forbidden,
@@ -115,6 +119,18 @@ export async function admitSocket(
   if (badRoom) return refuseSocket(CLOSE_CODES.protocol_mismatch, badRoom);
   const auth = await authenticate(req as unknown as Request, lobby.id, config.secret, reach);
   if (!auth.ok) return refuseSocket(WS_CLOSE[auth.code] ?? CLOSE_CODES.unauthorised, auth.message);
+  const address = req.headers.get('cf-connecting-ip');
+  const wait = reach === 'room' ? floodWait(lobby.id, auth.identity.id, address) : 0;
+  if (wait > 0) {
+    // No socket at all: a flooder told to wait gets nothing to send its frames on, and the answer
+    // takes its time, so reconnecting in a loop costs the flooder seconds and the server a timer
+    // (and a log line a second, not hundreds). An honest client was closed with 4429 already and
+    // is backing off.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, TARPIT_MS)));
+    return errorResponse('rate_limited', 'flooding: wait before connecting again', {
+      retryAfterMs: wait,
+    });
+  }
   const forwarded = new Request(req as unknown as Request);
   forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
   return forwarded as unknown as Party.Request;

@@ -75,7 +75,7 @@ export class Room implements Gate {
     settings: RoomSettings,
   ) {
     this.commands = new CommandLedger(logger);
-    this.door = new Door(config);
+    this.door = new Door(config, name);
     const ledger = this.commands;
     const parts = { config, logger, log, messages, replies, calls, ops, ledger, responders };
     this.chat = new ChatCommands(parts, settings);
@@ -196,7 +196,7 @@ export class Room implements Gate {
       identity,
       address,
       bucket: new TokenBucket(this.config.rateBurst, this.config.rateRefillPerSecond, now),
-      refusedInARow: 0,
+      refused: { count: 0, since: now },
       ready: false,
       lastTypingAt: 0,
       connectedAt: now,
