@@ -166,6 +166,23 @@ describe('hostile participants (REALSTREAM_SECRET set)', () => {
     for (const s of [member, viewer, again]) s.close();
   });
 
+  it('refuses REST bodies nested deeper than a frame may be, before anything recurses', async () => {
+    const room = 'deep-rest';
+    const body = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const res = await fetch(`${server.roomUrl(room)}/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await token('ada', 'member', room)}`,
+        'content-type': 'application/json',
+      },
+      body,
+    });
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, 'invalid_frame');
+    assert.match(error.message, /deeper than 64/);
+  });
+
   it('refuses room names that have a percent-encoded twin, with one rule everywhere', async () => {
     for (const name of ['team:a', 'team a', 'ünï', '.hidden']) {
       const sock = await openRaw(server, name, { token: await token('ada', 'operator', '*') });

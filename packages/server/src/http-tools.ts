@@ -1,7 +1,6 @@
 import {
   ToolInvokeBodySchema,
   ToolPatchBodySchema,
-  depthProblem,
   describeIssues,
   roleAtLeast,
   type EventFrame,
@@ -44,7 +43,7 @@ export async function handleToolsRequest(
     return errorResponse('method_not_allowed', `${method} is not supported here; use GET or PATCH`);
   if (!roleAtLeast(identity.role, 'operator'))
     return errorResponse('forbidden', 'switching tools needs the operator role');
-  const read = await readBody(room, req);
+  const read = await readJson(room, req);
   if (read instanceof Response) return read;
   const parsed = ToolPatchBodySchema.safeParse(read.body);
   if (!parsed.success) return errorResponse('invalid_frame', describeIssues(parsed.error));
@@ -52,17 +51,6 @@ export async function handleToolsRequest(
   if ('code' in outcome) return errorResponse(outcome.code, outcome.message);
   const seq = await outcome.seq;
   return json({ tool: room.tools.list().find((t) => t.name === name), seq });
-}
-
-/**
- * A JSON body no deeper than a frame may be: zod and the tool's validator recurse per level, so
- * 5,000-deep arguments would overflow them (the WebSocket path refuses in parseClientFrame).
- */
-async function readBody(room: Room, req: Request): Promise<{ body: unknown } | Response> {
-  const read = await readJson(room, req);
-  if (read instanceof Response) return read;
-  const deep = depthProblem(read.body, 'body');
-  return deep ? errorResponse('invalid_frame', deep) : read;
 }
 
 async function invokeTool(
@@ -73,7 +61,7 @@ async function invokeTool(
 ): Promise<Response> {
   const callId = idempotencyKey(req);
   if (callId instanceof Response) return callId;
-  const read = await readBody(room, req);
+  const read = await readJson(room, req);
   if (read instanceof Response) return read;
   const parsed = ToolInvokeBodySchema.safeParse(read.body);
   if (!parsed.success) return errorResponse('invalid_frame', describeIssues(parsed.error));

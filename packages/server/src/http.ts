@@ -1,6 +1,7 @@
 import {
   PROTOCOL_VERSION,
   PostMessageBodySchema,
+  depthProblem,
   describeIssues,
   roleAtLeast,
   statusOf,
@@ -131,7 +132,11 @@ export function idempotencyKey(req: Request): string | Response {
   );
 }
 
-/** A JSON body within the frame cap, or the error response saying what is wrong with it. */
+/**
+ * A JSON body within the frame cap and no deeper than a frame may be (zod and the tool's validator
+ * recurse per level, so 5,000-deep bodies would overflow them), or the error response saying what
+ * is wrong with it.
+ */
 export async function readJson(room: Room, req: Request): Promise<{ body: unknown } | Response> {
   const declared = Number(req.headers.get('content-length') ?? 0);
   if (declared > room.config.maxFrameBytes)
@@ -140,11 +145,14 @@ export async function readJson(room: Room, req: Request): Promise<{ body: unknow
   if (new TextEncoder().encode(raw).length > room.config.maxFrameBytes) {
     return errorResponse('too_large', `body larger than ${room.config.maxFrameBytes} bytes`);
   }
+  let body: unknown;
   try {
-    return { body: JSON.parse(raw) };
+    body = JSON.parse(raw);
   } catch (err) {
     return errorResponse('bad_json', `body is not JSON: ${(err as Error).message}`);
   }
+  const deep = depthProblem(body, 'body');
+  return deep ? errorResponse('invalid_frame', deep) : { body };
 }
 
 async function postMessage(room: Room, req: Request, identity: Identity): Promise<Response> {

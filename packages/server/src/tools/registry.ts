@@ -1,5 +1,11 @@
 import { Validator, type OutputUnit } from '@cfworker/json-schema';
-import { roleAtLeast, type Role, type Tool, type ToolSpec } from '@realstream/protocol';
+import {
+  depthProblem,
+  roleAtLeast,
+  type Role,
+  type Tool,
+  type ToolSpec,
+} from '@realstream/protocol';
 import type { ServerTool } from './types.js';
 import { checkSchema } from './webhook-schema.js';
 
@@ -113,6 +119,8 @@ export class ToolRegistry {
     }));
     for (const { spec, owner } of [...legacy, ...storedClients]) {
       if (this.entries.has(spec.name)) continue;
+      // Stored before today's checks, a schema may be one they refuse: it is not compiled again.
+      if (!schemasPass(spec)) continue;
       const entry = clientEntry(spec, stored?.enabled[spec.name] ?? true, owner);
       entry.tool.available = false;
       this.entries.set(spec.name, entry);
@@ -303,6 +311,13 @@ export class ToolRegistry {
   }
 }
 
+/** The tool's schemas pass the checks a registration passes today. */
+function schemasPass(spec: ToolSpec): boolean {
+  return [spec.inputSchema, spec.outputSchema].every(
+    (schema) => schema === undefined || typeof checkSchema(schema) !== 'string',
+  );
+}
+
 /** A strictly higher role than `than`. */
 function outranks(role: Role, than: Role): boolean {
   return roleAtLeast(role, than) && role !== than;
@@ -336,6 +351,10 @@ function clientEntry(spec: ToolSpec, enabled: boolean, owner: ToolOwner): Entry 
  * read (`items/0/name`), or null when `value` is valid.
  */
 function problem(validator: Validator, value: unknown): string | null {
+  // The validator recurses per level: arguments from a model, or results, nested past what a
+  // frame may be would overflow its stack.
+  const deep = depthProblem(value, 'value');
+  if (deep) return `(arguments): ${deep}`;
   const result = validator.validate(value);
   if (result.valid) return null;
   const errors = result.errors.filter((e) => e.keyword !== 'properties' && e.keyword !== 'items');

@@ -1,4 +1,5 @@
 import { Validator, type OutputUnit } from '@cfworker/json-schema';
+import { depthProblem } from '@realstream/protocol';
 import {
   checkUrl,
   WebhookConfigError,
@@ -77,6 +78,9 @@ export function webhookTool(cfg: WebhookToolConfig, opts: WebhookToolOptions): S
   const maxBytes = opts.maxReplyBytes ?? MAX_REPLY_BYTES;
 
   const checkOutput = (value: unknown): unknown => {
+    // The result goes into the log and to every client, whose parsers recurse per level.
+    const deep = depthProblem(value, 'webhook result');
+    if (deep) throw new ToolFailure('invalid_output', deep);
     if (!output) return value;
     const { valid, errors } = output.validate(value);
     if (valid) return value;
