@@ -8,6 +8,7 @@
  *   wedged     a socket closed for a protocol mismatch that never answers the close frame
  *   flooders   8 sockets of 8 users flooding pings from another process (bench/flooder.ts),
  *              each reconnecting as soon as it is closed
+ *   flooders-60KB  the same with every frame padded to 60 KB (workerd's memory is the figure)
  *
  * The room must keep each condition's p99 within 2x the baseline's, and its log small.
  */
@@ -17,13 +18,15 @@ import { fileURLToPath } from 'node:url';
 import { signToken } from '../../../server/src/auth.js';
 import { startServer, type TestServer } from '../harness.js';
 import { eventsOf, openRaw, type RawSocket } from '../raw-socket.js';
+import { rssKiBOf } from './shared.js';
+import { workerdOf } from './targets.js';
 import { openWedged, type WedgedSocket } from '../wedged-socket.js';
 
 const SECRET = 'bench-hostile-secret-long-enough-for-hs256!';
 const FLOODER = fileURLToPath(new URL('./flooder.ts', import.meta.url));
 
 export interface HostileRow {
-  condition: 'baseline' | 'wedged' | 'flooders';
+  condition: 'baseline' | 'wedged' | 'flooders' | 'flooders-60KB';
   sent: number;
   received: number;
   p50: number;
@@ -33,6 +36,8 @@ export interface HostileRow {
   attackerFrames: number;
   attackerCloses: number;
   logBytes: number;
+  /** How much workerd's resident memory grew during the condition (it is not given back after). */
+  rssGrowthKiB: number;
 }
 
 const token = (sub: string, role: 'viewer' | 'member', room: string) =>
@@ -46,10 +51,14 @@ function percentile(sorted: number[], p: number): number {
 /** Runs one condition for `ms`: the attack (if any) starts first and stops after. */
 async function runCondition(
   server: TestServer,
+  workerd: number,
   condition: HostileRow['condition'],
   ms: number,
 ): Promise<HostileRow> {
   const room = `hostile-${condition}`;
+  const rssAtStart = rssKiBOf(workerd);
+  let rssPeak = rssAtStart;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssKiBOf(workerd))), 250);
   const logBefore = statSync(server.logFile).size;
   const wedges: WedgedSocket[] = [];
   if (condition === 'wedged') {
@@ -60,14 +69,17 @@ async function runCondition(
   }
   let flood: ChildProcess | null = null;
   let flooded: Promise<string> = Promise.resolve('{}');
-  if (condition === 'flooders') {
+  if (condition.startsWith('flooders')) {
     const auth = await Promise.all(
       Array.from({ length: 8 }, (_, i) => token(`flooder-${i}`, 'member', room)),
     );
     flood = spawn(
       process.execPath,
       ['--import', 'tsx', FLOODER, `ws://${server.host}/parties/main/${room}`, ...auth],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, FLOOD_FRAME_BYTES: condition === 'flooders-60KB' ? '60000' : '0' },
+      },
     );
     flooded = new Promise((resolve) => {
       let out = '';
@@ -107,6 +119,7 @@ async function runCondition(
   );
   viewer.close();
   member.close();
+  clearInterval(sampler);
   return {
     condition,
     sent,
@@ -117,6 +130,7 @@ async function runCondition(
     attackerFrames: counts.frames ?? 0,
     attackerCloses: counts.closes ?? 0,
     logBytes: statSync(server.logFile).size - logBefore,
+    rssGrowthKiB: rssPeak - rssAtStart,
   };
 }
 
@@ -142,10 +156,11 @@ export async function measureHostile(quick: boolean): Promise<HostileRow[]> {
   });
   try {
     const ms = quick ? 3000 : 20_000;
+    const workerd = await workerdOf(server);
     const rows: HostileRow[] = [];
-    for (const condition of ['baseline', 'wedged', 'flooders'] as const) {
+    for (const condition of ['baseline', 'wedged', 'flooders', 'flooders-60KB'] as const) {
       console.log(`  hostile: ${condition} for ${ms / 1000} s`);
-      rows.push(await runCondition(server, condition, ms));
+      rows.push(await runCondition(server, workerd, condition, ms));
     }
     return rows;
   } finally {
@@ -159,15 +174,16 @@ export function reportHostile(rows: HostileRow[]): void {
     '\nHostile participants: delivery of timed messages to a viewer while a reply streams',
   );
   console.log(
-    '  condition   sent  recv    p50 ms    p99 ms  p99/base  reply chars  attacker frames  closes  log bytes',
+    '  condition      sent  recv    p50 ms    p99 ms  p99/base  reply chars  attacker frames  closes  log bytes  workerd +MiB',
   );
   for (const r of rows) {
     const ratio = base && base.p99 > 0 ? (r.p99 / base.p99).toFixed(2) : 'n/a';
     console.log(
-      `  ${r.condition.padEnd(10)} ${String(r.sent).padStart(5)} ${String(r.received).padStart(5)} ` +
+      `  ${r.condition.padEnd(13)} ${String(r.sent).padStart(5)} ${String(r.received).padStart(5)} ` +
         `${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(9)} ${ratio.padStart(9)} ` +
         `${String(r.replyChars).padStart(12)} ${String(r.attackerFrames).padStart(16)} ` +
-        `${String(r.attackerCloses).padStart(7)} ${String(r.logBytes).padStart(10)}`,
+        `${String(r.attackerCloses).padStart(7)} ${String(r.logBytes).padStart(10)} ` +
+        `${(r.rssGrowthKiB / 1024).toFixed(0).padStart(13)}`,
     );
   }
 }
