@@ -1,7 +1,13 @@
 import type { ErrorCode, Message, RoomSettings, User } from '@realstream/protocol';
 import { roleAtLeast } from '@realstream/protocol';
 import type { Identity } from './auth.js';
-import type { CommandLedger, Outcome } from './command-ledger.js';
+import {
+  sameClaim,
+  takenRefusal,
+  type Claim,
+  type CommandLedger,
+  type Outcome,
+} from './command-ledger.js';
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
@@ -84,13 +90,17 @@ export class ChatCommands {
         message: `message is ${text.length} characters; the limit is ${config.maxMessageChars}`,
       };
     }
-    const known = ledger.get(id) ?? (await messages.seqOf(id));
+    const claim: Claim = { user: author.id, kind: 'message.send' };
+    const earlier = ledger.get(id);
+    if (earlier && !sameClaim(earlier.claim, claim)) return { ok: false, ...takenRefusal(id) };
+    const known = earlier?.seq ?? (await messages.seqOf(id));
     if (known !== undefined) {
       const seq = await known;
       const message = await messages.get(id);
+      if (message && message.author.id !== author.id) return { ok: false, ...takenRefusal(id) };
       if (message) return { ok: true, message, seq, duplicate: true };
+      // The message is gone (the room was cleared): the id may be used again.
     }
-    if (ledger.has(id)) return this.send(author, id, text, reply);
     const now = Date.now();
     const message: Message = {
       id,
@@ -110,11 +120,12 @@ export class ChatCommands {
     }, now);
     ledger.remember(
       id,
+      claim,
       sent.then(() => frame.seq),
     );
     messages.add(message);
     await sent;
-    ledger.remember(id, frame.seq);
+    ledger.remember(id, claim, frame.seq);
     this.parts.ops.count('messagesIn');
     if (reply) this.reply(message);
     return { ok: true, message, seq: frame.seq, duplicate: false };

@@ -7,12 +7,35 @@ export type Outcome = { seq: Promise<number> } | { code: ErrorCode; message: str
 const RECENT_COMMANDS = 10_000;
 
 /**
+ * Who used a command id, and for what. A resend is the same user's same kind of command; any other
+ * use of an id already taken (another user's, or another command's) is refused, so no one can
+ * read another's outcome or have a command skipped as a "duplicate" of something else.
+ */
+export interface Claim {
+  user: string;
+  kind: string;
+}
+
+interface Entry {
+  claim: Claim;
+  seq: number | Promise<number>;
+}
+
+/** The refusal of an id already taken by another user or another kind of command. */
+export function takenRefusal(id: string): { code: ErrorCode; message: string } {
+  return {
+    code: 'conflict',
+    message: `command id ${id} is taken by another command; use a fresh id for each command`,
+  };
+}
+
+/**
  * Recently applied command ids and the seq each produced, so a command resent after a reconnect
  * is answered again instead of applied twice. Messages are also indexed in storage; other commands
  * are remembered for the latest 10,000.
  */
 export class CommandLedger {
-  private readonly seqs = new Map<string, number | Promise<number>>();
+  private readonly seqs = new Map<string, Entry>();
 
   constructor(private readonly logger?: Logger) {}
 
@@ -22,33 +45,32 @@ export class CommandLedger {
     return internalError(err);
   }
 
-  get(id: string): number | Promise<number> | undefined {
+  get(id: string): Entry | undefined {
     return this.seqs.get(id);
   }
 
-  has(id: string): boolean {
-    return this.seqs.has(id);
-  }
-
-  remember(id: string, seq: number | Promise<number>): void {
+  remember(id: string, claim: Claim, seq: number | Promise<number>): void {
     this.seqs.delete(id);
-    this.seqs.set(id, seq);
+    this.seqs.set(id, { claim, seq });
     if (this.seqs.size > RECENT_COMMANDS) this.seqs.delete(this.seqs.keys().next().value!);
   }
 
   /**
-   * Runs a command once per id and answers it with `ack` or `error`: a duplicate gets the first
-   * run's answer, and one arriving while the first still runs waits for it.
+   * Runs a command once per id and answers it with `ack` or `error`: a duplicate (the same claim)
+   * gets the first run's answer, and one arriving while the first still runs waits for it.
    */
   async answer(
     id: string,
+    claim: Claim,
     run: () => Outcome | Promise<Outcome>,
     reply: (frame: ServerFrame) => void,
   ): Promise<void> {
     const earlier = this.seqs.get(id);
     if (earlier !== undefined) {
+      if (!sameClaim(earlier.claim, claim))
+        return reply({ type: 'error', id, ...takenRefusal(id) });
       try {
-        return reply({ type: 'ack', id, seq: await earlier, duplicate: true });
+        return reply({ type: 'ack', id, seq: await earlier.seq, duplicate: true });
       } catch (refusal) {
         const { code, message } = internalError(refusal);
         return reply({ type: 'error', id, code, message });
@@ -65,7 +87,7 @@ export class CommandLedger {
         : o.seq.catch((err: unknown) => Promise.reject(this.failed(id, err))),
     );
     seq.catch(() => {}); // duplicates and the code below handle the refusal
-    this.remember(id, seq);
+    this.remember(id, claim, seq);
     const o = await outcome;
     if ('code' in o) {
       this.seqs.delete(id);
@@ -79,9 +101,13 @@ export class CommandLedger {
       const { code, message } = internalError(refusal);
       return reply({ type: 'error', id, code, message });
     }
-    this.remember(id, done);
+    this.remember(id, claim, done);
     reply({ type: 'ack', id, seq: done });
   }
+}
+
+export function sameClaim(a: Claim, b: Claim): boolean {
+  return a.user === b.user && a.kind === b.kind;
 }
 
 function internalError(err: unknown): { code: ErrorCode; message: string } {

@@ -331,44 +331,44 @@ export class Room implements Gate {
         });
       }
       case 'message.stop':
-        return this.answer(conn, frame.id, () =>
+        return this.answer(conn, frame, () =>
           this.chat.stop(userOf(conn.identity), frame.messageId),
         );
       case 'message.retry':
-        return this.answer(conn, frame.id, () => this.chat.retry(frame.messageId));
+        return this.answer(conn, frame, () => this.chat.retry(frame.messageId));
       case 'room.clear':
-        return this.answer(conn, frame.id, () => this.chat.clear(userOf(conn.identity)));
+        return this.answer(conn, frame, () => this.chat.clear(userOf(conn.identity)));
       case 'room.configure':
-        return this.answer(conn, frame.id, () =>
+        return this.answer(conn, frame, () =>
           this.chat.configure(userOf(conn.identity), frame.settings),
         );
       case 'watch':
         return this.watch(conn, frame.messageId);
       case 'tool.invoke':
-        return this.answer(conn, frame.id, () =>
+        return this.answer(conn, frame, () =>
           this.invoke(conn.identity, frame.id, frame.name, frame.args),
         );
       case 'tool.cancel':
-        return this.answer(conn, frame.id, () =>
+        return this.answer(conn, frame, () =>
           this.calls.cancel(frame.callId, userOf(conn.identity)),
         );
       case 'tool.decide':
-        return this.answer(conn, frame.id, () =>
+        return this.answer(conn, frame, () =>
           this.calls.decide(frame.callId, frame.approve, userOf(conn.identity)),
         );
       case 'tool.toggle':
-        return this.answer(conn, frame.id, () =>
+        return this.answer(conn, frame, () =>
           this.toolCommands.toggle(userOf(conn.identity), frame.name, frame.enabled),
         );
       case 'tool.register':
-        return this.answer(conn, frame.id, () =>
+        return this.answer(conn, frame, () =>
           this.toolCommands.register(
             { connId: conn.socket.id, user: userOf(conn.identity) },
             frame.tool,
           ),
         );
       case 'tool.unregister':
-        return this.answer(conn, frame.id, () => ({
+        return this.answer(conn, frame, () => ({
           seq: this.toolCommands.unregister(conn.socket.id, frame.name),
         }));
       case 'tool.progress':
@@ -523,8 +523,14 @@ export class Room implements Gate {
     return this.chat.send(author, id, text, reply);
   }
 
-  private answer(conn: Conn, id: string, run: () => Outcome | Promise<Outcome>): Promise<void> {
-    return this.commands.answer(id, run, (frame) => this.reply(conn, frame));
+  /** Runs `command` once per id (see CommandLedger.answer) and answers its connection. */
+  private answer(
+    conn: Conn,
+    command: { type: string; id: string },
+    run: () => Outcome | Promise<Outcome>,
+  ): Promise<void> {
+    const claim = { user: conn.identity.id, kind: command.type };
+    return this.commands.answer(command.id, claim, run, (frame) => this.reply(conn, frame));
   }
 
   // ---- tools ----------------------------------------------------------------------------
