@@ -166,6 +166,30 @@ describe('hostile participants (REALSTREAM_SECRET set)', () => {
     for (const s of [member, viewer, again]) s.close();
   });
 
+  it('refuses a command id already used by another user or another kind of command', async () => {
+    const room = 'ids';
+    const mallory = await join(room, 'mallory', 'member');
+    mallory.send({ type: 'tool.unregister', id: 'own-1', name: 'x' });
+    await mallory.next('ack', (f) => f.id === 'own-1');
+    // This used to recurse forever in the room and freeze it for everyone.
+    mallory.send({ type: 'message.send', id: 'own-1', text: 'hi', reply: false });
+    assert.equal((await mallory.next('error', (f) => f.id === 'own-1', 3000)).code, 'conflict');
+    const victor = await join(room, 'victor', 'viewer');
+    victor.send({ type: 'tool.invoke', id: 'own-1', name: 'no.such.tool', args: {} });
+    assert.equal((await victor.next('error', (f) => f.id === 'own-1')).code, 'conflict');
+    mallory.send({ type: 'message.send', id: 'm-own', text: 'mine', reply: false });
+    await mallory.next('ack', (f) => f.id === 'm-own');
+    const eve = await join(room, 'eve', 'member');
+    eve.send({ type: 'message.send', id: 'm-own', text: 'also mine?', reply: false });
+    assert.equal((await eve.next('error', (f) => f.id === 'm-own')).code, 'conflict');
+    mallory.send({ type: 'message.send', id: 'm-own', text: 'mine', reply: false });
+    const dup = await mallory.next('ack', (f) => f.id === 'm-own' && f.duplicate === true);
+    assert.ok(dup.seq > 0, 'the author resending gets the duplicate ack');
+    victor.send({ type: 'ping', t: 42 });
+    await victor.next('pong', (f) => f.t === 42, 2000);
+    for (const s of [mallory, victor, eve]) s.close();
+  });
+
   it('refuses REST bodies nested deeper than a frame may be, before anything recurses', async () => {
     const room = 'deep-rest';
     const body = `${'['.repeat(5000)}${']'.repeat(5000)}`;
