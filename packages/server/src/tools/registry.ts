@@ -168,7 +168,7 @@ export class ToolRegistry {
         message: `${spec.name} is a ${e.tool.kind} tool of this server; choose another name`,
       };
     }
-    const bytes = JSON.stringify(spec).length;
+    const bytes = jsonBytes(spec);
     if (bytes > CLIENT_TOOL_LIMITS.specBytes) {
       return {
         ok: false,
@@ -311,6 +311,11 @@ export class ToolRegistry {
   }
 }
 
+/** The size of a definition as stored: UTF-8 bytes of its JSON. */
+function jsonBytes(spec: ToolSpec): number {
+  return new TextEncoder().encode(JSON.stringify(spec)).length;
+}
+
 /** The tool's schemas pass the checks a registration passes today. */
 function schemasPass(spec: ToolSpec): boolean {
   return [spec.inputSchema, spec.outputSchema].every(
@@ -326,7 +331,7 @@ function outranks(role: Role, than: Role): boolean {
 function clientEntry(spec: ToolSpec, enabled: boolean, owner: ToolOwner): Entry {
   return {
     owner,
-    bytes: JSON.stringify(spec).length,
+    bytes: jsonBytes(spec),
     tool: {
       name: spec.name,
       title: spec.title ?? spec.name,
