@@ -1,13 +1,7 @@
 import type { ErrorCode, Message, RoomSettings, User } from '@realstream/protocol';
 import { roleAtLeast } from '@realstream/protocol';
 import type { Identity } from './auth.js';
-import {
-  sameClaim,
-  takenRefusal,
-  type Claim,
-  type CommandLedger,
-  type Outcome,
-} from './command-ledger.js';
+import { takenRefusal, type Claim, type CommandLedger, type Outcome } from './command-ledger.js';
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
@@ -92,12 +86,15 @@ export class ChatCommands {
     }
     const claim: Claim = { user: author.id, kind: 'message.send' };
     const earlier = ledger.get(id);
-    if (earlier && !sameClaim(earlier.claim, claim)) return { ok: false, ...takenRefusal(id) };
+    if (earlier && earlier.claim.kind !== claim.kind) return { ok: false, ...takenRefusal(id) };
     const known = earlier?.seq ?? (await messages.seqOf(id));
     if (known !== undefined) {
       const seq = await known;
       const message = await messages.get(id);
-      if (message && message.author.id !== author.id) return { ok: false, ...takenRefusal(id) };
+      // A resend is the author's, or carries the same text: a dev-mode guest resending over REST
+      // without a uid is a new guest each time. Anything else is a new message under a taken id.
+      if (message && message.author.id !== author.id && message.text !== text)
+        return { ok: false, ...takenRefusal(id) };
       if (message) return { ok: true, message, seq, duplicate: true };
       // The message is gone (the room was cleared): the id may be used again.
     }
