@@ -14,6 +14,13 @@ export type AuthResult =
 const encoder = new TextEncoder();
 
 /**
+ * What a party asks of a token: a room's party takes a claim of the room's name or a prefix of
+ * it; the deployment view (every room's figures) takes only `*` or `deployment` itself, so a
+ * prefix claim such as `d*` meant for rooms `d…` does not reach it.
+ */
+export type Reach = 'room' | 'deployment';
+
+/**
  * Does the token's `room` claim cover this room? `*`, the exact name, or (unless `exact`) a
  * prefix ending in `*`.
  */
@@ -38,8 +45,7 @@ export async function authenticate(
   req: Request,
   room: string,
   secret: string | null,
-  /** `deployment`: the view of every room, which only `*` or the exact name may reach. */
-  reach: 'room' | 'deployment' = 'room',
+  reach: Reach = 'room',
 ): Promise<AuthResult> {
   const token = tokenFrom(req);
   if (secret === null) {

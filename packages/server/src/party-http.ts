@@ -4,7 +4,13 @@
  */
 import type * as Party from 'partykit/server';
 import { CLOSE_CODES, roomNameProblem, type ErrorCode } from '@realstream/protocol';
-import { authenticate, encodeIdentity, IDENTITY_HEADER, originAllowed } from './auth.js';
+import {
+  authenticate,
+  encodeIdentity,
+  IDENTITY_HEADER,
+  originAllowed,
+  type Reach,
+} from './auth.js';
 import { readConfig, type Config } from './config.js';
 import { floodWait } from './door.js';
 import { errorResponse } from './http.js';
@@ -87,13 +93,6 @@ const WS_CLOSE: Partial<Record<ErrorCode, number>> = {
   forbidden: CLOSE_CODES.forbidden,
   origin_not_allowed: CLOSE_CODES.forbidden,
 };
-
-/**
- * What a party asks of a token: a room's party takes a claim of the room's name or a prefix of
- * it; the deployment view (every room's figures) takes only `*` or `deployment` itself, so a
- * prefix claim such as `d*` meant for rooms `d…` does not reach it.
- */
-export type Reach = 'room' | 'deployment';
 
 /** The problem with the room part of the URL (the id PartyKit derives from the raw path), or null. */
 function roomProblem(lobby: Party.Lobby): string | null {
