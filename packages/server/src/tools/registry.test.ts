@@ -2,7 +2,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Role, ToolSpec } from '@realstream/protocol';
-import { CLIENT_TOOL_LIMITS, ToolRegistry, type Registrant } from './registry.js';
+import {
+  CLIENT_TOOL_LIMITS,
+  countValues,
+  ToolRegistry,
+  VALIDATION_BUDGET,
+  type Registrant,
+} from './registry.js';
 
 const spec = (over: Partial<ToolSpec> = {}): ToolSpec => ({
   name: 'crm.lookup',
@@ -88,5 +94,17 @@ describe('ToolRegistry', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = [deep];
     assert.match(r.argsProblem('crm.lookup', deep) ?? '', /deeper than 64/);
+  });
+
+  it('refuses a client tool’s arguments whose validation would cost past the budget', () => {
+    const r = new ToolRegistry([], undefined);
+    const anyOf = Array.from({ length: 30 }, (_, i) => ({ const: `v${i}` }));
+    const inputSchema = { type: 'object', properties: { xs: { type: 'array', items: { anyOf } } } };
+    assert.ok(r.register(who('c1', 'ada', 'member'), spec({ inputSchema })).ok);
+    const args = (n: number) => ({ xs: Array.from({ length: n }, () => 'v29') });
+    assert.equal(r.argsProblem('crm.lookup', args(100)), null, 'within the budget: validated');
+    assert.match(r.argsProblem('crm.lookup', args(13_000)) ?? '', /more than \d+ values/);
+    const most = Math.floor(VALIDATION_BUDGET / countValues(inputSchema));
+    assert.equal(countValues(args(13_000), most), most + 1, 'counting stops past the limit');
   });
 });

@@ -60,9 +60,20 @@ interface Entry {
   owner?: ToolOwner;
   /** Client tools: the size of the definition as JSON. */
   bytes?: number;
+  /** Client tools: values in the input and output schemas (see VALIDATION_BUDGET). */
+  schemaValues?: { input: number; output: number };
   input: Validator;
   output?: Validator;
 }
+
+/**
+ * What validating a client tool's value may cost, in (values of the value) x (values of the
+ * schema): the validator's work grows with both (an `anyOf` of 30 constants over the items of a
+ * 60 KB array took 164 ms here, about 0.26 µs per unit), and the rate limits count frames, not
+ * their cost. 100,000 units is about 26 ms; a 30-value schema still takes 3,000-value arguments.
+ * Deployment tools (built-in, webhook) are trusted and have no budget.
+ */
+export const VALIDATION_BUDGET = 100_000;
 
 export type Registration =
   | {
@@ -301,14 +312,41 @@ export class ToolRegistry {
   /** The first problem with `args` for tool `name`, as "field: message", or null when valid. */
   argsProblem(name: string, args: unknown): string | null {
     const e = this.entries.get(name);
-    return e ? problem(e.input, args) : `no tool ${name}`;
+    if (!e) return `no tool ${name}`;
+    return overBudget(args, e.schemaValues?.input, 'arguments') ?? problem(e.input, args);
   }
 
   /** The first problem with a client tool's result against its output schema, or null. */
   resultProblem(name: string, result: unknown): string | null {
-    const output = this.entries.get(name)?.output;
-    return output ? problem(output, result) : null;
+    const e = this.entries.get(name);
+    if (!e?.output) return null;
+    return overBudget(result, e.schemaValues?.output, 'result') ?? problem(e.output, result);
   }
+}
+
+/**
+ * Values in `value` (objects, arrays and scalars alike), counted without recursion and only up to
+ * `limit`: past it the count stops at limit + 1.
+ */
+export function countValues(value: unknown, limit = Infinity): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && n <= limit) {
+    const v = stack.pop();
+    n++;
+    if (typeof v === 'object' && v !== null)
+      for (const child of Object.values(v)) stack.push(child);
+  }
+  return n;
+}
+
+/** Why validating `value` against a schema of `schemaValues` would cost too much, or null. */
+function overBudget(value: unknown, schemaValues: number | undefined, what: string): string | null {
+  if (schemaValues === undefined) return null;
+  const most = Math.floor(VALIDATION_BUDGET / schemaValues);
+  const n = countValues(value, most);
+  if (n <= most) return null;
+  return `(${what}): more than ${most} values, the most this tool's schema (${schemaValues} values) is checked against`;
 }
 
 /** The size of a definition as stored: UTF-8 bytes of its JSON. */
@@ -332,6 +370,10 @@ function clientEntry(spec: ToolSpec, enabled: boolean, owner: ToolOwner): Entry 
   return {
     owner,
     bytes: jsonBytes(spec),
+    schemaValues: {
+      input: countValues(spec.inputSchema),
+      output: spec.outputSchema ? countValues(spec.outputSchema) : 0,
+    },
     tool: {
       name: spec.name,
       title: spec.title ?? spec.name,
