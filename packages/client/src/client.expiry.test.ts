@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { signToken } from '@realstream/server';
+import { postMessage } from '../test/rest.js';
 import { connect } from './index.js';
 
 const SECRET = 'expiry-secret-that-is-long-enough-for-hs256!';
@@ -13,13 +14,6 @@ describe('token expiry', () => {
   let server: TestServer;
   const token = (sub: string, role: 'viewer' | 'member', room: string, exp: string | number) =>
     signToken(SECRET, { sub, name: sub, room, role }, exp);
-  const post = async (room: string, text: string, auth: string) =>
-    fetch(`${server.roomUrl(room)}/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text, reply: false }),
-    });
-
   before(async () => {
     server = await startServer({ persist: false, vars: { REALSTREAM_SECRET: SECRET } });
   });
@@ -46,8 +40,7 @@ describe('token expiry', () => {
           timeoutMs: 8000,
         },
       );
-      const res = await post(room, 'after renewal', await token('ada', 'member', room, '1h'));
-      assert.equal(res.status, 201);
+      await postMessage(server, room, 'after renewal', await token('ada', 'member', room, '1h'));
       await waitFor('the renewed client receives', () =>
         client.$messages.get().some((m) => m.text === 'after renewal'),
       );

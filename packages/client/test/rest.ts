@@ -14,10 +14,18 @@ export async function restMessages(
   return ((await res.json()) as { messages: Message[] }).messages;
 }
 
-export async function postMessage(server: TestServer, room: string, text: string): Promise<void> {
+export async function postMessage(
+  server: TestServer,
+  room: string,
+  text: string,
+  token?: string,
+): Promise<void> {
   const res = await fetch(`${server.roomUrl(room)}/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ text, reply: false }),
   });
   if (!res.ok) throw new Error(`POST messages: ${res.status} ${await res.text()}`);
