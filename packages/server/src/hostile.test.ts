@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw, type RawSocket } from '@realstream/testing/raw-socket';
 import { openWedged } from '@realstream/testing/wedged-socket';
@@ -400,5 +401,41 @@ describe('hostile participants (REALSTREAM_SECRET set)', () => {
       token: await token('op', 'operator', 'd*'),
     });
     assert.equal((await sock.closed).code, 4403);
+  });
+});
+
+describe('an event stream whose reader stopped reading', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({
+      persist: false,
+      vars: { REALSTREAM_MAX_MESSAGE_CHARS: 50_000, REALSTREAM_MAX_FRAME_BYTES: 100_000 },
+    });
+  });
+  after(() => server.stop());
+
+  it('is ended with a too_large error once it is 4 MiB behind, instead of growing the room', async () => {
+    const tcp = connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => tcp.once('connect', resolve));
+    tcp.write('GET /parties/main/backlog/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    tcp.pause(); // reads nothing: the kernel's buffers fill, then the room's queue
+    const text = 'x'.repeat(50_000);
+    for (let i = 0; i < 400; i++) {
+      const res = await fetch(`${server.roomUrl('backlog')}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text, reply: false }),
+      });
+      assert.equal(res.status, 201);
+    }
+    let got = '';
+    tcp.on('data', (chunk) => (got += chunk));
+    tcp.resume();
+    await waitFor('the end of the stream', () => /event: error\ndata: .*\n\n/.test(got), {
+      timeoutMs: 10_000,
+    });
+    assert.match(got, /event: error\ndata: \{"code":"too_large"/);
+    assert.ok(got.length < 400 * 50_000, 'it ended before the whole log was sent');
+    tcp.destroy();
   });
 });

@@ -191,6 +191,9 @@ async function eventStream(room: Room, req: Request, identity: Identity): Promis
   let heartbeat: ReturnType<typeof setInterval> | undefined = undefined;
   let expiry: ReturnType<typeof setTimeout> | undefined = undefined;
   let open = true;
+  /** Bytes the reader may leave unread before the stream ends: the catch-up's own, plus the cap. */
+  let allowance = Infinity;
+  const queued = () => SSE_BACKLOG_BYTES - (controller.desiredSize ?? 0);
   const close = () => {
     open = false;
     room.subscribers.delete(subscriber);
@@ -201,7 +204,7 @@ async function eventStream(room: Room, req: Request, identity: Identity): Promis
     if (!open) return;
     try {
       controller.enqueue(encoder.encode(text));
-      if ((controller.desiredSize ?? 0) < 0)
+      if (queued() > allowance)
         end('too_large', 'this stream fell too far behind; resume with Last-Event-ID');
     } catch {
       close();
@@ -239,6 +242,8 @@ async function eventStream(room: Room, req: Request, identity: Identity): Promis
   if (replay) write(replay.map(eventText).join(''));
   else write(`id: ${room.log.seq}\ndata: ${JSON.stringify(room.snapshot())}\n\n`);
   if (!open) return new Response(body, { headers: SSE_HEADERS });
+  // A snapshot may be large (a long reply still streaming): it is not the reader falling behind.
+  allowance = queued() + SSE_BACKLOG_BYTES;
   room.subscribers.add(subscriber);
   heartbeat = setInterval(() => write(': keep-alive\n\n'), room.config.heartbeatMs);
   // Expiry is enforced on the stream as it is on sockets: at `exp`, not when the reader next asks.
