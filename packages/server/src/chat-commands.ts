@@ -169,6 +169,7 @@ export class ChatCommands {
       writes: { [CLEARED_KEY]: seq },
     }));
     messages.clear(frame.seq);
+    void sent.then(() => calls.purge(frame.seq)).catch(() => {});
     logger.info('room cleared', { by: by.id, seq: frame.seq });
     return { seq: sent.then(() => frame.seq) };
   }

@@ -10,6 +10,7 @@ import {
   type User,
 } from '@realstream/protocol';
 import type { EventLog } from '../event-log.js';
+import { CLEARED_KEY } from '../messages.js';
 import type { Logger } from '../log.js';
 import type { RoomStorage } from '../storage.js';
 import type { ToolRegistry } from './registry.js';
@@ -93,15 +94,20 @@ export class ToolCalls {
 
   /** Loads the latest calls; any not ended died with the previous process and are failed. */
   static async open(host: CallsHost): Promise<ToolCalls> {
+    // Calls from before the room was last cleared stay cleared, also while their rows are purged.
+    const clearedAt = (await host.storage.get<number>(CLEARED_KEY)) ?? 0;
     const rows = await host.storage.list<ToolCall>({
       prefix: 'call:',
+      start: callKey(clearedAt),
       reverse: true,
       limit: RECENT_CALLS,
     });
     const calls = new ToolCalls(host, [...rows.values()].reverse());
+    if (clearedAt > 0) calls.purge(clearedAt).catch(() => {});
     // The latest rows too: a room stored before the open-calls key has only those.
     const unended = new Map([...rows].filter(([, call]) => !isEnded(call)));
     for (const seq of (await host.storage.get<number[]>(OPEN_CALLS_KEY)) ?? []) {
+      if (seq < clearedAt) continue;
       const key = callKey(seq);
       if (unended.has(key) || rows.has(key)) continue;
       const call = await host.storage.get<ToolCall>(key);
@@ -329,6 +335,22 @@ export class ToolCalls {
       [...this.live.values()].map((l) => this.end(l, 'cancelled', { error: cancelled(by), by })),
     );
     this.recent = [];
+  }
+
+  /**
+   * The room was cleared at `seq`: deletes the rows (and id index entries) of every call before it,
+   * a chunk at a time, in the background. One cut short (a restart, a failed delete) goes on at the
+   * next start; until then the room's cleared seq hides what is left.
+   */
+  async purge(seq: number): Promise<void> {
+    const end = callKey(seq);
+    for (;;) {
+      const rows = await this.host.storage.list<ToolCall>({ prefix: 'call:', end, limit: 64 });
+      if (rows.size === 0) return;
+      const keys = [...rows.keys()];
+      for (const call of rows.values()) keys.push(callIdKey(call.callId));
+      await this.host.storage.delete(keys);
+    }
   }
 
   // ---- execution ------------------------------------------------------------------------
