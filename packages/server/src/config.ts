@@ -28,8 +28,9 @@ export interface Config {
   /** Token bucket per connection: burst size and refill per second. */
   rateBurst: number;
   rateRefillPerSecond: number;
-  /** Events kept in memory for replay on resume. */
+  /** Events kept in memory for replay on resume, and the most bytes they may hold. */
   ringSize: number;
+  ringBytes: number;
   checkpointMs: number;
   /** Minimum gap between two delta frames of one stream; 0 sends one frame per token. */
   coalesceMs: number;
@@ -266,6 +267,7 @@ export function readConfig(env: Env): Config {
     rateBurst: int(env, 'REALSTREAM_RATE_BURST', 60, 1, 100_000),
     rateRefillPerSecond: int(env, 'REALSTREAM_RATE_PER_SECOND', 20, 1, 100_000),
     ringSize: int(env, 'REALSTREAM_RING_SIZE', 10_000, 100, 1_000_000),
+    ringBytes: int(env, 'REALSTREAM_RING_BYTES', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
     checkpointMs: int(env, 'REALSTREAM_CHECKPOINT_MS', 250, 10, 60_000),
     coalesceMs: int(env, 'REALSTREAM_COALESCE_MS', 16, 0, 1000),
     snapshotMessages: int(env, 'REALSTREAM_SNAPSHOT_MESSAGES', 50, 1, 1000),

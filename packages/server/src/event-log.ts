@@ -49,9 +49,10 @@ export class EventLog {
     public seq: number,
     reserved: number,
     ringSize: number,
+    ringBytes: number,
   ) {
     this.reserved = reserved;
-    this.ring = new EventRing(ringSize, seq + 1);
+    this.ring = new EventRing(ringSize, seq + 1, ringBytes);
   }
 
   static async open(
@@ -59,12 +60,14 @@ export class EventLog {
     log: Logger,
     deliver: (frames: EventFrame[]) => void,
     ringSize: number,
+    /** The most the replay ring holds (see EventRing); unbounded when omitted. */
+    ringBytes = Infinity,
   ): Promise<EventLog> {
     const meta = await storage.get<Meta>(META_KEY);
     const start = meta?.reserved ?? 0;
     const reserved = start + SEQ_BLOCK;
     await storage.put({ [META_KEY]: { reserved } satisfies Meta });
-    return new EventLog(storage, log, deliver, start, reserved, ringSize);
+    return new EventLog(storage, log, deliver, start, reserved, ringSize, ringBytes);
   }
 
   /** Nothing is waiting to be stored or sent. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventFrame } from '@realstream/protocol';
-import { EventRing } from './ring.js';
+import { approxBytes, EventRing } from './ring.js';
 
 const frame = (seq: number): EventFrame => ({
   type: 'event',
@@ -79,5 +79,43 @@ describe('EventRing', () => {
     ring.push(frame(4098));
     assert.deepEqual(seqs(ring.since(4096)), [4097, 4098]);
     assert.equal(ring.since(4095), null);
+  });
+
+  it('holds no more than its byte bound, dropping the oldest, and says when that is too far back', () => {
+    const big = (seq: number): EventFrame => ({
+      ...frame(seq),
+      event: { type: 'message.delta', messageId: 'r1', offset: seq * 8192, text: 'y'.repeat(8192) },
+    });
+    const each = approxBytes(big(1));
+    const ring = new EventRing(10_000, 1, 10 * each);
+    for (let seq = 1; seq <= 1000; seq++) ring.push(big(seq));
+    assert.ok(ring.heldBytes <= 10 * each, `${ring.heldBytes} bytes held`);
+    assert.deepEqual(seqs(ring.since(990)), range(991, 1000), 'the latest ten replay');
+    assert.equal(ring.since(989), null, 'further back: a snapshot');
+  });
+
+  it('keeps the newest frame even when it alone is over the bound', () => {
+    const ring = new EventRing(100, 1, 1000);
+    ring.push(frame(1));
+    ring.push({
+      ...frame(2),
+      event: { type: 'message.delta', messageId: 'r1', offset: 2, text: 'z'.repeat(5000) },
+    });
+    assert.deepEqual(seqs(ring.since(1)), [2]);
+    assert.equal(ring.since(0), null);
+  });
+
+  it('weighs a frame by its strings', () => {
+    assert.ok(approxBytes(frame(1)) < 500);
+    const long = {
+      ...frame(1),
+      event: {
+        type: 'message.delta' as const,
+        messageId: 'r1',
+        offset: 0,
+        text: 'x'.repeat(10_000),
+      },
+    };
+    assert.ok(approxBytes(long) >= 20_000);
   });
 });

@@ -99,6 +99,7 @@ export class Room implements Gate {
       logger,
       (frames) => room?.deliver(frames),
       config.ringSize,
+      config.ringBytes,
     );
     const messages = await MessageStore.load(storage, config.snapshotMessages);
     const settings = await loadSettings(storage, config, responders, logger);
