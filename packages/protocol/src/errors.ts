@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   too_many_calls: 429,
   /** The assistant's responder failed. */
   responder_failed: 502,
+  /** The room's storage refused a write: the room restarted from what it had stored; try again. */
+  storage_failed: 503,
   /** A bug on our side; the log has details. */
   internal: 500,
 } as const;

@@ -31,7 +31,6 @@ export interface Config {
   /** Events kept in memory for replay on resume, and the most bytes they may hold. */
   ringSize: number;
   ringBytes: number;
-  checkpointMs: number;
   /** Minimum gap between two delta frames of one stream; 0 sends one frame per token. */
   coalesceMs: number;
   /** Messages in a snapshot (and the default history page). */
@@ -268,7 +267,6 @@ export function readConfig(env: Env): Config {
     rateRefillPerSecond: int(env, 'REALSTREAM_RATE_PER_SECOND', 20, 1, 100_000),
     ringSize: int(env, 'REALSTREAM_RING_SIZE', 10_000, 100, 1_000_000),
     ringBytes: int(env, 'REALSTREAM_RING_BYTES', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
-    checkpointMs: int(env, 'REALSTREAM_CHECKPOINT_MS', 250, 10, 60_000),
     coalesceMs: int(env, 'REALSTREAM_COALESCE_MS', 16, 0, 1000),
     snapshotMessages: int(env, 'REALSTREAM_SNAPSHOT_MESSAGES', 50, 1, 1000),
     maxConcurrentReplies: int(env, 'REALSTREAM_MAX_CONCURRENT_REPLIES', 16, 1, 1000),

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventFrame, RoomEvent } from '@realstream/protocol';
-import { EventLog, SEQ_BLOCK } from './event-log.js';
+import { EventLog, SEQ_BLOCK, StorageFailure } from './event-log.js';
 import { Logger } from './log.js';
 import { MemoryStorage, type ListOptions, type RoomStorage } from './storage.js';
 
@@ -136,9 +136,9 @@ describe('EventLog', () => {
     const sends = [log.append(durable), log.append(durable), log.append(durable)].map(
       (a) => a.sent,
     );
-    storage.release(2);
-    storage.release(0);
-    storage.release(0);
+    storage.release();
+    await settle();
+    storage.release();
     await Promise.all(sends);
     assert.deepEqual(storedAtDelivery, [true, true, true]);
   });
@@ -169,22 +169,27 @@ describe('EventLog', () => {
     assert.deepEqual(delivered(), [1, 2]);
   });
 
-  it('keeps seq order when writes complete out of order', async () => {
+  it('has one write in flight; what is appended meanwhile goes in the next, merged', async () => {
     const storage = new GatedStorage();
     const { log, delivered } = await openLog(storage);
     storage.holding = true;
+    const writes = log.storageWrites;
 
     const a = log.append(durable);
-    const b = log.append(ephemeral);
-    const c = log.append(durable);
-    const d = log.append(ephemeral);
-    storage.release(1); // c's write first
+    log.append(ephemeral);
+    log.append(() => ({ event: delta(), writes: { 'txt:a': 'x', 'txt:b': 'y' } }));
+    const d = log.append(() => ({ event: delta(), writes: { 'txt:b': 'z' } }));
     await settle();
-    assert.deepEqual(delivered(), []);
-
-    storage.release(0); // then a's
-    await Promise.all([a.sent, b.sent, c.sent, d.sent]);
+    assert.deepEqual(storage.pending, [{ 'msg:1': { seq: 1 } }], 'one write at a time');
+    storage.release();
+    await a.sent;
+    await settle();
+    assert.deepEqual(delivered(), [1, 2]);
+    assert.deepEqual(storage.pending, [{ 'txt:a': 'x', 'txt:b': 'z' }], 'later entries win');
+    storage.release();
+    await d.sent;
     assert.deepEqual(delivered(), [1, 2, 3, 4]);
+    assert.equal(log.storageWrites - writes, 2);
   });
 
   it('delivers what is ready and holds the rest', async () => {
@@ -219,6 +224,7 @@ describe('EventLog', () => {
       returned.push(frame.seq);
     }
     assert.equal(log.seq, 10);
+    storage.holding = false;
     storage.releaseAll();
     await log.drained();
     const expected = Array.from({ length: 10 }, (_, i) => i + 1);
@@ -235,19 +241,55 @@ describe('EventLog', () => {
     assert.deepEqual(batches[0][0].event, delta());
   });
 
-  it('still delivers, in order, when a write fails, and logs the failure', async () => {
+  it('never delivers what a failed write held back, nor anything after; says so once', async () => {
     const storage = new GatedStorage();
-    const { log, delivered, lines } = await openLog(storage);
+    const broken: { failure: StorageFailure; lost: number[] }[] = [];
+    const batches: EventFrame[][] = [];
+    const lines: string[] = [];
+    const log = await EventLog.open(
+      storage,
+      new Logger('debug', {}, (line) => lines.push(line)),
+      (frames) => batches.push(frames),
+      100,
+      Infinity,
+      (failure, lost) => broken.push({ failure, lost: lost.map((f) => f.seq) }),
+    );
     storage.holding = true;
 
-    log.append(durable);
-    log.append(ephemeral);
+    const first = log.append(ephemeral);
+    const later = [log.append(durable), log.append(ephemeral), log.append(durable)];
+    let settled = 0;
+    for (const x of later) void x.sent.then(() => settled++);
     storage.fail();
+    await first.sent;
+    const failure = await log.broken;
+    await settle();
+    assert.equal(settled, 0, 'what was held back never counts as sent');
+    assert.ok(failure instanceof StorageFailure);
+    assert.equal(failure.code, 'storage_failed');
+    assert.equal(log.failure, failure);
+    assert.deepEqual(
+      batches.flat().map((f) => f.seq),
+      [1],
+      'only what came before the failure',
+    );
+    assert.deepEqual(storage.pending, [], 'nothing written after the failed write');
+    assert.deepEqual(
+      broken.map((x) => x.lost),
+      [[2, 3, 4]],
+    );
+    assert.equal(log.idle, true);
     await log.drained();
-    assert.deepEqual(delivered(), [1, 2]);
+
+    // Broken for good: later appends are refused at once, and nothing is delivered.
+    void log.append(ephemeral).sent.then(() => settled++);
+    await settle();
+    assert.equal(settled, 0);
+    assert.equal(batches.length, 1);
+    assert.equal(broken.length, 1);
     const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'error');
     assert.equal(errors.length, 1);
-    assert.equal(errors[0].seq, 1);
+    assert.equal(errors[0].seq, 2);
   });
 
   describe('drained()', () => {

@@ -15,31 +15,61 @@ interface Meta {
   reserved: number;
 }
 
+/** A write the room's storage refused: what depended on it was never delivered. */
+export class StorageFailure extends Error {
+  readonly code = 'storage_failed';
+  constructor(cause: unknown) {
+    super(`a storage write failed: ${String(cause)}`, { cause });
+  }
+}
+
 interface Pending {
   frame: EventFrame;
-  persisted: boolean;
+  /** What must be durable before the frame leaves; undefined when nothing (presence, a no-op). */
+  entries: Record<string, unknown> | undefined;
+  /** 'stored' once `entries` are durable (at once when there are none). */
+  state: 'waiting' | 'writing' | 'stored';
   resolveSent: () => void;
 }
 
 export interface Appended {
   frame: EventFrame;
-  /** Resolves once the frame has been handed to every subscriber (after its writes are stored). */
+  /**
+   * Resolves once the frame has been handed to every subscriber (after its writes are stored).
+   * Never settles when the log broke first (the frame was never delivered): what waits on it goes
+   * with the broken room, and whoever must answer someone races it against `broken`.
+   */
   sent: Promise<void>;
 }
 
 /**
  * The room's ordered event log: assigns seqs, stores durable writes before the event leaves, keeps
  * the replay ring, and hands frames to `deliver` strictly in seq order.
+ *
+ * Writes are group-committed: one storage write is in flight at a time, and what is appended
+ * meanwhile goes in the next one, merged key by key. So a streamed reply costs one write per
+ * storage round trip, however many deltas it sends, and writes are durable in seq order: a write
+ * that fails has no later write stored after it. A failed write breaks the log, as it resets a
+ * Durable Object on Cloudflare: nothing appended from then on is delivered, and `broken` tells the
+ * room, which closes its sockets and is opened again from storage.
  */
 export class EventLog {
   private reserved: number;
   private queue: Pending[] = [];
+  private writing = false;
   private idleWaiters: (() => void)[] = [];
   /** While corked, appended events wait, so that several go out in one batch frame. */
   private corked = 0;
   readonly ring: EventRing;
-  /** Storage writes issued by the log (the metrics issue reads this). */
+  /** Storage writes issued by the log (the metrics read this). */
   storageWrites = 0;
+  /** JSON characters of the values those writes stored (the bench's write cost). */
+  bytesWritten = 0;
+  /** Set by the first failed write: the log delivers nothing more. */
+  failure: StorageFailure | null = null;
+  /** Resolves with the failure when a write fails. */
+  readonly broken: Promise<StorageFailure>;
+  private resolveBroken!: (failure: StorageFailure) => void;
 
   private constructor(
     private readonly storage: RoomStorage,
@@ -50,7 +80,10 @@ export class EventLog {
     reserved: number,
     ringSize: number,
     ringBytes: number,
+    /** Told once, with the frames that were never delivered, when a write fails. */
+    private readonly onBroken: (failure: StorageFailure, lost: EventFrame[]) => void,
   ) {
+    this.broken = new Promise((resolve) => (this.resolveBroken = resolve));
     this.reserved = reserved;
     this.ring = new EventRing(ringSize, seq + 1, ringBytes);
   }
@@ -62,12 +95,13 @@ export class EventLog {
     ringSize: number,
     /** The most the replay ring holds (see EventRing); unbounded when omitted. */
     ringBytes = Infinity,
+    broken: (failure: StorageFailure, lost: EventFrame[]) => void = () => {},
   ): Promise<EventLog> {
     const meta = await storage.get<Meta>(META_KEY);
     const start = meta?.reserved ?? 0;
     const reserved = start + SEQ_BLOCK;
     await storage.put({ [META_KEY]: { reserved } satisfies Meta });
-    return new EventLog(storage, log, deliver, start, reserved, ringSize, ringBytes);
+    return new EventLog(storage, log, deliver, start, reserved, ringSize, ringBytes, broken);
   }
 
   /** Nothing is waiting to be stored or sent. */
@@ -75,7 +109,7 @@ export class EventLog {
     return this.queue.length === 0;
   }
 
-  /** Resolves when every appended event has been sent. */
+  /** Resolves when every appended event has been sent (or the log broke). */
   drained(): Promise<void> {
     if (this.idle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -83,7 +117,7 @@ export class EventLog {
 
   /**
    * Appends one event. `build` gets the seq and returns the event plus the storage entries that must
-   * be durable before anyone sees it (none for deltas and presence); a null entry deletes its key.
+   * be durable before anyone sees it (none for presence); a null entry deletes its key.
    */
   append(
     build: (seq: number) => { event: RoomEvent; writes?: Record<string, unknown> },
@@ -98,24 +132,59 @@ export class EventLog {
     }
     const frame: EventFrame = { type: 'event', seq, at, event };
     let resolveSent!: () => void;
-    const sent = new Promise<void>((r) => (resolveSent = r));
-    const pending: Pending = { frame, persisted: entries === undefined, resolveSent };
+    const sent = new Promise<void>((resolve) => (resolveSent = resolve));
+    if (this.failure) return { frame, sent };
+    const state = entries === undefined ? 'stored' : 'waiting';
+    const pending: Pending = { frame, entries, state, resolveSent };
     this.queue.push(pending);
     if (entries === undefined) {
       if (this.queue.length === 1 && !this.corked) this.pump();
-    } else {
-      this.storageWrites++;
-      this.write(entries).then(
-        () => this.markPersisted(pending),
-        (err: unknown) => {
-          // Storage failing means the object is about to be reset by the platform; keep the order and
-          // say so loudly rather than hold every later event back.
-          this.log.error('storage write failed', { seq, error: String(err) });
-          this.markPersisted(pending);
-        },
-      );
-    }
+    } else if (!this.writing && !this.corked) this.commit();
     return { frame, sent };
+  }
+
+  /** Stores every waiting pending's entries in one write; on success delivers and goes on. */
+  private commit(): void {
+    const batch = this.queue.filter((p) => p.state === 'waiting');
+    if (!batch.length) return;
+    const merged: Record<string, unknown> = {};
+    for (const p of batch) {
+      p.state = 'writing';
+      Object.assign(merged, p.entries);
+    }
+    this.writing = true;
+    this.storageWrites++;
+    this.bytesWritten += jsonChars(merged);
+    this.write(merged).then(
+      () => {
+        this.writing = false;
+        if (this.failure) return;
+        for (const p of batch) p.state = 'stored';
+        if (!this.corked) this.pump();
+        this.commit();
+      },
+      (err: unknown) => {
+        this.writing = false;
+        this.fail(err, batch[0].frame.seq);
+      },
+    );
+  }
+
+  private fail(err: unknown, seq: number): void {
+    if (this.failure) return;
+    this.failure = err instanceof StorageFailure ? err : new StorageFailure(err);
+    this.log.error('storage write failed: the room restarts from storage', {
+      seq,
+      error: String(err),
+    });
+    const lost = this.queue;
+    this.queue = [];
+    this.wakeIdleWaiters();
+    this.resolveBroken(this.failure);
+    this.onBroken(
+      this.failure,
+      lost.map((p) => p.frame),
+    );
   }
 
   /** Stores `entries`; a null value deletes its key. */
@@ -123,36 +192,50 @@ export class EventLog {
     const gone = Object.keys(entries).filter((k) => entries[k] === null);
     if (!gone.length) return this.storage.put(entries);
     const kept = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== null));
-    return Promise.all([this.storage.put(kept), this.storage.delete(gone)]);
+    const writes: Promise<unknown>[] = [this.storage.delete(gone)];
+    if (Object.keys(kept).length) writes.push(this.storage.put(kept));
+    return Promise.all(writes);
   }
 
-  /** Holds back delivery until the matching uncork(): what is appended meanwhile leaves together. */
+  /**
+   * Holds back delivery, and writes, until the matching uncork(): what is appended meanwhile is
+   * stored together and leaves together.
+   */
   cork(): void {
     this.corked++;
   }
 
   uncork(): void {
-    if (--this.corked === 0) this.pump();
-  }
-
-  private markPersisted(pending: Pending): void {
-    pending.persisted = true;
-    if (this.queue[0] === pending && !this.corked) this.pump();
+    if (--this.corked > 0) return;
+    this.pump();
+    // What was appended while corked is stored in one write, so it is delivered in one batch.
+    if (!this.writing) this.commit();
   }
 
   private pump(): void {
+    if (this.failure) return;
     let n = 0;
-    while (n < this.queue.length && this.queue[n].persisted) n++;
+    while (n < this.queue.length && this.queue[n].state === 'stored') n++;
     if (n === 0) return;
     const ready = this.queue.splice(0, n);
     const frames = ready.map((p) => p.frame);
     for (const frame of frames) this.ring.push(frame);
     this.deliver(frames);
     for (const p of ready) p.resolveSent();
-    if (this.queue.length === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    if (this.queue.length === 0) this.wakeIdleWaiters();
   }
+
+  private wakeIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** About how much a write stores: the JSON length of its values (strings counted as they are). */
+function jsonChars(entries: Record<string, unknown>): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(entries))
+    n += k.length + (typeof v === 'string' ? v.length : (JSON.stringify(v)?.length ?? 0));
+  return n;
 }

@@ -122,6 +122,10 @@ function callStream(room: Room, callId: string) {
         if (e.type === 'tool.call.ended') close();
       }
     },
+    end(code, message) {
+      send('error', { code, message });
+      close();
+    },
   };
   room.subscribers.add(subscriber);
   const body = new ReadableStream<Uint8Array>({

@@ -46,6 +46,19 @@ export async function handleRoomRequest(
   identity: Identity,
   rest: string,
 ): Promise<Response> {
+  // A request waiting on an event the room's storage failed to store is answered, not left hanging.
+  const broken = room.log.broken.then((failure) =>
+    errorResponse('storage_failed', `${failure.message}; the room restarted, try again`),
+  );
+  return Promise.race([route(room, req, identity, rest), broken]);
+}
+
+async function route(
+  room: Room,
+  req: Request,
+  identity: Identity,
+  rest: string,
+): Promise<Response> {
   const method = req.method.toUpperCase();
   if (rest === '' || rest === '/') {
     if (method !== 'GET')
@@ -226,6 +239,7 @@ async function eventStream(room: Room, req: Request, identity: Identity): Promis
   const eventText = (f: EventFrame) => `id: ${f.seq}\ndata: ${JSON.stringify(f)}\n\n`;
   const subscriber: Subscriber = {
     deliver: (frames) => write(frames.map(eventText).join('')),
+    end,
   };
   const body = new ReadableStream<Uint8Array>(
     {

@@ -5,6 +5,35 @@ import type { RoomStorage } from './storage.js';
 export const messageKey = (seq: number): string => `msg:${String(seq).padStart(15, '0')}`;
 export const messageIdKey = (id: string): string => `mid:${id}`;
 
+/**
+ * A piece of a streaming reply's text, stored with the delta that carried it: `offset` is where the
+ * piece starts in the text. Keys sort by message, then offset.
+ */
+export const textKey = (seq: number, offset: number): string =>
+  `txt:${String(seq).padStart(15, '0')}:${String(offset).padStart(10, '0')}`;
+
+/**
+ * Storage key listing the seqs of replies still streaming, rewritten with every start and end, so a
+ * restart finds every reply that died with the process even when it is older than the latest page.
+ */
+export const STREAMS_KEY = 'streams';
+
+/**
+ * A reply's text as storage holds it: its row's text followed by its stored pieces, as far as they
+ * run on without a hole. A piece that overlaps what is already there adds only what is past it.
+ */
+export async function storedText(storage: RoomStorage, message: Message): Promise<string> {
+  const prefix = textKey(message.seq, 0).slice(0, -10);
+  const pieces = await storage.list<string>({ prefix });
+  let text = message.text;
+  for (const [key, piece] of pieces) {
+    const offset = Number(key.slice(prefix.length));
+    if (offset > text.length) break;
+    if (offset + piece.length > text.length) text += piece.slice(text.length - offset);
+  }
+  return text;
+}
+
 export const MAX_PAGE = 200;
 
 /** Storage key holding the seq of the last `room.cleared`: messages created before it are gone. */

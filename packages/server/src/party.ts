@@ -39,6 +39,7 @@ export default class RealstreamParty implements Party.Server {
     hibernate: false,
   };
   private room!: Room;
+  private reopening: Promise<Room> | null = null;
   /** The room's view of each PartyKit connection, so a close finds exactly the socket it closes. */
   private readonly sockets = new WeakMap<Party.Connection, Socket>();
   private readonly config: Config;
@@ -65,6 +66,14 @@ export default class RealstreamParty implements Party.Server {
       responders: createResponders(this.config),
       serverTools: serverTools(this.config),
     });
+  }
+
+  /** The room, opened again from storage when a failed write broke it (see Room.breakDown). */
+  private async ready(): Promise<Room> {
+    if (!this.room.failure) return this.room;
+    this.reopening ??= this.room.reopen().finally(() => (this.reopening = null));
+    this.room = await this.reopening;
+    return this.room;
   }
 
   /** Someone is connected or following the event stream, or a reply or a tool call is running. */
@@ -123,7 +132,8 @@ export default class RealstreamParty implements Party.Server {
     }
   }
 
-  onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): void {
+  async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): Promise<void> {
+    const room = await this.ready();
     const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
     if (!identity) {
       conn.close(CLOSE_CODES.unauthorised, 'no identity');
@@ -136,7 +146,7 @@ export default class RealstreamParty implements Party.Server {
     };
     this.sockets.set(conn, socket);
     // Cloudflare's edge sets this header and overwrites any a client sends.
-    this.room.connect(socket, identity, ctx.request.headers.get('cf-connecting-ip'));
+    room.connect(socket, identity, ctx.request.headers.get('cf-connecting-ip'));
     this.keepReporting();
   }
 
@@ -144,7 +154,7 @@ export default class RealstreamParty implements Party.Server {
     message: string | ArrayBuffer | ArrayBufferView,
     sender: Party.Connection,
   ): Promise<void> {
-    await this.room.message(sender.id, message);
+    await (await this.ready()).message(sender.id, message);
   }
 
   onClose(conn: Party.Connection): void {
@@ -165,7 +175,7 @@ export default class RealstreamParty implements Party.Server {
     let res: Response;
     try {
       res = await handleRoomRequest(
-        this.room,
+        await this.ready(),
         req as unknown as Request,
         identity,
         subPath(req.url, this.party.id),

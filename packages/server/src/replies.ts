@@ -2,18 +2,19 @@ import type { Message, Role, Usage, User } from '@realstream/protocol';
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
-import { messageIdKey, messageKey, type MessageStore } from './messages.js';
+import {
+  messageIdKey,
+  messageKey,
+  STREAMS_KEY,
+  storedText,
+  textKey,
+  type MessageStore,
+} from './messages.js';
 import type { ContextMessage, Responder, ResponderInput, ToolCall } from './responders/types.js';
 import type { AssistantTools } from './tools/assistant.js';
 import type { RoomStorage } from './storage.js';
 
 export const ASSISTANT = { kind: 'assistant', id: 'assistant', name: 'Assistant' } as const;
-
-/**
- * Storage key listing the seqs of replies still streaming, rewritten with every start and end, so a
- * restart finds every reply that died with the process even when it is older than the latest page.
- */
-const STREAMS_KEY = 'streams';
 
 /** How many earlier messages a responder sees. */
 const CONTEXT_MESSAGES = 40;
@@ -26,6 +27,19 @@ const CONTEXT_MESSAGES = 40;
  * small and text keeps flowing whatever the clock does.
  */
 export const MAX_DELTA_CHARS = 8192;
+
+/**
+ * The longest reply the room keeps: 4 MiB of characters. A reply that reaches it ends `failed` with
+ * `too_large`, keeping its text. Stored whole on every backend (see ChunkedStorage).
+ */
+export const MAX_REPLY_CHARS = 4 * 1024 * 1024;
+
+/** Why a reply ended when the room's storage failed under it (see EventLog). */
+export const STORAGE_FAILED = {
+  code: 'storage_failed',
+  message:
+    'the room could not store this reply and restarted; the text shown is all that was stored',
+} as const;
 
 /** What the metrics learn from replies. */
 export interface ReplyEvents {
@@ -52,8 +66,8 @@ interface Stream {
   abort: AbortController;
   /** When this stream last sent a delta: it may send again coalesceMs later. */
   lastFlushAt: number;
-  /** Generated text not yet in a storage checkpoint. */
-  dirty: boolean;
+  /** Storage keys of the text pieces stored with its deltas, deleted once the reply is compacted. */
+  pieces: string[];
   done: boolean;
   /** Some text arrived (the first token is timed once). */
   spoke: boolean;
@@ -63,11 +77,15 @@ interface Stream {
 
 /**
  * Assistant replies: runs the responder, turns its text into deltas (coalesced per stream under
- * load), checkpoints streaming text, and completes every reply exactly once.
+ * load), and completes every reply exactly once.
+ *
+ * Every delta stores its piece of text (under textKey) in the write the event log makes durable
+ * before the delta leaves, so whatever any client has read is in storage: a kill at any instant
+ * takes nothing back. Storage appends, never rewrites: a long reply costs its length once. At the
+ * end the text is compacted into the message's row and the pieces are deleted.
  */
 export class Replies {
   private readonly streams = new Map<string, Stream>();
-  private checkpointTimer: ReturnType<typeof setInterval> | null = null;
   /** One timer for every stream's next delta, so deltas due together leave in one frame. */
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private flushDue = 0;
@@ -149,13 +167,12 @@ export class Replies {
       pending: '',
       lastFlushAt: 0,
       abort: new AbortController(),
-      dirty: false,
+      pieces: [],
       done: false,
       spoke: false,
       tokens: 0,
     };
     this.streams.set(message.id, stream);
-    this.ensureCheckpointing();
     // The context is taken now: a retry must not see the reply it replaces, nor later messages.
     const context = this.contextFor(userMessage);
     const asker = userMessage.author.role ?? 'member';
@@ -262,9 +279,21 @@ export class Replies {
   }
 
   private appendText(stream: Stream, text: string): void {
-    if (!text) return;
+    if (!text || stream.done) return;
+    const room = MAX_REPLY_CHARS - stream.message.text.length - stream.pending.length;
+    if (text.length > room) {
+      let cut = Math.max(0, room);
+      if (cut > 0 && isLowSurrogate(text.charCodeAt(cut))) cut--;
+      stream.pending += text.slice(0, cut);
+      stream.abort.abort();
+      this.failStream(
+        stream,
+        'too_large',
+        `the reply reached the longest a reply may be (${MAX_REPLY_CHARS} characters)`,
+      );
+      return;
+    }
     stream.pending += text;
-    stream.dirty = true;
     if (this.config.coalesceMs === 0 || stream.pending.length >= MAX_DELTA_CHARS) {
       return this.flush(stream);
     }
@@ -315,8 +344,11 @@ export class Replies {
       text = text.slice(cut);
       const offset = stream.message.text.length;
       stream.message.text += piece;
+      const key = textKey(stream.message.seq, offset);
+      stream.pieces.push(key);
       this.log.append(() => ({
         event: { type: 'message.delta', messageId: stream.message.id, offset, text: piece },
+        writes: { [key]: piece },
       }));
     }
   }
@@ -338,13 +370,20 @@ export class Replies {
   }
 
   private endStream(stream: Stream): void {
-    stream.done = true;
     this.flush(stream);
+    stream.done = true;
     this.streams.delete(stream.message.id);
-    if (this.streams.size === 0 && this.checkpointTimer) {
-      clearInterval(this.checkpointTimer);
-      this.checkpointTimer = null;
-    }
+  }
+
+  /**
+   * Deletes a finished reply's text pieces once its row, holding the whole text, is stored. Those
+   * left by a failure here or a restart are swept when the room next opens (sweepPieces).
+   */
+  private dropPieces(pieces: string[], stored: Promise<unknown>): void {
+    if (!pieces.length) return;
+    stored
+      .then(() => this.storage.delete(pieces))
+      .catch((err: unknown) => this.logger.warn('text pieces left behind', { error: String(err) }));
   }
 
   private complete(
@@ -367,49 +406,34 @@ export class Replies {
       },
       writes: { [messageKey(message.seq)]: message, [STREAMS_KEY]: this.liveSeqs() },
     }));
+    this.dropPieces(stream.pieces, sent);
     return sent.then(() => frame.seq);
   }
 
   private failStream(stream: Stream, code: string, text: string): void {
     this.endStream(stream);
-    this.fail(stream.message, code, text);
+    this.dropPieces(stream.pieces, this.fail(stream.message, code, text));
   }
 
-  private fail(base: Message, code: string, text: string): void {
+  private fail(base: Message, code: string, text: string): Promise<void> {
     const error = { code, message: text };
     const message: Message = { ...base, status: 'failed', error, updatedAt: Date.now() };
     this.events.ended(message.updatedAt - message.createdAt, true);
     this.messages.replace(message);
     this.logger.warn('reply failed', { messageId: message.id, code, error: text });
-    this.log.append(() => ({
+    return this.log.append(() => ({
       event: { type: 'message.failed', messageId: message.id, text: message.text, error },
       writes: { [messageKey(message.seq)]: message, [STREAMS_KEY]: this.liveSeqs() },
-    }));
-  }
-
-  private ensureCheckpointing(): void {
-    if (this.checkpointTimer) return;
-    this.checkpointTimer = setInterval(() => this.checkpoint(), this.config.checkpointMs);
-  }
-
-  /** Stores the text so far of every stream that grew; never awaited on the token path. */
-  private checkpoint(): void {
-    for (const stream of this.streams.values()) {
-      if (!stream.dirty) continue;
-      stream.dirty = false;
-      const message = { ...stream.message, text: stream.message.text + stream.pending };
-      this.log.storageWrites++;
-      this.storage.put({ [messageKey(message.seq)]: message }).catch((err: unknown) => {
-        this.logger.error('checkpoint failed', { messageId: message.id, error: String(err) });
-      });
-    }
+    })).sent;
   }
 
   /**
    * After a restart: replies whose generation died with the old process are completed as
-   * `interrupted`, keeping the checkpointed text, so nothing is silently dropped.
+   * `interrupted` with every character they had stored, which is every character anyone saw, so
+   * nothing is silently dropped or taken back. Those in `failed` (their storage failed under them,
+   * see EventLog) end `failed` with STORAGE_FAILED instead.
    */
-  async recoverInterrupted(): Promise<void> {
+  async recoverInterrupted(failed: ReadonlySet<string> = new Set()): Promise<void> {
     const seqs = (await this.storage.get<number[]>(STREAMS_KEY)) ?? [];
     const dead = new Map<string, Message>();
     for (const m of this.messages.recent) if (m.status === 'streaming') dead.set(m.id, m);
@@ -418,12 +442,43 @@ export class Replies {
       if (m?.status === 'streaming' && !dead.has(m.id)) dead.set(m.id, m);
     }
     for (const m of dead.values()) {
-      const message: Message = { ...m, status: 'interrupted', updatedAt: Date.now() };
+      const text = await storedText(this.storage, m);
+      const now = Date.now();
+      const lost = failed.has(m.id);
+      const message: Message = lost
+        ? { ...m, text, status: 'failed', error: { ...STORAGE_FAILED }, updatedAt: now }
+        : { ...m, text, status: 'interrupted', updatedAt: now };
       this.messages.replace(message);
-      this.log.append(() => ({
-        event: { type: 'message.completed', messageId: m.id, status: 'interrupted', text: m.text },
+      this.logger.warn(
+        lost ? 'reply lost to a storage failure' : 'reply interrupted by a restart',
+        {
+          messageId: m.id,
+          chars: text.length,
+        },
+      );
+      const { sent } = this.log.append(() => ({
+        event: lost
+          ? { type: 'message.failed', messageId: m.id, text, error: { ...STORAGE_FAILED } }
+          : { type: 'message.completed', messageId: m.id, status: 'interrupted', text },
         writes: { [messageKey(m.seq)]: message, [STREAMS_KEY]: [] },
       }));
+      // Opening fails, rather than hangs, when storage fails under it.
+      const failure = await Promise.race([sent.then(() => null), this.log.broken]);
+      if (failure) throw failure;
+    }
+    await this.sweepPieces();
+  }
+
+  /**
+   * Deletes text pieces no streaming reply owns: those of replies compacted just before a restart,
+   * or whose deletion failed. Runs when the room opens, when nothing streams yet, a page at a time.
+   */
+  private async sweepPieces(): Promise<void> {
+    for (;;) {
+      const rows = await this.storage.list<string>({ prefix: 'txt:', limit: 128 });
+      if (!rows.size) return;
+      await this.storage.delete([...rows.keys()]);
+      if (rows.size < 128) return;
     }
   }
 

@@ -15,7 +15,8 @@ import type { Identity } from './auth.js';
 import { ChatCommands, loadSettings, type SendResult } from './chat-commands.js';
 import { CommandLedger, type Outcome } from './command-ledger.js';
 import type { Config } from './config.js';
-import { EventLog } from './event-log.js';
+import { ChunkedStorage } from './chunked-storage.js';
+import { EventLog, type StorageFailure } from './event-log.js';
 import type { Logger } from './log.js';
 import { MessageStore } from './messages.js';
 import { Operations } from './metrics/operations.js';
@@ -43,7 +44,24 @@ export type { SendResult, Socket };
 /** Anyone receiving the room's events: WebSockets that said hello, SSE streams. */
 export interface Subscriber {
   deliver(frames: EventFrame[], encoded: string): void;
+  /** The room is going away (its storage failed): say why and end. */
+  end(code: 'storage_failed', message: string): void;
 }
+
+/** What a room is opened with; kept, so a room broken by its storage can be opened again. */
+export interface RoomOptions {
+  name: string;
+  storage: RoomStorage;
+  config: Config;
+  logger: Logger;
+  /** Every responder this room may use, by name; the config says which is the default. */
+  responders: ReadonlyMap<string, Responder>;
+  /** Built-in and webhook tools of the deployment. */
+  serverTools: ServerTool[];
+}
+
+/** WebSocket close code "service restart": the client reconnects at once and resumes. */
+const SERVICE_RESTART = 1012;
 
 /**
  * One room: connections, frames, resume and presence over the event log. Frames are checked in
@@ -60,8 +78,16 @@ export class Room implements Gate {
   private readonly chat: ChatCommands;
   private readonly toolCommands: RoomTools;
   private readonly watchers = new Watchers();
+  /**
+   * Set when a storage write failed (see EventLog): the room has closed every socket and ended
+   * every event stream, and the adapter opens it again from storage (reopen) before going on.
+   */
+  failure: StorageFailure | null = null;
+  /** Replies that were streaming when the storage failed: they end `failed` after the reopen. */
+  private readonly lostReplies = new Set<string>();
 
   private constructor(
+    private readonly options: RoomOptions,
     readonly name: string,
     readonly config: Config,
     readonly logger: Logger,
@@ -82,17 +108,14 @@ export class Room implements Gate {
     this.toolCommands = new RoomTools(log, tools, calls, logger);
   }
 
-  static async open(opts: {
-    name: string;
-    storage: RoomStorage;
-    config: Config;
-    logger: Logger;
-    /** Every responder this room may use, by name; the config says which is the default. */
-    responders: ReadonlyMap<string, Responder>;
-    /** Built-in and webhook tools of the deployment. */
-    serverTools: ServerTool[];
-  }): Promise<Room> {
-    const { name, storage, config, logger, responders } = opts;
+  static async open(
+    opts: RoomOptions,
+    /** Replies whose storage failed under the room this one replaces (see reopen). */
+    lostReplies: ReadonlySet<string> = new Set(),
+  ): Promise<Room> {
+    const { name, config, logger, responders } = opts;
+    // Values of any size (long replies, tool results) are stored whole on every backend.
+    const storage = new ChunkedStorage(opts.storage, ['txt:']);
     let room: Room | null = null;
     const log = await EventLog.open(
       storage,
@@ -100,6 +123,7 @@ export class Room implements Gate {
       (frames) => room?.deliver(frames),
       config.ringSize,
       config.ringBytes,
+      (failure, lost) => room?.breakDown(failure, lost),
     );
     const messages = await MessageStore.load(storage, config.snapshotMessages);
     const settings = await loadSettings(storage, config, responders, logger);
@@ -157,6 +181,7 @@ export class Room implements Gate {
       },
     );
     room = new Room(
+      opts,
       name,
       config,
       logger,
@@ -169,9 +194,36 @@ export class Room implements Gate {
       responders,
       settings,
     );
-    await replies.recoverInterrupted();
+    await replies.recoverInterrupted(lostReplies);
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
     return room;
+  }
+
+  /**
+   * A failed write broke the event log: what it had not delivered never will be. As Cloudflare
+   * resets a Durable Object whose write failed, the room lets everyone go (they reconnect at once
+   * and resume from what was stored) and stops its replies; the adapter then opens a fresh room
+   * over the same storage, which ends those replies `failed` with the text that was stored.
+   */
+  private breakDown(failure: StorageFailure, lost: EventFrame[]): void {
+    if (this.failure) return;
+    this.failure = failure;
+    for (const m of this.replies.streamingMessages()) this.lostReplies.add(m.id);
+    for (const f of lost)
+      if (f.event.type === 'message.created' && f.event.message.author.kind === 'assistant')
+        this.lostReplies.add(f.event.message.id);
+    this.replies.abortAll();
+    for (const conn of [...this.conns.values()])
+      this.close(conn, SERVICE_RESTART, 'storage failed; reconnect');
+    for (const sub of [...this.subscribers]) {
+      this.subscribers.delete(sub);
+      sub.end('storage_failed', 'the room could not store an event and restarted; resume');
+    }
+  }
+
+  /** A fresh room over the same storage, for one that broke (see breakDown). */
+  reopen(): Promise<Room> {
+    return Room.open(this.options, this.lostReplies);
   }
 
   // ---- connections ----------------------------------------------------------------------
@@ -182,6 +234,10 @@ export class Room implements Gate {
    * HELLO_TIMEOUT_MS, and it is closed when its token expires, whether or not it sends anything.
    */
   connect(socket: Socket, identity: Identity, address: string | null = null): void {
+    if (this.failure) {
+      closeQuietly(socket, SERVICE_RESTART, 'storage failed; reconnect');
+      return;
+    }
     const refusal = this.door.refusal(this.conns, identity, address);
     if (refusal) {
       closeQuietly(socket, refusal.code, refusal.reason);

@@ -17,15 +17,32 @@ export interface RoomStorage {
   delete(keys: string[]): Promise<number>;
 }
 
+/** What `partykit dev` accepts in one value (its KV-style storage throws past it). */
+export const PARTYKIT_VALUE_BYTES = 131_072;
+
 export class MemoryStorage implements RoomStorage {
   readonly data = new Map<string, unknown>();
   writes = 0;
+
+  /**
+   * Refuses a value whose JSON is longer than `maxValueBytes` characters, as `partykit dev` refuses
+   * one whose serialization is over 131,072 bytes, so that a test storing a value too large for the
+   * real backend fails here too. (JSON length is a lower bound of the bytes a two-byte string takes.)
+   */
+  constructor(readonly maxValueBytes = PARTYKIT_VALUE_BYTES) {}
 
   async get<T>(key: string): Promise<T | undefined> {
     return structuredClone(this.data.get(key)) as T | undefined;
   }
 
   async put(entries: Record<string, unknown>): Promise<void> {
+    for (const [k, v] of Object.entries(entries)) {
+      const size = JSON.stringify(v)?.length ?? 0;
+      if (size > this.maxValueBytes)
+        throw new RangeError(
+          `Values cannot be larger than ${this.maxValueBytes} bytes (${k}: ${size})`,
+        );
+    }
     this.writes++;
     for (const [k, v] of Object.entries(entries)) this.data.set(k, structuredClone(v));
   }
