@@ -112,7 +112,7 @@ export class ChatCommands {
       message.seq = seq;
       return {
         event: { type: 'message.created', message: { ...message } },
-        writes: { [messageKey(seq)]: message, [messageIdKey(id)]: seq },
+        writes: { [messageKey(seq)]: message, [messageIdKey(id)]: seq, ...messages.add(message) },
       };
     }, now);
     ledger.remember(
@@ -120,7 +120,6 @@ export class ChatCommands {
       claim,
       sent.then(() => frame.seq),
     );
-    messages.add(message);
     await sent;
     ledger.remember(id, claim, frame.seq);
     this.parts.ops.count('messagesIn');
@@ -166,7 +165,7 @@ export class ChatCommands {
     await calls.clear(by);
     const { frame, sent } = log.append((seq) => ({
       event: { type: 'room.cleared', by },
-      writes: { [CLEARED_KEY]: seq },
+      writes: { [CLEARED_KEY]: seq, ...messages.clearedEntries(), ...calls.clearedEntries() },
     }));
     messages.clear(frame.seq);
     void sent.then(() => calls.purge(frame.seq)).catch(() => {});

@@ -35,6 +35,10 @@ describe('readConfig', () => {
       ringBytes: 32 * 1024 * 1024,
       coalesceMs: 16,
       snapshotMessages: 50,
+      retention: {
+        messages: { count: 10_000, maxAgeMs: 0 },
+        calls: { count: 1000, maxAgeMs: 30 * 86_400_000 },
+      },
       maxConcurrentReplies: 16,
       responder: 'demo',
       roomResponders: ['demo'],

@@ -3,6 +3,7 @@
  * configuration table with its default; an invalid value fails loudly at start, naming the variable.
  */
 import { DEFAULT_SYSTEM_PROMPT } from './responders/context.js';
+import type { Retention } from './retention.js';
 import {
   WebhookConfigError,
   webhookConfigFromEnv,
@@ -35,6 +36,8 @@ export interface Config {
   coalesceMs: number;
   /** Messages in a snapshot (and the default history page). */
   snapshotMessages: number;
+  /** How many messages and tool calls a room keeps, and for how long (0: no age limit). */
+  retention: { messages: Retention; calls: Retention };
   maxConcurrentReplies: number;
   /** The responder a room uses until an operator picks another. */
   responder: ResponderKind;
@@ -102,6 +105,8 @@ function str(env: Env, key: string): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   return String(v);
 }
+
+const DAY_MS = 86_400_000;
 
 function int(env: Env, key: string, fallback: number, min: number, max: number): number {
   const raw = str(env, key);
@@ -269,6 +274,16 @@ export function readConfig(env: Env): Config {
     ringBytes: int(env, 'REALSTREAM_RING_BYTES', 32 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
     coalesceMs: int(env, 'REALSTREAM_COALESCE_MS', 16, 0, 1000),
     snapshotMessages: int(env, 'REALSTREAM_SNAPSHOT_MESSAGES', 50, 1, 1000),
+    retention: {
+      messages: {
+        count: int(env, 'REALSTREAM_RETAIN_MESSAGES', 10_000, 1, 10_000_000),
+        maxAgeMs: DAY_MS * int(env, 'REALSTREAM_RETAIN_MESSAGE_DAYS', 0, 0, 36_500),
+      },
+      calls: {
+        count: int(env, 'REALSTREAM_RETAIN_CALLS', 1000, 1, 1_000_000),
+        maxAgeMs: DAY_MS * int(env, 'REALSTREAM_RETAIN_CALL_DAYS', 30, 0, 36_500),
+      },
+    },
     maxConcurrentReplies: int(env, 'REALSTREAM_MAX_CONCURRENT_REPLIES', 16, 1, 1000),
     responder,
     roomResponders,

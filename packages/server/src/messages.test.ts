@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from '@realstream/protocol';
 import { MessageStore, messageIdKey, messageKey } from './messages.js';
+import { Logger } from './log.js';
 import { MemoryStorage } from './storage.js';
 
 const message = (seq: number, patch: Partial<Message> = {}): Message => ({
@@ -22,12 +23,16 @@ async function store(storage: MemoryStorage, m: Message): Promise<void> {
 
 // Message seqs have gaps (deltas and presence take seqs too) and cross digit boundaries, so a cursor
 // that assumed consecutive seqs or compared keys as numbers would show here.
+const KEEP_ALL = { count: 1_000_000, maxAgeMs: 0 };
 const SEQS = [1, 4, 9, 10, 11, 57, 99, 100, 101, 1000, 1003];
 
 async function room(seqs = SEQS, pageSize = 4) {
   const storage = new MemoryStorage();
   for (const seq of seqs) await store(storage, message(seq));
-  return { storage, messages: await MessageStore.load(storage, pageSize) };
+  return {
+    storage,
+    messages: await MessageStore.load(storage, pageSize, KEEP_ALL, new Logger('error')),
+  };
 }
 
 const seqsOf = (messages: Message[]) => messages.map((m) => m.seq);

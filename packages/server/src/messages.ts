@@ -1,4 +1,6 @@
 import type { Message } from '@realstream/protocol';
+import type { Logger } from './log.js';
+import { Trimmer, type Retention } from './retention.js';
 import type { RoomStorage } from './storage.js';
 
 /** Messages are stored under their creation seq (so key order is history order) plus an id index. */
@@ -42,6 +44,9 @@ export const CLEARED_KEY = 'cleared';
 /** Durable Object storage deletes at most 128 keys per call. */
 const DELETE_CHUNK = 128;
 
+/** How many messages the room has stored (see Trimmer). */
+const MESSAGE_COUNT_KEY = 'count:msg';
+
 /**
  * The room's messages: the latest page in memory (what a snapshot sends), the rest in storage, paged
  * by seq cursor so a page never shifts when new messages arrive.
@@ -58,7 +63,15 @@ export class MessageStore {
     private clearedAt: number,
   ) {}
 
-  static async load(storage: RoomStorage, pageSize: number): Promise<MessageStore> {
+  /** Keeps the stored messages within retention, oldest first. */
+  private trimmer!: Trimmer<Message>;
+
+  static async load(
+    storage: RoomStorage,
+    pageSize: number,
+    retention: Retention,
+    logger: Logger,
+  ): Promise<MessageStore> {
     const clearedAt = (await storage.get<number>(CLEARED_KEY)) ?? 0;
     const rows = await storage.list<Message>({
       prefix: 'msg:',
@@ -77,6 +90,20 @@ export class MessageStore {
     );
     // A purge cut short by a restart goes on; until it ends, `clearedAt` hides what is left.
     if (clearedAt > 0) store.purge().catch(() => {});
+    store.trimmer = await Trimmer.open<Message>(
+      storage,
+      MESSAGE_COUNT_KEY,
+      {
+        prefix: 'msg:',
+        start: () => messageKey(store.clearedAt),
+        alsoDelete: (m) => [messageIdKey(m.id)],
+        madeAt: (m) => m.createdAt,
+        inUse: (m) => m.status === 'streaming',
+        forget: (gone) => store.forget(gone),
+      },
+      retention,
+      logger,
+    );
     return store;
   }
 
@@ -85,6 +112,7 @@ export class MessageStore {
    * CLEARED_KEY with the event; the rows themselves are deleted in the background.
    */
   clear(seq: number): void {
+    this.trimmer.cleared();
     this.recent.length = 0;
     this.olderExists = false;
     this.clearedAt = seq;
@@ -120,12 +148,37 @@ export class MessageStore {
     return this.olderExists;
   }
 
-  add(message: Message): void {
+  /** Entries to store with the clear (the count starts again). */
+  clearedEntries(): Record<string, number> {
+    return { [MESSAGE_COUNT_KEY]: 0 };
+  }
+
+  /** A new message (its seq set): returns the entries to store with it (the room's new count). */
+  add(message: Message): Record<string, number> {
     this.recent.push(message);
     if (this.recent.length > this.pageSize) {
       this.recent.shift();
       this.olderExists = true;
     }
+    return this.trimmer.added();
+  }
+
+  /** How many messages are stored, by the retention count. */
+  get stored(): number {
+    return this.trimmer.count;
+  }
+
+  /** Resolves when no retention pass is running. */
+  trimmed(): Promise<void> {
+    return this.trimmer.idle();
+  }
+
+  /** Retention deleted these (the oldest): they leave the latest page too. */
+  private forget(gone: Message[]): void {
+    const ids = new Set(gone.map((m) => m.id));
+    const kept = this.recent.filter((m) => !ids.has(m.id));
+    this.recent.splice(0, this.recent.length, ...kept);
+    this.olderExists = this.trimmer.count > this.recent.length;
   }
 
   /** Replaces the in-memory copy of a message, when it is still in the latest page. */

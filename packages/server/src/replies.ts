@@ -146,10 +146,10 @@ export class Replies {
           [messageKey(seq)]: message,
           [messageIdKey(message.id)]: seq,
           [STREAMS_KEY]: [...this.liveSeqs(), seq],
+          ...this.messages.add(message),
         },
       };
     });
-    this.messages.add(message);
     this.events.started();
     const created = sent.then(() => frame.seq);
     if (this.streams.size >= this.config.maxConcurrentReplies) {

@@ -125,7 +125,12 @@ export class Room implements Gate {
       config.ringBytes,
       (failure, lost) => room?.breakDown(failure, lost),
     );
-    const messages = await MessageStore.load(storage, config.snapshotMessages);
+    const messages = await MessageStore.load(
+      storage,
+      config.snapshotMessages,
+      config.retention.messages,
+      logger,
+    );
     const settings = await loadSettings(storage, config, responders, logger);
     const current = () => {
       const chosen = room?.settings ?? settings;
@@ -160,6 +165,7 @@ export class Room implements Gate {
       logger,
       maxConcurrent: config.tools.maxConcurrentCalls,
       approvalMs: config.tools.approvalMs,
+      retention: config.retention.calls,
       sendTo: (connId, frame) => room?.sendTo(connId, frame) ?? false,
       roomView: () => room!.view(),
       ended: (tool, status, ms) => ops.toolEnded(tool, status, ms),

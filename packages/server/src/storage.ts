@@ -31,6 +31,9 @@ export class MemoryStorage implements RoomStorage {
    */
   constructor(readonly maxValueBytes = PARTYKIT_VALUE_BYTES) {}
 
+  /** The keys in order, kept sorted so a list is a binary search and a slice. */
+  private readonly sorted: string[] = [];
+
   async get<T>(key: string): Promise<T | undefined> {
     return structuredClone(this.data.get(key)) as T | undefined;
   }
@@ -44,26 +47,59 @@ export class MemoryStorage implements RoomStorage {
         );
     }
     this.writes++;
-    for (const [k, v] of Object.entries(entries)) this.data.set(k, structuredClone(v));
+    for (const [k, v] of Object.entries(entries)) {
+      if (!this.data.has(k)) this.sorted.splice(this.indexOf(k), 0, k);
+      this.data.set(k, structuredClone(v));
+    }
   }
 
   async list<T>({ prefix = '', start, end, reverse, limit }: ListOptions): Promise<Map<string, T>> {
-    let keys = [...this.data.keys()]
-      .filter(
-        (k) =>
-          k.startsWith(prefix) &&
-          (start === undefined || k >= start) &&
-          (end === undefined || k < end),
+    const from = this.indexOf(start !== undefined && start > prefix ? start : prefix);
+    const out: string[] = [];
+    if (!reverse) {
+      for (
+        let i = from;
+        i < this.sorted.length && (limit === undefined || out.length < limit);
+        i++
+      ) {
+        const k = this.sorted[i];
+        if (!k.startsWith(prefix) || (end !== undefined && k >= end)) break;
+        out.push(k);
+      }
+    } else {
+      // From the last key that is in range, downwards.
+      let i = from;
+      while (
+        i < this.sorted.length &&
+        this.sorted[i].startsWith(prefix) &&
+        (end === undefined || this.sorted[i] < end)
       )
-      .sort();
-    if (reverse) keys.reverse();
-    if (limit !== undefined) keys = keys.slice(0, limit);
-    return new Map(keys.map((k) => [k, structuredClone(this.data.get(k)) as T]));
+        i++;
+      for (i--; i >= from && (limit === undefined || out.length < limit); i--)
+        out.push(this.sorted[i]);
+    }
+    return new Map(out.map((k) => [k, structuredClone(this.data.get(k)) as T]));
   }
 
   async delete(keys: string[]): Promise<number> {
     let n = 0;
-    for (const k of keys) if (this.data.delete(k)) n++;
+    for (const k of keys) {
+      if (!this.data.delete(k)) continue;
+      this.sorted.splice(this.indexOf(k), 1);
+      n++;
+    }
     return n;
+  }
+
+  /** Where `key` is, or would go, in `sorted`. */
+  private indexOf(key: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }

@@ -37,6 +37,7 @@ async function openCalls(storage: MemoryStorage, tools: ServerTool[]) {
     logger,
     maxConcurrent: 4,
     approvalMs: 60_000,
+    retention: { count: 1000, maxAgeMs: 0 },
     sendTo: () => false,
     roomView: () => ({
       name: 'r',

@@ -12,6 +12,7 @@ import {
 import type { EventLog } from '../event-log.js';
 import { CLEARED_KEY } from '../messages.js';
 import type { Logger } from '../log.js';
+import { Trimmer, type Retention } from '../retention.js';
 import type { RoomStorage } from '../storage.js';
 import type { ToolRegistry } from './registry.js';
 import { ToolFailure, type RoomView } from './types.js';
@@ -24,6 +25,8 @@ export const callIdKey = (id: string): string => `cid:${id}`;
  * of them is failed, however many calls ended since it started.
  */
 const OPEN_CALLS_KEY = 'calls:open';
+/** How many calls the room has stored (see Trimmer). */
+const CALL_COUNT_KEY = 'count:call';
 /** Calls kept in memory for snapshots (running ones always are). */
 const RECENT_CALLS = 100;
 /** Progress text kept per call (the tail): enough to follow, bounded for snapshots. */
@@ -73,6 +76,8 @@ export interface CallsHost {
   roomView(): RoomView;
   /** A call ended: for the metrics. */
   ended(tool: string, status: Ended, ms: number): void;
+  /** How many calls the room keeps, and for how long (their ids stop being duplicates then). */
+  retention: Retention;
 }
 
 /**
@@ -84,6 +89,10 @@ export class ToolCalls {
   private readonly live = new Map<string, Live>();
   /** Latest calls, oldest first (ended ones; running ones are in `live` too). */
   private recent: ToolCall[];
+  /** Keeps the stored calls within retention, oldest first. */
+  private trimmer!: Trimmer<ToolCall>;
+  /** Calls before this seq were cleared (their rows are being purged). */
+  private clearedAt = 0;
 
   private constructor(
     private readonly host: CallsHost,
@@ -103,7 +112,25 @@ export class ToolCalls {
       limit: RECENT_CALLS,
     });
     const calls = new ToolCalls(host, [...rows.values()].reverse());
+    calls.clearedAt = clearedAt;
     if (clearedAt > 0) calls.purge(clearedAt).catch(() => {});
+    calls.trimmer = await Trimmer.open<ToolCall>(
+      host.storage,
+      CALL_COUNT_KEY,
+      {
+        prefix: 'call:',
+        start: () => callKey(calls.clearedAt),
+        alsoDelete: (call) => [callIdKey(call.callId)],
+        madeAt: (call) => call.startedAt,
+        inUse: (call) => !isEnded(call),
+        forget: (gone) => {
+          const ids = new Set(gone.map((c) => c.callId));
+          calls.recent = calls.recent.filter((c) => !ids.has(c.callId));
+        },
+      },
+      host.retention,
+      host.logger,
+    );
     // The latest rows too: a room stored before the open-calls key has only those.
     const unended = new Map([...rows].filter(([, call]) => !isEnded(call)));
     for (const seq of (await host.storage.get<number[]>(OPEN_CALLS_KEY)) ?? []) {
@@ -192,6 +219,7 @@ export class ToolCalls {
           [callKey(seq)]: call,
           [callIdKey(call.callId)]: seq,
           [OPEN_CALLS_KEY]: [...this.openSeqs(), seq],
+          ...this.trimmer.added(),
         },
       };
     }, now);
@@ -337,12 +365,28 @@ export class ToolCalls {
     this.recent = [];
   }
 
+  /** Entries to store with the room's clear: the count starts again. */
+  clearedEntries(): Record<string, number> {
+    return this.trimmer.cleared();
+  }
+
+  /** How many calls are stored, by the retention count. */
+  get stored(): number {
+    return this.trimmer.count;
+  }
+
+  /** Resolves when no retention pass is running. */
+  trimmed(): Promise<void> {
+    return this.trimmer.idle();
+  }
+
   /**
    * The room was cleared at `seq`: deletes the rows (and id index entries) of every call before it,
    * a chunk at a time, in the background. One cut short (a restart, a failed delete) goes on at the
    * next start; until then the room's cleared seq hides what is left.
    */
   async purge(seq: number): Promise<void> {
+    this.clearedAt = Math.max(this.clearedAt, seq);
     const end = callKey(seq);
     for (;;) {
       const rows = await this.host.storage.list<ToolCall>({ prefix: 'call:', end, limit: 64 });
