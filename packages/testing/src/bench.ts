@@ -16,7 +16,7 @@
  * Flags (defaults; --quick makes everything tiny for a smoke check): --clients=10,100,500,
  * --streams=1,10, --hosts=auto (client host processes: one per 250 clients, at most 2), --sat-ms=3000,
  * --sat-tokens=50000, --paced-tokens=150, --grace-ms=3000, --idle=500 (idle connections for memory),
- * --missed=1000 (resume), --headline-runs=10, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced
+ * --missed=1000 (resume), --headline-runs=10, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced,writes
  * (add `hostile` for bench/hostile.ts: delivery while a wedged socket or 8 flooders are in the room).
  * Every server it starts is stopped at the end, also on error or Ctrl-C.
  * Last line: `bench: coalescing_gain=X paced_p99_vs_ws=Y metrics_cost_pct=Z` (which cells: printed
@@ -24,6 +24,7 @@
  * bench/cells.ts (saturation and paced cells), bench/phases.ts (memory, resume), bench/report.ts and
  * bench/headline.ts (tables, headline figures).
  */
+import { measureWriteCost, reportWriteCost } from './bench/write-cost.js';
 import { cpus, loadavg } from 'node:os';
 import { runCell, type Row } from './bench/cells.js';
 import { lastLine, pickHeadline } from './bench/headline.js';
@@ -186,8 +187,10 @@ async function main(): Promise<void> {
     }
   }
   const hostile = opts.phases.has('hostile') ? await measureHostile(quick) : null;
+  const writes = opts.phases.has('writes') ? await measureWriteCost(quick) : null;
   const wallS = (Date.now() - started) / 1000;
   if (hostile) reportHostile(hostile);
+  if (writes) console.log(reportWriteCost(writes));
   report(head, extra, rows, memory, resume, wallS, load);
 }
 
