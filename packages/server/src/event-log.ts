@@ -160,7 +160,8 @@ export class EventLog {
         this.writing = false;
         if (this.failure) return;
         for (const p of batch) p.state = 'stored';
-        if (!this.corked) this.pump();
+        if (this.corked) return; // uncork() delivers and stores what waits
+        this.pump();
         this.commit();
       },
       (err: unknown) => {
