@@ -216,7 +216,7 @@ export class MessageStore {
     const newestFirst = [...rows.values()];
     const more = newestFirst.length > limit;
     const messages = newestFirst.slice(0, limit).reverse();
-    // Storage holds checkpoints of streaming replies; the in-memory copy is fresher.
+    // A streaming reply's row holds none of its text yet (its pieces do); the in-memory copy has it.
     const fresh = messages.map((m) => this.recent.find((r) => r.id === m.id) ?? m);
     return { messages: fresh, nextBefore: more && messages.length ? messages[0].seq : null };
   }

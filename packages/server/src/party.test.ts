@@ -401,13 +401,16 @@ describe('restart', () => {
       () => eventsOf(slow.frames).filter((e) => e.event.type === 'message.delta').length > 5,
     );
     for (let i = 0; i < 4; i++) await post(server, 'restart', { text: `later ${i}`, reply: false });
-    await new Promise((r) => setTimeout(r, 300)); // let one checkpoint (250 ms) happen
     const seenBefore = Math.max(...eventsOf(slow.frames).map((e) => e.seq));
     await server.restart();
+    await slow.closed;
+    const read = eventsOf(slow.frames)
+      .flatMap((e) => (e.event.type === 'message.delta' ? [e.event.text] : []))
+      .join('');
     const page = await history(server, 'restart', '?limit=10');
     const reply = page.messages.find((m) => m.replyTo === 'before-crash')!;
     assert.equal(reply.status, 'interrupted');
-    assert.ok(reply.text.length > 0, 'the checkpointed text is kept');
+    assert.ok(read.length > 0 && reply.text.startsWith(read), 'every character read is kept');
     const back = await openRaw(server, 'restart');
     const welcome = await back.hello(seenBefore);
     assert.equal(welcome.resume, 'snapshot', 'the ring did not survive, so a snapshot');

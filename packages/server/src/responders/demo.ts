@@ -50,7 +50,7 @@ export function demoReply(prompt: string): string {
     '| Event | Stored | Replayed |',
     '| --- | --- | --- |',
     '| message.created | yes | yes |',
-    '| message.delta | checkpoint | from the ring |',
+    '| message.delta | yes, before it is sent | from the ring |',
     '| typing | no | no |',
     '',
     '> Set `REALSTREAM_RESPONDER` to a real provider to talk to a model.',
