@@ -72,6 +72,7 @@ describe('readConfig', () => {
       key: null,
       after: 0,
       max: Infinity,
+      gap: 0,
       seed: 9,
     });
     refuses({ REALSTREAM_STORAGE_FAULTS: 'put:7' }, 'REALSTREAM_STORAGE_FAULTS');

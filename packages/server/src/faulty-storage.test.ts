@@ -21,20 +21,25 @@ async function failingPuts(storage: FaultyStorage, n: number, key = (i: number) 
 
 describe('parseStorageFaults', () => {
   it('reads every term', () => {
-    assert.deepEqual(parseStorageFaults('put:0.02, delete:1,key:^msg:,after:50,max:3,seed:7'), {
-      put: 0.02,
-      delete: 1,
-      key: '^msg:',
-      after: 50,
-      max: 3,
-      seed: 7,
-    });
+    assert.deepEqual(
+      parseStorageFaults('put:0.02, delete:1,key:^msg:,after:50,max:3,gap:500,seed:7'),
+      {
+        put: 0.02,
+        delete: 1,
+        key: '^msg:',
+        after: 50,
+        max: 3,
+        gap: 500,
+        seed: 7,
+      },
+    );
     assert.deepEqual(parseStorageFaults('put:0.5'), {
       put: 0.5,
       delete: 0,
       key: null,
       after: 0,
       max: Infinity,
+      gap: 0,
       seed: 1,
     });
   });
@@ -103,6 +108,23 @@ describe('FaultyStorage', () => {
       parseStorageFaults('put:1,after:5,max:3'),
     );
     assert.deepEqual(await failingPuts(storage, 20), [5, 6, 7]);
+  });
+
+  it('keeps `gap` ms between faults, counted from its creation', async () => {
+    let now = 1000;
+    const storage = new FaultyStorage(
+      new MemoryStorage(),
+      parseStorageFaults('put:1,gap:100'),
+      null,
+      '',
+      () => now,
+    );
+    const failed: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      await storage.put({ k: i }).catch(() => failed.push(now));
+      now += 40;
+    }
+    assert.deepEqual(failed, [1120, 1240, 1360, 1480, 1600, 1720, 1840, 1960, 2080]);
   });
 
   it('fails only writes touching a matching key', async () => {

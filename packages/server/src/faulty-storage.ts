@@ -8,6 +8,8 @@
  * - `key:REGEX`: only calls touching a key that matches are eligible (default: every key).
  * - `after:N`: the first N eligible writes never fail (so the room can open).
  * - `max:N`: at most N faults per storage object (one room object's lifetime).
+ * - `gap:MS`: no fault within MS ms of the storage object's creation or of the previous fault, so
+ *   faults come at a pace that does not depend on how many writes the room makes.
  * - `seed:N`: the PRNG seed (default 1); mixed with the room's name, so rooms differ, and one room
  *   fails the same writes of the same sequence every time.
  * A failing call writes nothing and rejects with an Error whose message says it was injected; each
@@ -23,6 +25,7 @@ export interface StorageFaults {
   key: string | null;
   after: number;
   max: number;
+  gap: number;
   seed: number;
 }
 
@@ -34,7 +37,15 @@ export class StorageFaultSpecError extends Error {
 
 /** Parses a REALSTREAM_STORAGE_FAULTS value; throws StorageFaultSpecError naming the bad term. */
 export function parseStorageFaults(text: string): StorageFaults {
-  const spec: StorageFaults = { put: 0, delete: 0, key: null, after: 0, max: Infinity, seed: 1 };
+  const spec: StorageFaults = {
+    put: 0,
+    delete: 0,
+    key: null,
+    after: 0,
+    max: Infinity,
+    gap: 0,
+    seed: 1,
+  };
   for (const term of text.split(',')) {
     const t = term.trim();
     if (!t) continue;
@@ -55,11 +66,11 @@ export function parseStorageFaults(text: string): StorageFaults {
         throw new StorageFaultSpecError(`"${t}": not a regular expression`);
       }
       spec.key = value;
-    } else if (name === 'after' || name === 'max' || name === 'seed') {
+    } else if (name === 'after' || name === 'max' || name === 'gap' || name === 'seed') {
       if (!whole) throw new StorageFaultSpecError(`"${t}": expected a whole number`);
       spec[name] = num;
     } else {
-      throw new StorageFaultSpecError(`"${t}": use put, delete, key, after, max or seed`);
+      throw new StorageFaultSpecError(`"${t}": use put, delete, key, after, max, gap or seed`);
     }
   }
   if (spec.put === 0 && spec.delete === 0) {
@@ -92,6 +103,8 @@ export class FaultyStorage implements RoomStorage {
   private eligible = 0;
   private readonly random: () => number;
   private readonly pattern: RegExp | null;
+  /** When the last fault was injected (or the storage was created). */
+  private lastFault: number;
 
   constructor(
     private readonly inner: RoomStorage,
@@ -99,7 +112,9 @@ export class FaultyStorage implements RoomStorage {
     private readonly logger: Logger | null = null,
     /** Mixed into the seed (the room's name). */
     salt = '',
+    private readonly now: () => number = Date.now,
   ) {
+    this.lastFault = now();
     this.random = rng(spec.seed ^ hash(salt));
     this.pattern = spec.key === null ? null : new RegExp(spec.key);
   }
@@ -129,11 +144,13 @@ export class FaultyStorage implements RoomStorage {
     // Every eligible call draws, so one call's outcome does not depend on the ones before it failing.
     const draw = this.random();
     if (++this.eligible <= this.spec.after || this.injected >= this.spec.max) return false;
+    if (this.spec.gap && this.now() - this.lastFault < this.spec.gap) return false;
     return draw < this.spec[op];
   }
 
   private reject(op: 'put' | 'delete', keys: string[]): Promise<never> {
     this.injected++;
+    this.lastFault = this.now();
     // A batch (a clear, a retention sweep) can touch thousands of keys: the first few say enough.
     const shown = keys.length > 20 ? [...keys.slice(0, 20), `+${keys.length - 20} more`] : keys;
     this.logger?.warn('storage fault injected', { op, keys: shown, n: this.injected });
