@@ -14,11 +14,11 @@
 import WebSocket from 'ws';
 import { readFileSync } from 'node:fs';
 import { connect, type RealstreamClient } from '@realstream/client';
-import type { Message, MessagePage } from '@realstream/protocol';
 import { startServer, waitFor, type TestServer } from './harness.js';
 import { startProxy } from './chaos-proxy.js';
 import { faultsInLog, Observer } from './chaos-observer.js';
-import { pace, replyPrompt, replyText, startChaosUpstream } from './chaos-upstream.js';
+import { pace, replyPrompt, startChaosUpstream } from './chaos-upstream.js';
+import { checkReplies, compareTranscripts, fullHistory } from './chaos-checks.js';
 
 export interface ChaosOptions {
   /** How long load runs; then replies finish, a last restart, and the checks. */
@@ -88,23 +88,6 @@ function rng(seed: number): () => number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-async function fullHistory(server: TestServer, room: string): Promise<Message[]> {
-  const out: Message[] = [];
-  let before: number | null = null;
-  for (;;) {
-    const res: Response = await fetch(
-      `${server.roomUrl(room)}/messages?limit=200${before ? `&before=${before}` : ''}`,
-    );
-    if (!res.ok) throw new Error(`GET messages: ${res.status} ${await res.text()}`);
-    const page = (await res.json()) as MessagePage;
-    out.unshift(...page.messages);
-    if (page.nextBefore === null) return out;
-    before = page.nextBefore;
-  }
-}
-
-const canonical = (m: Message) => JSON.stringify([m.id, m.seq, m.author.id, m.status, m.text]);
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const log = o.log ?? (() => {});
@@ -212,7 +195,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         const streamMs = (chars / pace(chars).pieceChars) * pace(chars).gapMs;
         // Moves on when it did not settle in time: the wait for every reply to end, below, reports it.
         await waitFor('a reply to settle', () => observer.reply(ack.messageId)?.settled, {
-          timeoutMs: 20_000 + 3 * streamMs,
+          timeoutMs: 10_000 + 2 * streamMs,
           intervalMs: 100,
         }).catch(() => {});
       }
@@ -231,10 +214,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // Settled as the clients see it: a reply the room completed but failed to store may still read
     // as streaming from storage, and only the last restart, below, shows what became of it.
     const unsettled = () => [...asked.keys()].filter((id) => !observer.reply(id)?.settled);
+    // Each lane has waited for its own reply already: what is left after this is stuck.
     await waitFor('every reply to settle', () => unsettled().length === 0, {
-      timeoutMs: 120_000,
+      timeoutMs: 30_000,
       intervalMs: 250,
-    }).catch(() => details.push(`replies never settled: ${unsettled().join(', ')}`));
+    }).catch(() => {
+      const ids = unsettled().map((id) => observer.reply(id)?.id ?? `(none seen, asked by ${id})`);
+      details.push(`replies never settled: ${ids.join(', ')}`);
+    });
     cutting = false;
     await cutter;
 
@@ -256,49 +243,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     for (const c of clients) while (await c.loadOlder());
 
     const history = await fullHistory(srv, room);
-    const historyIds = history.map((m) => m.id);
-    let lost = sentIds.filter((id) => !historyIds.includes(id)).length;
-    let duplicated = historyIds.length - new Set(historyIds).size;
-    let mismatched = 0;
-    const expected = history.map(canonical);
-    for (const [i, c] of clients.entries()) {
-      const mine = c.transcript();
-      const ids = mine.map((m) => m.id);
-      duplicated += ids.length - new Set(ids).size;
-      lost += historyIds.filter((id) => !ids.includes(id)).length;
-      const got = mine.map(canonical);
-      if (got.length !== expected.length || got.some((g, k) => g !== expected[k])) {
-        mismatched++;
-        const k = got.findIndex((g, j) => g !== expected[j]);
-        details.push(
-          `client-${i} differs at #${k}: got ${got[k]?.slice(0, 160)} want ${expected[k]?.slice(0, 160)}`,
-        );
-      }
-    }
-
-    // Every reply holds a prefix of what the model sent, all of it when complete.
-    let completeReplies = 0;
-    let longestComplete = 0;
-    const answered = new Set(history.map((m) => m.replyTo));
-    const stillStreaming = history.filter((m) => m.status === 'streaming').map((m) => m.id);
-    if (stillStreaming.length) {
-      details.push(`streaming after the last restart, with nothing generating: ${stillStreaming}`);
-    }
-    const unanswered = [...asked.keys()].filter((id) => !answered.has(id));
-    for (const m of history) {
-      const ask = m.replyTo ? asked.get(m.replyTo) : undefined;
-      if (!ask || m.author.kind !== 'assistant') continue;
-      const want = replyText(ask.k, ask.chars);
-      if (m.status === 'complete') {
-        completeReplies++;
-        longestComplete = Math.max(longestComplete, m.text.length);
-      }
-      if (m.status === 'complete' ? m.text !== want : !want.startsWith(m.text)) {
-        details.push(
-          `reply #${ask.k} (${m.id}) is ${m.status} with ${m.text.length} of ${ask.chars} chars, not the model's text`,
-        );
-      }
-    }
+    const transcripts = compareTranscripts(
+      history,
+      clients.map((c) => c.transcript()),
+      sentIds,
+    );
+    const { lost, duplicated, mismatched } = transcripts;
+    details.push(...transcripts.details);
+    const replies = checkReplies(history, asked);
+    details.push(...replies.details);
+    const { unanswered } = replies;
 
     const faults = faultsInLog(readFileSync(srv.logFile, 'utf8'));
     // A reply whose creation failed to store may be gone for good; with no fault, none may be.
@@ -330,8 +284,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       refused,
       replies: asked.size,
       unanswered: unanswered.length,
-      completeReplies,
-      longestComplete,
+      completeReplies: replies.complete,
+      longestComplete: replies.longestComplete,
       cut: verdict.cut,
       serverMessages: history.length,
       seconds: Math.round((Date.now() - started) / 1000),
@@ -360,7 +314,7 @@ async function main() {
   );
   const seed = Number(args.seed ?? Date.now() % 100_000);
   const result = await runChaos({
-    minutes: Number(args.minutes ?? 2.5),
+    minutes: Number(args.minutes ?? 2),
     clients: Number(args.clients ?? 20),
     lanes: Number(args.lanes ?? 4),
     replyChars: [1024, Number(args['max-chars'] ?? 1.5 * 1024 * 1024)],
