@@ -114,6 +114,19 @@ export class Observer {
     return { id, settled: this.lives.get(id)?.settled != null };
   }
 
+  /** What clients saw of message `id`, for a report: its longest view and when it was first seen. */
+  describe(id: string): string {
+    const life = this.lives.get(id);
+    if (!life) return `${id}: never seen`;
+    let longest: View | null = null;
+    for (const latest of this.latest) {
+      const v = latest?.get(id);
+      if (v && (!longest || v.text.length > longest.text.length)) longest = v;
+    }
+    const age = Math.round((this.now() - life.firstSeen) / 1000);
+    return `${id} (seq ${life.seq}, first seen ${age} s ago, ${longest?.text.length ?? 0} chars ${longest?.status})`;
+  }
+
   /** How many distinct messages any client saw. */
   get messagesSeen(): number {
     return this.lives.size;

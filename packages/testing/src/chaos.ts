@@ -136,7 +136,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       () => clients.every((c) => c.$status.get().state === 'live'),
       { timeoutMs: 30_000 },
     );
-    log(`chaos: ${o.clients} clients live in room ${room} (seed ${o.seed}), ${o.minutes} min`);
+    const engine = process.env.REALSTREAM_ENGINE ?? 'partykit';
+    log(
+      `chaos: ${o.clients} clients live in room ${room} on ${engine} (seed ${o.seed}), ${o.minutes} min`,
+    );
 
     const runMs = o.minutes * 60_000;
     const deadline = Date.now() + runMs;
@@ -219,8 +222,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       timeoutMs: 30_000,
       intervalMs: 250,
     }).catch(() => {
-      const ids = unsettled().map((id) => observer.reply(id)?.id ?? `(none seen, asked by ${id})`);
-      details.push(`replies never settled: ${ids.join(', ')}`);
+      for (const id of unsettled()) {
+        const reply = observer.reply(id);
+        const what = reply ? observer.describe(reply.id) : `none seen, asked by ${id}`;
+        details.push(
+          `reply #${asked.get(id)?.k} of ${asked.get(id)?.chars} chars never settled: ${what}`,
+        );
+      }
     });
     cutting = false;
     await cutter;
@@ -313,6 +321,8 @@ async function main() {
     }),
   );
   const seed = Number(args.seed ?? Date.now() % 100_000);
+  // The harness picks the engine from REALSTREAM_ENGINE; the run itself only starts and restarts.
+  if (args.engine) process.env.REALSTREAM_ENGINE = args.engine;
   const result = await runChaos({
     minutes: Number(args.minutes ?? 2),
     clients: Number(args.clients ?? 20),
