@@ -22,6 +22,18 @@ export async function fullHistory(server: TestServer, room: string): Promise<Mes
   }
 }
 
+/** The message with seq `seq`, or null: a history page of one that ends just after it. */
+export async function messageAt(
+  server: TestServer,
+  room: string,
+  seq: number,
+): Promise<Message | null> {
+  const res = await fetch(`${server.roomUrl(room)}/messages?limit=1&before=${seq + 1}`);
+  if (!res.ok) return null;
+  const [m] = ((await res.json()) as MessagePage).messages;
+  return m?.seq === seq ? m : null;
+}
+
 const canonical = (m: Message) => JSON.stringify([m.id, m.seq, m.author.id, m.status, m.text]);
 
 /**

@@ -108,10 +108,20 @@ export class Observer {
   }
 
   /** The reply to user message `userMessageId` as some client saw it: settled or not. */
-  reply(userMessageId: string): { id: string; settled: boolean } | null {
+  reply(userMessageId: string): { id: string; seq: number; settled: boolean } | null {
     const id = this.replies.get(userMessageId);
-    if (!id) return null;
-    return { id, settled: this.lives.get(id)?.settled != null };
+    const life = id && this.lives.get(id);
+    if (!id || !life) return null;
+    return { id, seq: life.seq, settled: life.settled !== null };
+  }
+
+  /**
+   * The room says message `id` has settled. A client drops a message older than a snapshot's page
+   * from its view until it pages back, and so never sees that message end: the run asks the room.
+   */
+  settledElsewhere(id: string): void {
+    const life = this.lives.get(id);
+    if (life && life.settled === null) life.settled = this.now();
   }
 
   /** What clients saw of message `id`, for a report: its longest view and when it was first seen. */

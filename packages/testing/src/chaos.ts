@@ -18,7 +18,7 @@ import { startServer, waitFor, type TestServer } from './harness.js';
 import { startProxy } from './chaos-proxy.js';
 import { faultsInLog, Observer } from './chaos-observer.js';
 import { pace, replyPrompt, startChaosUpstream } from './chaos-upstream.js';
-import { checkReplies, compareTranscripts, fullHistory } from './chaos-checks.js';
+import { checkReplies, compareTranscripts, fullHistory, messageAt } from './chaos-checks.js';
 
 export interface ChaosOptions {
   /** How long load runs; then replies finish, a last restart, and the checks. */
@@ -180,6 +180,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       return tracked;
     };
 
+    /** Whether the reply to `userMessageId` has ended: as a client saw it, or, every 2 s, the room. */
+    const askedRoom = new Map<string, number>();
+    const settled = async (userMessageId: string): Promise<boolean> => {
+      const reply = observer.reply(userMessageId);
+      if (!reply) return false;
+      if (reply.settled) return true;
+      if (Date.now() - (askedRoom.get(reply.id) ?? 0) < 2000) return false;
+      askedRoom.set(reply.id, Date.now());
+      const stored = await messageAt(srv, room, reply.seq).catch(() => null);
+      if (stored?.id !== reply.id || stored.status === 'streaming') return false;
+      observer.settledElsewhere(reply.id);
+      return true;
+    };
     /** What each reply was asked for, by the id of the user message that asked. */
     const asked = new Map<string, { k: number; chars: number }>();
     let nextReply = 0;
@@ -197,7 +210,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         asked.set(ack.messageId, { k, chars });
         const streamMs = (chars / pace(chars).pieceChars) * pace(chars).gapMs;
         // Moves on when it did not settle in time: the wait for every reply to end, below, reports it.
-        await waitFor('a reply to settle', () => observer.reply(ack.messageId)?.settled, {
+        await waitFor('a reply to settle', () => settled(ack.messageId), {
           timeoutMs: 10_000 + 2 * streamMs,
           intervalMs: 100,
         }).catch(() => {});
@@ -218,7 +231,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // as streaming from storage, and only the last restart, below, shows what became of it.
     const unsettled = () => [...asked.keys()].filter((id) => !observer.reply(id)?.settled);
     // Each lane has waited for its own reply already: what is left after this is stuck.
-    await waitFor('every reply to settle', () => unsettled().length === 0, {
+    const allSettled = async () => {
+      for (const id of unsettled()) await settled(id);
+      return unsettled().length === 0;
+    };
+    await waitFor('every reply to settle', allSettled, {
       timeoutMs: 30_000,
       intervalMs: 250,
     }).catch(() => {
