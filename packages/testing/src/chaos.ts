@@ -34,6 +34,8 @@ export interface ChaosOptions {
   messageEveryMs: [number, number];
   /** The cutter fires every min..max ms and resets one random connection. */
   cutEveryMs: [number, number];
+  /** Keep cutting links after the replies have ended until there have been this many drops. */
+  minDrops?: number;
   /** kill -9 restarts per minute of load (at least one in all), spread over the run. */
   restartsPerMinute: number;
   /** REALSTREAM_STORAGE_FAULTS for the server; null injects none. */
@@ -247,6 +249,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         );
       }
     });
+    if (drops < (o.minDrops ?? 0)) {
+      log(`chaos: cutting on to ${o.minDrops} drops (${drops} so far)`);
+      await waitFor('enough drops', () => drops >= o.minDrops!, { timeoutMs: 120_000 }).catch(() =>
+        details.push(`only ${drops} drops of the ${o.minDrops} asked for`),
+      );
+    }
     cutting = false;
     await cutter;
 
@@ -340,14 +348,17 @@ async function main() {
   const seed = Number(args.seed ?? Date.now() % 100_000);
   // The harness picks the engine from REALSTREAM_ENGINE; the run itself only starts and restarts.
   if (args.engine) process.env.REALSTREAM_ENGINE = args.engine;
+  const minutes = Number(args.minutes ?? 2);
   const result = await runChaos({
-    minutes: Number(args.minutes ?? 2),
+    minutes,
     clients: Number(args.clients ?? 20),
     lanes: Number(args.lanes ?? 4),
     replyChars: [1024, Number(args['max-chars'] ?? 1.5 * 1024 * 1024)],
     longChars: Number(args['long-chars'] ?? 1.25 * 1024 * 1024),
     messageEveryMs: [1000, 4000],
-    cutEveryMs: [10, 200],
+    cutEveryMs: [5, 150],
+    // 500 a minute: the default run's 2 minutes make the 1,000 drops it promises.
+    minDrops: Number(args['min-drops'] ?? 500 * minutes),
     restartsPerMinute: Number(args['restarts-per-minute'] ?? 3),
     faults: args['no-faults'] === 'true' ? null : (args.faults ?? defaultFaults(seed)),
     seed,
