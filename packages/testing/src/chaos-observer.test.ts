@@ -95,15 +95,17 @@ describe('Observer.verdict', () => {
 });
 
 describe('faultsInLog', () => {
-  it('reads the fault lines of a partykit log, escapes and all', () => {
+  it('reads the fault lines of a partykit or wrangler log, escapes and all', () => {
     const log = [
       '\x1b[2K\x1b[G[pk:inf] Ready on http://0.0.0.0:1999',
       '\x1b[2K\x1b[1A\x1b[2K\x1b[G{"t":"2026-12-01T23:25:37.351Z","level":"warn","msg":"storage fault injected","room":"r1","op":"put","keys":["msg:000000000000005","mid:m-1"],"n":1}',
       '{"t":"2026-12-01T23:25:37.351Z","level":"error","msg":"storage write failed","seq":5}',
+      '\x1b[33m▲ \x1b[43;33m[\x1b[43;30mWARNING\x1b[43;33m]\x1b[0m \x1b[1m{"t":"2026-12-01T23:25:39.000Z","level":"warn","msg":"storage fault injected","op":"delete","keys":["txt:1"],"n":2}\x1b[0m',
       '{"t":"2026-12-01T23:25:38.000Z","level":"warn","msg":"storage fault injected","op":"del',
     ].join('\n');
     assert.deepEqual(faultsInLog(log), [
       { at: Date.parse('2026-12-01T23:25:37.351Z'), keys: ['msg:000000000000005', 'mid:m-1'] },
+      { at: Date.parse('2026-12-01T23:25:39.000Z'), keys: ['txt:1'] },
     ]);
   });
 });

@@ -217,7 +217,8 @@ export function faultsInLog(log: string): Fault[] {
   const out: Fault[] = [];
   for (const line of log.split('\n')) {
     if (!line.includes('"storage fault injected"')) continue;
-    const json = line.slice(line.indexOf('{"'));
+    // wrangler wraps a warning in colour codes, partykit puts cursor moves before it.
+    const json = line.slice(line.indexOf('{"'), line.lastIndexOf('}') + 1);
     try {
       const entry = JSON.parse(json) as { t: string; keys?: string[] };
       out.push({ at: Date.parse(entry.t), keys: entry.keys ?? [] });
