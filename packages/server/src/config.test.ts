@@ -64,7 +64,22 @@ describe('readConfig', () => {
         webhooks: { tools: [], allowHosts: [], allowPrivate: false },
       },
       metrics: true,
+      storageFaults: null,
     } satisfies Config);
+  });
+
+  it('reads the storage fault spec (testing only) and refuses a bad one, naming the variable', () => {
+    assert.deepEqual(readConfig({ REALSTREAM_STORAGE_FAULTS: 'put:0.02,seed:9' }).storageFaults, {
+      put: 0.02,
+      delete: 0,
+      key: null,
+      after: 0,
+      max: Infinity,
+      gap: 0,
+      seed: 9,
+    });
+    refuses({ REALSTREAM_STORAGE_FAULTS: 'put:7' }, 'REALSTREAM_STORAGE_FAULTS');
+    refuses({ REALSTREAM_STORAGE_FAULTS: 'seed:3' }, 'REALSTREAM_STORAGE_FAULTS');
   });
 
   it('treats empty and null values as unset', () => {

@@ -11,6 +11,7 @@ import {
   type WebhookToolConfig,
 } from './tools/webhook-config.js';
 import { parseHttpFetchHosts } from './tools/builtins/http-fetch.js';
+import { parseStorageFaults, StorageFaultSpecError, type StorageFaults } from './faulty-storage.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -55,6 +56,8 @@ export interface Config {
   tools: ToolsConfig;
   /** Record room metrics (`off` only to measure what they cost). */
   metrics: boolean;
+  /** Testing only: storage writes to fail on purpose (see faulty-storage.ts); null = none. */
+  storageFaults: StorageFaults | null;
 }
 
 export interface ToolsConfig {
@@ -218,6 +221,19 @@ function readRoomResponders(env: Env, fallback: ResponderKind): ResponderKind[] 
   return [...kinds];
 }
 
+function readStorageFaults(env: Env): StorageFaults | null {
+  const raw = str(env, 'REALSTREAM_STORAGE_FAULTS');
+  if (raw === undefined) return null;
+  try {
+    return parseStorageFaults(raw);
+  } catch (err) {
+    if (err instanceof StorageFaultSpecError) {
+      throw new ConfigError(`REALSTREAM_STORAGE_FAULTS: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
 function readTools(env: Env): ToolsConfig {
   // A JSON value given as an object in partykit.json's vars arrives parsed: give it back as text.
   const text = (key: string) => {
@@ -295,5 +311,6 @@ export function readConfig(env: Env): Config {
     llm: readLlm(env),
     tools: readTools(env),
     metrics: oneOf(env, 'REALSTREAM_METRICS', ['on', 'off'], 'on') === 'on',
+    storageFaults: readStorageFaults(env),
   };
 }

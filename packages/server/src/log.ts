@@ -7,6 +7,16 @@ export type Fields = Record<string, unknown>;
 /** Repeats of one kind of line are summarised over this window instead of logged one by one. */
 export const REPEAT_WINDOW_MS = 10_000;
 
+/**
+ * Each level to its console method: `wrangler dev --log-level warn` drops a worker's console.log,
+ * and a platform's log view filters by the method, so a warning must leave as one.
+ */
+function toConsole(line: string, level: LogLevel): void {
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
 /** Structured JSON logs, one object per line, with the fields of its context on every line. */
 export class Logger {
   /** Per kind of repeated line: when its window opened and how many were held back in it. */
@@ -15,7 +25,7 @@ export class Logger {
   constructor(
     private readonly level: LogLevel,
     private readonly context: Fields = {},
-    private readonly sink: (line: string) => void = (line) => console.log(line),
+    private readonly sink: (line: string, level: LogLevel) => void = toConsole,
   ) {}
 
   child(fields: Fields): Logger {
@@ -56,6 +66,7 @@ export class Logger {
     if (ORDER[level] < ORDER[this.level]) return;
     this.sink(
       JSON.stringify({ t: new Date().toISOString(), level, msg, ...this.context, ...fields }),
+      level,
     );
   }
 }

@@ -7,6 +7,7 @@ import type * as Party from 'partykit/server';
 import { CLOSE_CODES } from '@realstream/protocol';
 import { decodeIdentity, IDENTITY_HEADER } from './auth.js';
 import { readConfig, type Config } from './config.js';
+import { withStorageFaults } from './faulty-storage.js';
 import { errorResponse, handleRoomRequest } from './http.js';
 import {
   admitRequest,
@@ -60,7 +61,12 @@ export default class RealstreamParty implements Party.Server {
     }
     this.room = await Room.open({
       name: this.party.id,
-      storage: this.party.storage,
+      storage: withStorageFaults(
+        this.party.storage,
+        this.config.storageFaults,
+        this.logger,
+        this.party.id,
+      ),
       config: this.config,
       logger: this.logger,
       responders: createResponders(this.config),
