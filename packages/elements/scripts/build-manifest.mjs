@@ -8,7 +8,7 @@
 // Our own generator, not the break-stuff integrations: the four outputs are ~150 lines here, with no
 // dependency to keep up with, and the React types can lean on the classes' own property types.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,15 +17,17 @@ const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(pkgDir, 'dist');
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 
-// 1. The analyzer, as its CLI runs it (config file, globs, lit plugin).
+// 1. The analyzer, as its CLI runs it (config file, globs, lit plugin). A stale manifest must not
+// survive an analyzer that wrote nothing.
+rmSync(join(dist, 'custom-elements.json'), { force: true });
 const require = createRequire(import.meta.url);
-const cli = join(
+const cem = join(
   dirname(require.resolve('@custom-elements-manifest/analyzer/package.json')),
-  'cli.js',
+  'cem.js',
 );
 const run = spawnSync(
   process.execPath,
-  [cli, 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet'],
+  [cem, 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet'],
   { cwd: pkgDir, encoding: 'utf8' },
 );
 if (run.status !== 0) {
