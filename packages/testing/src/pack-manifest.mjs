@@ -10,7 +10,8 @@
 // - an export target `./src/X.ts` becomes `{ "types": "./dist/X.d.ts", "default": "./dist/X.js" }`;
 // - the workspace-only `realstream-source` condition is dropped wherever it appears;
 // - `sideEffects` entries under ./src/ are dropped; `devDependencies` and `scripts` are dropped.
-// `node pack-manifest.mjs print` shows the published form without touching anything.
+// `node pack-manifest.mjs print` shows the published form without touching anything;
+// `prepublishOnly` refuses `npm publish` of the folder (publish the packed tarball).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -60,10 +61,18 @@ if (step === 'prepack') {
   writeFileSync(FILE, JSON.stringify(publishedManifest(JSON.parse(raw)), null, 2) + '\n');
 } else if (step === 'postpack') {
   if (existsSync(SAVED)) renameSync(SAVED, FILE);
+} else if (step === 'prepublishOnly') {
+  // `npm publish` from the folder re-reads package.json after postpack, so the registry's metadata
+  // would describe the workspace form. Publish the tarball instead: its manifest is the published one.
+  console.error(
+    'Publish the tarball, not the folder: `npm pack --pack-destination out` here, then ' +
+      '`npm publish out/<name>-<version>.tgz` (see the README, "Installing the packages").',
+  );
+  process.exit(1);
 } else if (step === 'print') {
   const raw = existsSync(SAVED) ? readFileSync(SAVED, 'utf8') : readFileSync(FILE, 'utf8');
   console.log(JSON.stringify(publishedManifest(JSON.parse(raw)), null, 2));
 } else if (step !== undefined) {
-  console.error(`pack-manifest: unknown step ${step} (prepack, postpack or print)`);
+  console.error(`pack-manifest: unknown step ${step} (prepack, postpack, prepublishOnly, print)`);
   process.exit(2);
 }
