@@ -1,5 +1,6 @@
 // The npm packages as a consumer gets them: `npm pack` of each publishable package (after
-// `npm run build`, which `npm test` runs first), the tarballs' contents and manifests, then the
+// `npm run build`, which `npm test` runs first; packed from a copy of the package, see below), the
+// tarballs' contents and manifests, then the
 // tarballs installed into a throw-away folder (never the workspace) where plain node imports them
 // as server-side rendering would, and TypeScript 7 (what `npm create vite` pins) checks a small app
 // under the strictest settings an app may have, with skipLibCheck off, React 19 JSX included.
@@ -7,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -62,24 +64,45 @@ async function tar(args: string[]): Promise<string> {
   return (await run('tar', args, { maxBuffer: 64 << 20 })).stdout;
 }
 
+/** The workspace manifests, byte for byte: packing must never change them. */
+const workspaceManifests = () =>
+  PUBLISHED.map((name) =>
+    readFileSync(join(root, 'packages', dirOf(name), 'package.json'), 'utf8'),
+  );
+const dirOf = (name: string) => name.replace('@realstream/', '');
+
 before(async () => {
-  for (const dir of ['protocol', 'client', 'elements']) {
-    const built = join(root, 'packages', dir, 'dist/index.d.ts');
+  for (const name of PUBLISHED) {
+    const built = join(root, 'packages', dirOf(name), 'dist/index.d.ts');
     assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` first`);
   }
-  const { stdout } = await run(
-    'npm',
-    [
-      'pack',
-      ...PUBLISHED.flatMap((name) => ['-w', name]),
-      '--pack-destination',
-      work,
-      '--json',
-      '--loglevel=error',
-    ],
-    { cwd: root, maxBuffer: 64 << 20 },
+  // Pack copies, laid out as in the repository (each package's prepack runs
+  // ../testing/src/pack-manifest.mjs): prepack rewrites package.json for a moment, and a
+  // `partykit dev` another suite has running watches the workspace's and would reload its rooms.
+  // Everything but node_modules is copied, so `files` is what keeps src/ and tests out.
+  const copies = join(work, 'packages');
+  cpSync(
+    join(root, 'packages/testing/src/pack-manifest.mjs'),
+    join(copies, 'testing/src/pack-manifest.mjs'),
   );
-  for (const entry of JSON.parse(stdout) as { name: string; filename: string; size: number }[]) {
+  const before = workspaceManifests();
+  for (const name of PUBLISHED) {
+    const from = join(root, 'packages', dirOf(name));
+    const to = join(copies, dirOf(name));
+    cpSync(from, to, { recursive: true, filter: (src) => !src.includes('/node_modules') });
+    const { stdout } = await run(
+      'npm',
+      ['pack', '--pack-destination', work, '--json', '--loglevel=error'],
+      { cwd: to, maxBuffer: 64 << 20 },
+    );
+    const [entry] = JSON.parse(stdout) as { name: string; filename: string; size: number }[];
+    assert.ok(entry, `npm pack in ${to} printed no tarball`);
+    assert.ok(!existsSync(join(to, 'package.json.workspace')), `${name}: postpack did not run`);
+    assert.equal(
+      readFileSync(join(to, 'package.json'), 'utf8'),
+      readFileSync(join(from, 'package.json'), 'utf8'),
+      `${name}: postpack did not put the workspace package.json back`,
+    );
     const tarball = join(work, entry.filename);
     const files = (await tar(['-tzf', tarball]))
       .split('\n')
@@ -91,18 +114,13 @@ before(async () => {
       `packed ${entry.filename}: ${(entry.size / 1024).toFixed(1)} KB, ${files.length} files`,
     );
   }
+  assert.deepEqual(workspaceManifests(), before, 'packing changed a workspace package.json');
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('each publishable package packs', () => {
   assert.deepEqual([...packed.keys()].sort(), [...PUBLISHED].sort());
-  for (const dir of ['protocol', 'client', 'elements']) {
-    assert.ok(
-      !existsSync(join(root, 'packages', dir, 'package.json.workspace')),
-      `packages/${dir}: postpack put the workspace package.json back`,
-    );
-  }
 });
 
 test('tarballs hold compiled ESM and declarations: no TypeScript source, no tests', () => {
