@@ -48,7 +48,7 @@ export interface Subscriber {
 /**
  * One room: connections, frames, resume and presence over the event log. Frames are checked in
  * `admission.ts`; chat and tool commands run in ChatCommands and RoomTools. Knows nothing of
- * PartyKit; `party.ts` adapts it, and tests drive it directly.
+ * either engine; `room-host.ts` and the adapters in `adapters/` run it, and tests drive it directly.
  */
 export class Room implements Gate {
   readonly conns = new Map<string, Conn>();

@@ -1,31 +1,49 @@
 /**
- * The one file that knows PartyKit: it adapts PartyKit's Party.Server to the plain Room.
- * Auth and origin checks run in the worker (onBeforeConnect / onBeforeRequest), before the room's
- * Durable Object is reached.
+ * What a room's Durable Object does around the plain Room, whichever engine runs it: opening the
+ * room over the object's storage, handing it sockets and requests, telling the ops party how it is
+ * doing while it is live. The adapters in `adapters/` (PartyKit, partyserver) only translate their
+ * engine's calls into these; nothing here knows either engine.
  */
-import type * as Party from 'partykit/server';
 import { CLOSE_CODES } from '@realstream/protocol';
 import { decodeIdentity, IDENTITY_HEADER } from './auth.js';
 import { readConfig, type Config } from './config.js';
 import { errorResponse, handleRoomRequest } from './http.js';
-import {
-  admitRequest,
-  admitSocket,
-  corsHeaders,
-  discardUnreadBody,
-  withHeaders,
-} from './party-http.js';
 import { Logger } from './log.js';
-import { createResponders } from './responders/index.js';
-import { serverTools } from './tools/index.js';
 import { IDLE_HEADER, REPORT_HEADER, reportKey } from './ops-party.js';
+import { clientAddress, corsHeaders, discardUnreadBody, withHeaders } from './party-http.js';
+import { createResponders } from './responders/index.js';
 import { Room, type Socket } from './room.js';
+import type { RoomStorage } from './storage.js';
+import { serverTools } from './tools/index.js';
 
 /** How often a live room reports to the ops party. */
-const REPORT_MS = 5000;
+export const REPORT_MS = 5000;
+
+/** A WebSocket as the engine hands it over (PartyKit's and partyserver's Connection both fit). */
+export interface EngineConnection {
+  readonly id: string;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** What the host needs of the Durable Object it runs in. */
+export interface RoomEngine {
+  /** The room's id, as the router took it from the path. */
+  readonly id: string;
+  /** The party's name in URLs (`main`). */
+  readonly party: string;
+  readonly env: Record<string, unknown>;
+  readonly storage: RoomStorage;
+  /** POSTs a report to the ops party's `deployment` room, or null when there is no ops party. */
+  reportToOps(init: {
+    method: string;
+    headers: Record<string, string>;
+    body: string;
+  }): Promise<Response> | null;
+}
 
 /** /parties/:party/:room/rest -> rest */
-function subPath(url: string, roomId: string): string {
+export function subPath(url: string, roomId: string): string {
   const path = new URL(url).pathname;
   // Room names are refused unless encodeURIComponent leaves them alone, so the raw id matches.
   const marker = `/${roomId}`;
@@ -33,33 +51,29 @@ function subPath(url: string, roomId: string): string {
   return at < 0 ? '' : path.slice(at + marker.length);
 }
 
-export default class RealstreamParty implements Party.Server {
-  readonly options: Party.ServerOptions = {
-    // Live streams and the replay ring are in memory, so the room must not hibernate mid-stream.
-    hibernate: false,
-  };
-  private room!: Room;
-  /** The room's view of each PartyKit connection, so a close finds exactly the socket it closes. */
-  private readonly sockets = new WeakMap<Party.Connection, Socket>();
-  private readonly config: Config;
-  private readonly logger: Logger;
+export class RoomHost {
+  room!: Room;
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The room's view of each engine connection, so a close finds exactly the socket it closes. */
+  private readonly sockets = new WeakMap<EngineConnection, Socket>();
   /** Runs only while the room is live (see keepReporting). */
   private reportTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(readonly party: Party.Room) {
-    this.config = readConfig(party.env);
-    this.logger = new Logger(this.config.logLevel, { room: party.id, party: party.name });
+  constructor(private readonly engine: RoomEngine) {
+    this.config = readConfig(engine.env);
+    this.logger = new Logger(this.config.logLevel, { room: engine.id, party: engine.party });
   }
 
-  async onStart(): Promise<void> {
+  async start(): Promise<void> {
     if (this.config.secret === null) {
       this.logger.warn(
         'REALSTREAM_SECRET is not set: open dev mode, anyone may join any room as an operator',
       );
     }
     this.room = await Room.open({
-      name: this.party.id,
-      storage: this.party.storage,
+      name: this.engine.id,
+      storage: this.engine.storage,
       config: this.config,
       logger: this.logger,
       responders: createResponders(this.config),
@@ -68,7 +82,7 @@ export default class RealstreamParty implements Party.Server {
   }
 
   /** Someone is connected or following the event stream, or a reply or a tool call is running. */
-  private get live(): boolean {
+  get live(): boolean {
     const { room } = this;
     return (
       room.conns.size > 0 ||
@@ -97,34 +111,33 @@ export default class RealstreamParty implements Party.Server {
    * failed last one is covered by the ops party forgetting rooms that went quiet.
    */
   private async report(): Promise<void> {
-    const { room } = this;
     const active = this.live;
     if (!active && this.reportTimer) {
       clearInterval(this.reportTimer);
       this.reportTimer = null;
     }
-    const summary = room.ops.summary(this.party.id, this.party.name);
+    const summary = this.room.ops.summary(this.engine.id, this.engine.party);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       [REPORT_HEADER]: reportKey(this.config),
     };
     if (!active) headers[IDLE_HEADER] = '1';
     try {
-      const ops = this.party.context.parties.ops;
-      if (!ops) return;
-      const res = await ops.get('deployment').fetch({
+      const sent = this.engine.reportToOps({
         method: 'POST',
         headers,
         body: JSON.stringify(summary),
       });
+      if (!sent) return;
+      const res = await sent;
       if (!res.ok) this.logger.warn('ops report refused', { status: res.status });
     } catch (err) {
       this.logger.warn('ops report failed', { error: String(err) });
     }
   }
 
-  onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): void {
-    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
+  connect(conn: EngineConnection, request: Request): void {
+    const identity = decodeIdentity(request.headers.get(IDENTITY_HEADER));
     if (!identity) {
       conn.close(CLOSE_CODES.unauthorised, 'no identity');
       return;
@@ -135,41 +148,28 @@ export default class RealstreamParty implements Party.Server {
       close: (code, reason) => conn.close(code, reason),
     };
     this.sockets.set(conn, socket);
-    // Cloudflare's edge sets this header and overwrites any a client sends.
-    this.room.connect(socket, identity, ctx.request.headers.get('cf-connecting-ip'));
+    this.room.connect(socket, identity, clientAddress(request.headers));
     this.keepReporting();
   }
 
-  async onMessage(
-    message: string | ArrayBuffer | ArrayBufferView,
-    sender: Party.Connection,
-  ): Promise<void> {
-    await this.room.message(sender.id, message);
+  message(conn: EngineConnection, data: string | ArrayBuffer | ArrayBufferView): Promise<void> {
+    return this.room.message(conn.id, data);
   }
 
-  onClose(conn: Party.Connection): void {
+  disconnect(conn: EngineConnection): void {
     const socket = this.sockets.get(conn);
     if (socket) this.room.disconnect(socket);
     // The last one out: the deployment view drops the room now, not at the next tick.
     if (!this.live && this.reportTimer) void this.report();
   }
 
-  onError(conn: Party.Connection): void {
-    this.onClose(conn);
-  }
-
-  async onRequest(req: Party.Request): Promise<Response> {
+  async request(req: Request): Promise<Response> {
     const identity = decodeIdentity(req.headers.get(IDENTITY_HEADER));
     const cors = corsHeaders(req.headers.get('origin'), this.config);
     if (!identity) return withHeaders(errorResponse('unauthorised', 'no identity'), cors);
     let res: Response;
     try {
-      res = await handleRoomRequest(
-        this.room,
-        req as unknown as Request,
-        identity,
-        subPath(req.url, this.party.id),
-      );
+      res = await handleRoomRequest(this.room, req, identity, subPath(req.url, this.engine.id));
       // A reply or a tool call started over HTTP, or an event stream opened, makes the room live.
       this.keepReporting();
     } catch (err) {
@@ -177,17 +177,7 @@ export default class RealstreamParty implements Party.Server {
       res = errorResponse('internal', 'internal error; see the server log');
     }
     // A refusal leaves the body unread; read it so the connection stays usable.
-    await discardUnreadBody(req as unknown as Request);
+    await discardUnreadBody(req);
     return withHeaders(res, cors);
   }
-
-  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {
-    return admitSocket(req, lobby);
-  }
-
-  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby) {
-    return admitRequest(req, lobby);
-  }
 }
-
-RealstreamParty satisfies Party.Worker;

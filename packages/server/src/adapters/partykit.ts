@@ -1,0 +1,60 @@
+/**
+ * The PartyKit adapter (`partykit dev`, PartyKit's platform): mounts the engine-neutral RoomHost on
+ * a Party.Server. Auth and origin checks run in the worker (onBeforeConnect / onBeforeRequest),
+ * before the room's Durable Object is reached.
+ */
+import type * as Party from 'partykit/server';
+import { admitRequest, admitSocket } from '../party-http.js';
+import { RoomHost } from '../room-host.js';
+
+export default class RealstreamParty implements Party.Server {
+  readonly options: Party.ServerOptions = {
+    // Live streams and the replay ring are in memory, so the room must not hibernate mid-stream.
+    hibernate: false,
+  };
+  private readonly host: RoomHost;
+
+  constructor(readonly party: Party.Room) {
+    this.host = new RoomHost({
+      id: party.id,
+      party: party.name,
+      env: party.env,
+      storage: party.storage,
+      reportToOps: (init) => party.context.parties.ops?.get('deployment').fetch(init) ?? null,
+    });
+  }
+
+  onStart(): Promise<void> {
+    return this.host.start();
+  }
+
+  onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): void {
+    this.host.connect(conn, ctx.request as unknown as Request);
+  }
+
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
+    return this.host.message(sender, message);
+  }
+
+  onClose(conn: Party.Connection): void {
+    this.host.disconnect(conn);
+  }
+
+  onError(conn: Party.Connection): void {
+    this.host.disconnect(conn);
+  }
+
+  onRequest(req: Party.Request): Promise<Response> {
+    return this.host.request(req as unknown as Request);
+  }
+
+  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {
+    return admitSocket(req as unknown as Request, lobby) as Promise<Party.Request | Response>;
+  }
+
+  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby) {
+    return admitRequest(req as unknown as Request, lobby) as Promise<Party.Request | Response>;
+  }
+}
+
+RealstreamParty satisfies Party.Worker;
