@@ -1,7 +1,6 @@
 // A token's expiry against a real `partykit dev`: the server closes the socket at `exp`, and the
 // client comes back with the next token from getToken, without the app doing anything.
 import { after, before, describe, it } from 'node:test';
-import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { signToken } from '@realstream/server';
