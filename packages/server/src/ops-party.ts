@@ -23,6 +23,8 @@ import type { Socket } from './room.js';
 export const REPORT_HEADER = 'x-realstream-report';
 /** On a room's last report: it went idle, drop it from the view now. */
 export const IDLE_HEADER = 'x-realstream-idle';
+/** On a report of a room whose clients are all idle: it reports rarely now, keep it longer. */
+export const RESTING_HEADER = 'x-realstream-resting';
 const PUSH_MS = 1000;
 
 /** The value of REPORT_HEADER: the secret itself never leaves the deployment; dev mode has none. */
@@ -82,7 +84,7 @@ export class OpsRoom {
       const parsed = RoomSummarySchema.safeParse(await req.json().catch(() => null));
       if (!parsed.success) return errorResponse('invalid_frame', describeIssues(parsed.error));
       if (req.headers.get(IDLE_HEADER)) this.deployment.gone(parsed.data.party, parsed.data.room);
-      else this.deployment.report(parsed.data);
+      else this.deployment.report(parsed.data, req.headers.has(RESTING_HEADER));
       return new Response(null, { status: 204 });
     }
     const identity = decodeIdentity(req.headers.get(IDENTITY_HEADER));

@@ -10,7 +10,7 @@ import {
   type User,
   type Welcome,
 } from '@realstream/protocol';
-import { admit, type Conn, type Gate, type Socket } from './admission.js';
+import { admit, type Conn, type Gate, type SavedConn, type Socket } from './admission.js';
 import type { Identity } from './auth.js';
 import { ChatCommands, loadSettings, type SendResult } from './chat-commands.js';
 import { CommandLedger, type Outcome } from './command-ledger.js';
@@ -38,7 +38,10 @@ import {
 import type { RoomView, ServerTool } from './tools/types.js';
 import { Watchers } from './watchers.js';
 
-export type { SendResult, Socket };
+export type { SavedConn, SendResult, Socket };
+
+/** Longest a timer may be set for in workerd and node (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Anyone receiving the room's events: WebSockets that said hello, SSE streams. */
 export interface Subscriber {
@@ -60,6 +63,9 @@ export class Room implements Gate {
   private readonly chat: ChatCommands;
   private readonly toolCommands: RoomTools;
   private readonly watchers = new Watchers();
+  /** When the room last asked to be woken (see scheduleWake). */
+  private wakeAt: number | null = null;
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     readonly name: string,
@@ -73,6 +79,7 @@ export class Room implements Gate {
     readonly ops: Operations,
     responders: ReadonlyMap<string, Responder>,
     settings: RoomSettings,
+    private readonly wakeAtTime: ((at: number | null) => void) | undefined,
   ) {
     this.commands = new CommandLedger(logger);
     this.door = new Door(config, name);
@@ -91,6 +98,11 @@ export class Room implements Gate {
     responders: ReadonlyMap<string, Responder>;
     /** Built-in and webhook tools of the deployment. */
     serverTools: ServerTool[];
+    /**
+     * Asks to be woken at a time (null: not at all), then to have `wake()` called: the Durable
+     * Object's alarm, which survives hibernation. Without it the room sets its own timer.
+     */
+    wakeAt?: (at: number | null) => void;
   }): Promise<Room> {
     const { name, storage, config, logger, responders } = opts;
     let room: Room | null = null;
@@ -168,6 +180,7 @@ export class Room implements Gate {
       ops,
       responders,
       settings,
+      opts.wakeAt,
     );
     await replies.recoverInterrupted();
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
@@ -203,6 +216,52 @@ export class Room implements Gate {
       connectedAt: now,
     };
     this.conns.set(socket.id, conn);
+    this.watchDeadlines(conn);
+    this.remember(conn);
+  }
+
+  /**
+   * A socket the room held before it was evicted (or hibernated) and woken again: it is back as it
+   * was, deadlines included, without a word to anyone. Presence is rebuilt, not announced, and
+   * what it saw of the log stays valid (the log continues where it was; see EventLog.settle).
+   * Lost with the evicted room: its rate allowance (full again), a watch of a reply (none runs in
+   * a room that could be evicted), metric and tap subscriptions (they keep a room awake).
+   */
+  restore(socket: Socket, saved: SavedConn): void {
+    const now = Date.now();
+    const conn: Conn = {
+      socket,
+      identity: saved.identity,
+      address: saved.address,
+      bucket: new TokenBucket(this.config.rateBurst, this.config.rateRefillPerSecond, now),
+      refused: { count: 0, since: now },
+      ready: saved.ready,
+      lastTypingAt: 0,
+      connectedAt: saved.connectedAt,
+    };
+    this.conns.set(socket.id, conn);
+    this.watchDeadlines(conn);
+    if (conn.ready) {
+      const entry = this.presence.get(conn.identity.id);
+      if (entry) entry.count++;
+      else this.presence.set(conn.identity.id, { user: userOf(conn.identity), count: 1 });
+    }
+    for (const name of saved.tools) this.tools.implement(socket.id, name);
+  }
+
+  /** What the engine keeps of a connection across hibernation (its socket's attachment). */
+  private remember(conn: Conn): void {
+    conn.socket.remember?.({
+      v: 1,
+      identity: conn.identity,
+      address: conn.address,
+      connectedAt: conn.connectedAt,
+      ready: conn.ready,
+      tools: this.tools.implementedBy(conn.socket.id),
+    });
+  }
+
+  private watchDeadlines(conn: Conn): void {
     this.door.watch(
       conn,
       () => this.close(conn, CLOSE_CODES.too_many_connections, 'say hello sooner'),
@@ -211,6 +270,27 @@ export class Room implements Gate {
         this.close(conn, CLOSE_CODES.unauthorised, 'token expired');
       },
     );
+    this.scheduleWake();
+  }
+
+  /** Runs the deadlines that have fallen (the engine's alarm, or the room's own timer). */
+  wake(now = Date.now()): void {
+    this.wakeAt = null;
+    this.door.due(now);
+    this.scheduleWake();
+  }
+
+  /** Asks to be woken at the next deadline, when that changed. */
+  private scheduleWake(): void {
+    const at = this.door.next();
+    if (at === this.wakeAt) return;
+    this.wakeAt = at;
+    if (this.wakeAtTime) return this.wakeAtTime(at);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (at === null) return;
+    const ms = Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now()));
+    this.wakeTimer = setTimeout(() => this.wake(), ms);
   }
 
   /** The socket closed. A late close of a socket already replaced under the same id changes nothing. */
@@ -219,6 +299,7 @@ export class Room implements Gate {
     if (!conn || conn.socket !== socket) return;
     this.conns.delete(socket.id);
     this.door.forget(conn);
+    if (this.conns.size === 0) this.scheduleWake(); // nothing left to wait for
     this.ops.connectionGone(socket.id);
     const watched = this.watchers.remove(socket.id);
     if (watched) this.announceWatchers(watched);
@@ -362,16 +443,18 @@ export class Room implements Gate {
           this.toolCommands.toggle(userOf(conn.identity), frame.name, frame.enabled),
         );
       case 'tool.register':
-        return this.answer(conn, frame, () =>
+        await this.answer(conn, frame, () =>
           this.toolCommands.register(
             { connId: conn.socket.id, user: userOf(conn.identity) },
             frame.tool,
           ),
         );
+        return this.remember(conn);
       case 'tool.unregister':
-        return this.answer(conn, frame, () => ({
+        await this.answer(conn, frame, () => ({
           seq: this.toolCommands.unregister(conn.socket.id, frame.name),
         }));
+        return this.remember(conn);
       case 'tool.progress':
         return this.calls.progress(frame.callId, frame, conn.socket.id);
       case 'tool.result':
@@ -442,6 +525,7 @@ export class Room implements Gate {
     else if (replay.length === 1) this.reply(conn, replay[0]);
     else if (replay.length > 1) this.reply(conn, { type: 'batch', events: replay });
     conn.ready = true;
+    this.remember(conn);
     this.join(conn.identity);
     for (const messageId of this.watchers.watched()) {
       this.reply(conn, { type: 'watchers', messageId, users: this.watchers.users(messageId) });
@@ -609,6 +693,8 @@ export class Room implements Gate {
   /** Closes everything (tests, shutdown). */
   shutdown(): void {
     this.door.shutdown();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     this.replies.abortAll();
     this.ops.stop();
   }

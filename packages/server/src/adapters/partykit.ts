@@ -8,10 +8,8 @@ import { admitRequest, admitSocket } from '../party-http.js';
 import { RoomHost } from '../room-host.js';
 
 export default class RealstreamParty implements Party.Server {
-  readonly options: Party.ServerOptions = {
-    // Live streams and the replay ring are in memory, so the room must not hibernate mid-stream.
-    hibernate: false,
-  };
+  // Hibernatable WebSockets: an idle room may be evicted with its sockets open (see RoomHost).
+  readonly options: Party.ServerOptions = { hibernate: true };
   private readonly host: RoomHost;
 
   constructor(readonly party: Party.Room) {
@@ -20,12 +18,19 @@ export default class RealstreamParty implements Party.Server {
       party: party.name,
       env: party.env,
       storage: party.storage,
+      connections: () => party.getConnections(),
+      setAlarm: (at) => party.storage.setAlarm(at),
+      deleteAlarm: () => party.storage.deleteAlarm(),
       reportToOps: (init) => party.context.parties.ops?.get('deployment').fetch(init) ?? null,
     });
   }
 
   onStart(): Promise<void> {
     return this.host.start();
+  }
+
+  onAlarm(): Promise<void> {
+    return this.host.alarm();
   }
 
   onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): void {

@@ -40,10 +40,8 @@ function answerClose(conn: Connection): void {
 }
 
 export class Main extends Server<Env> {
-  static override options = {
-    // Live streams and the replay ring are in memory, so the room must not hibernate mid-stream.
-    hibernate: false,
-  };
+  // Hibernatable WebSockets: an idle room may be evicted with its sockets open (see RoomHost).
+  static override options = { hibernate: true };
   private host!: RoomHost;
 
   override async onStart(): Promise<void> {
@@ -53,12 +51,19 @@ export class Main extends Server<Env> {
       party: 'main',
       env,
       storage: this.ctx.storage,
+      connections: () => this.getConnections(),
+      setAlarm: (at) => this.ctx.storage.setAlarm(at),
+      deleteAlarm: () => this.ctx.storage.deleteAlarm(),
       reportToOps: (init) =>
         getServerByName(env.Ops as never, 'deployment').then((ops: { fetch: typeof fetch }) =>
           ops.fetch(new Request('http://ops/parties/ops/deployment', init)),
         ),
     });
     await this.host.start();
+  }
+
+  override onAlarm(): Promise<void> {
+    return this.host.alarm();
   }
 
   override onConnect(conn: Connection, ctx: ConnectionContext): void {
