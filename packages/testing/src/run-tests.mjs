@@ -30,7 +30,7 @@ function findTests(dir, out = []) {
  * run on partykit only, which keeps the second pass to a few minutes.
  */
 const BOTH_ENGINES = [
-  /packages\/server\/src\/(party|room-commands|hostile|hostile-schema|tools|tools-assistant|tools-webhook|metrics|trust|clear|hibernation)\.test\.ts$/,
+  /packages\/server\/src\/(party|room-commands|hostile|hostile-schema|tools|tools-assistant|tools-webhook|metrics|trust|clear)\.test\.ts$/,
   /packages\/server\/src\/responders\/llm-room\.test\.ts$/,
   /packages\/testing\/src\/chaos\.test\.ts$/,
 ];
