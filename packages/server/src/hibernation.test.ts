@@ -47,12 +47,13 @@ class FakeObject {
   alarmAt: number | null = null;
   reports: Record<string, string>[] = [];
   host!: RoomHost;
+  constructor(private readonly vars: Record<string, string> = {}) {}
 
   engine(): RoomEngine {
     return {
       id: 'quiet',
       party: 'main',
-      env: { REALSTREAM_LOG_LEVEL: 'error' },
+      env: { REALSTREAM_LOG_LEVEL: 'error', ...this.vars },
       storage: this.storage,
       connections: () => [...this.sockets].filter((s) => s.closed === null),
       setAlarm: async (at) => void (this.alarmAt = at),
@@ -257,6 +258,22 @@ describe('a room evicted while its clients are idle', () => {
     await new Promise((r) => setTimeout(r, REPORT_MS + 100));
     assert.equal(object.reports.length, reports, 'and then no report for a while');
     assert.ok(object.alarmAt !== null, 'the next (rare) report is the alarm’s');
+    object.host.room.shutdown();
+  });
+
+  it('closes a socket it refuses at its first frame, holding no place meanwhile', async () => {
+    // A hibernatable socket closed before the room read a frame from it may keep its TCP
+    // connection for the client's close timeout; closed in its first frame's event it does not.
+    const object = new FakeObject({ REALSTREAM_MAX_CONNECTIONS: '1' });
+    await object.wake();
+    const ada = object.connect('c-ada', person('ada'));
+    await object.frame(ada, { type: 'hello', protocol: 1, since: 0 });
+    const bob = object.connect('c-bob', person('bob'));
+    assert.equal(bob.closed, null);
+    assert.equal(object.host.room.conns.size, 1, 'not in the room');
+    await object.frame(bob, { type: 'hello', protocol: 1, since: 0 });
+    assert.equal(bob.closed, 4408);
+    assert.deepEqual(bob.frames, [], 'its hello was not read');
     object.host.room.shutdown();
   });
 });

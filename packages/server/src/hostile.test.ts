@@ -374,6 +374,7 @@ describe('hostile participants (REALSTREAM_SECRET set)', () => {
     );
     for (const s of held) await s.hello();
     const extra = await openRaw(server, room, { token: t });
+    extra.send({ type: 'hello', protocol: 1, since: 0 }); // a refusal is closed at the first frame
     const closed = await extra.closed;
     assert.equal(closed.code, 4408);
     assert.match(closed.reason, /most one user may/);

@@ -63,6 +63,8 @@ export class Room implements Gate {
   private readonly chat: ChatCommands;
   private readonly toolCommands: RoomTools;
   private readonly watchers = new Watchers();
+  /** Sockets refused at connect, until their first frame (see refuse). */
+  private readonly refusing = new Map<string, { socket: Socket; conn: Conn; close: () => void }>();
   /** When the room last asked to be woken (see scheduleWake). */
   private wakeAt: number | null = null;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -196,10 +198,7 @@ export class Room implements Gate {
    */
   connect(socket: Socket, identity: Identity, address: string | null = null): void {
     const refusal = this.door.refusal(this.conns, identity, address);
-    if (refusal) {
-      closeQuietly(socket, refusal.code, refusal.reason);
-      return;
-    }
+    if (refusal) return this.refuse(socket, identity, address, refusal);
     // A client may reconnect with the same connection id before its old socket's close reaches us:
     // the old one is gone for good, so let it leave first.
     const stale = this.conns.get(socket.id);
@@ -293,8 +292,55 @@ export class Room implements Gate {
     this.wakeTimer = setTimeout(() => this.wake(), ms);
   }
 
+  /**
+   * Closes a socket the room will not take, at its first frame (every client says hello at once)
+   * or at the hello deadline. Not at once: a hibernatable socket closed before the room has read a
+   * frame from it gets its close frame, but workerd (wrangler dev always, partykit dev often) then
+   * holds its TCP connection until the client gives up on the close (30 s in `ws`), so a client told
+   * "room full" would hear it 30 s late. Closed in its own first frame's event, it closes at once.
+   * It holds no place meanwhile: it is not in `conns`, and its frames are not read.
+   */
+  private refuse(
+    socket: Socket,
+    identity: Identity,
+    address: string | null,
+    refusal: { code: number; reason: string },
+  ): void {
+    const close = () => {
+      if (this.refusing.get(socket.id)?.socket !== socket) return;
+      this.refusing.delete(socket.id);
+      this.door.forget(conn);
+      closeQuietly(socket, refusal.code, refusal.reason);
+    };
+    const now = Date.now();
+    const conn: Conn = {
+      socket,
+      identity,
+      address,
+      bucket: new TokenBucket(1, 1, now),
+      refused: { count: 0, since: now },
+      ready: false,
+      lastTypingAt: 0,
+      connectedAt: now,
+    };
+    // Its id taken by a socket in the room, its frames could not be told apart: close it now.
+    if (this.conns.has(socket.id) || this.refusing.has(socket.id)) {
+      closeQuietly(socket, refusal.code, refusal.reason);
+      return;
+    }
+    this.refusing.set(socket.id, { socket, conn, close });
+    this.door.watch(conn, close, close);
+    this.scheduleWake();
+  }
+
   /** The socket closed. A late close of a socket already replaced under the same id changes nothing. */
   disconnect(socket: Socket): void {
+    const refused = this.refusing.get(socket.id);
+    if (refused?.socket === socket) {
+      this.refusing.delete(socket.id);
+      this.door.forget(refused.conn);
+      return;
+    }
     const conn = this.conns.get(socket.id);
     if (!conn || conn.socket !== socket) return;
     this.conns.delete(socket.id);
@@ -383,7 +429,7 @@ export class Room implements Gate {
 
   async message(socketId: string, raw: string | ArrayBuffer | ArrayBufferView): Promise<void> {
     const conn = this.conns.get(socketId);
-    if (!conn) return;
+    if (!conn) return this.refusing.get(socketId)?.close();
     const frame = admit(this, conn, raw);
     if (frame) return this.dispatch(conn, frame);
   }
