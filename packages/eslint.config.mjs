@@ -25,6 +25,24 @@ export default tseslint.config(
   { ...litA11y.configs.recommended, files: elements },
   // Chai assertions are property reads (`expect(x).to.exist`).
   { files: ['**/*.browser.test.ts'], rules: { '@typescript-eslint/no-unused-expressions': 'off' } },
+  // The room runs on PartyKit and on partyserver through server/src/adapters/ only.
+  {
+    files: ['**/server/src/**/*.ts'],
+    ignores: ['**/server/src/adapters/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['partykit', 'partykit/*', 'partyserver', 'partyserver/*'],
+              message: 'Only server/src/adapters/ may know an engine; use room-host.ts there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

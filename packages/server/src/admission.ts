@@ -18,6 +18,19 @@ export interface Socket {
   readonly id: string;
   send(data: string): void;
   close(code: number, reason: string): void;
+  /** Keeps `saved` with the socket across hibernation (its attachment), when the engine can. */
+  remember?(saved: SavedConn): void;
+}
+
+/** What a connection needs to be restored after its room was evicted (see Room.restore). */
+export interface SavedConn {
+  v: 1;
+  identity: Identity;
+  address: string | null;
+  connectedAt: number;
+  ready: boolean;
+  /** Client tools this connection implements. */
+  tools: string[];
 }
 
 /** A connection as the room keeps it. */

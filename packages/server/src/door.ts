@@ -20,8 +20,6 @@ const FLOOD_MEMORY_MS = 600_000;
 /** The user's and the address's allowances, as multiples of one socket's (several tabs, a NAT). */
 const USER_RATE_FACTOR = 2;
 const ADDRESS_RATE_FACTOR = 8;
-/** Longest a timer may be set for in workerd and node (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Flood waits as the worker in front of the rooms sees them: in workerd the worker and the rooms'
@@ -41,10 +39,20 @@ export function floodWait(room: string, userId: string, address: string | null):
   return Math.max(0, until - Date.now());
 }
 
+interface Deadlines {
+  late: () => void;
+  expired: () => void;
+}
+
 /**
  * Who may hold a socket in a room, and for how long: the room's share per user and per address,
  * the wait after a flood, and each socket's deadlines (saying hello, its token's expiry). What it
  * keeps outlives sockets, so that reconnecting buys nothing.
+ *
+ * Deadlines are data, not timers: a timer in a Durable Object keeps it from hibernating (and dies
+ * with it when it is evicted), so the room asks `next()` when to be woken (the object's alarm) and
+ * runs `due()` then. A socket's deadlines follow from what survives eviction in its attachment
+ * (when it connected, whether it said hello, its token's exp), so a woken room rebuilds them.
  */
 export class Door {
   readonly rates: Gate['rates'];
@@ -52,7 +60,11 @@ export class Door {
   private readonly flooded = new Map<string, number>();
   /** How many floods in a row each of them has had, and when the last one was. */
   private readonly strikes = new Map<string, { count: number; at: number }>();
-  private readonly deadlines = new Map<Conn, ReturnType<typeof setTimeout>[]>();
+  private readonly deadlines = new Map<Conn, Deadlines>();
+  /** Sockets yet to say hello, in the order they connected (so their hello deadlines are too). */
+  private waitingHello: Conn[] = [];
+  /** No token of a watched socket expires before this (a lower bound: forgetting leaves it). */
+  private firstExpiry = Infinity;
 
   constructor(
     private readonly config: Config,
@@ -121,21 +133,67 @@ export class Door {
 
   /** Starts `conn`'s deadlines: `late` if it has not said hello in time, `expired` at its token's exp. */
   watch(conn: Conn, late: () => void, expired: () => void): void {
-    const timers = [setTimeout(() => conn.ready || late(), HELLO_TIMEOUT_MS)];
-    const { exp } = conn.identity;
-    if (exp !== null) {
-      timers.push(setTimeout(expired, Math.min(MAX_TIMER_MS, Math.max(0, exp - Date.now()))));
+    this.deadlines.set(conn, { late, expired });
+    if (!conn.ready) {
+      // Restored sockets may be older than the ones waiting: keep the queue in deadline order.
+      let at = this.waitingHello.length;
+      while (at > 0 && this.waitingHello[at - 1].connectedAt > conn.connectedAt) at--;
+      this.waitingHello.splice(at, 0, conn);
     }
-    this.deadlines.set(conn, timers);
+    const { exp } = conn.identity;
+    if (exp !== null) this.firstExpiry = Math.min(this.firstExpiry, exp);
   }
 
   /** `conn` left: its deadlines go with it. */
   forget(conn: Conn): void {
-    for (const timer of this.deadlines.get(conn) ?? []) clearTimeout(timer);
     this.deadlines.delete(conn);
+    if (this.deadlines.size === 0) this.shutdown();
+  }
+
+  /** When the next deadline falls (ms since epoch), or null when there is none. */
+  next(): number | null {
+    while (this.waitingHello.length) {
+      const first = this.waitingHello[0];
+      if (first.ready || !this.deadlines.has(first)) this.waitingHello.shift();
+      else break;
+    }
+    const hello = this.waitingHello.length
+      ? this.waitingHello[0].connectedAt + HELLO_TIMEOUT_MS
+      : Infinity;
+    const at = Math.min(hello, this.firstExpiry);
+    return at === Infinity ? null : at;
+  }
+
+  /** Runs every deadline that has fallen by `now`. */
+  due(now = Date.now()): void {
+    const late: Deadlines[] = [];
+    while (this.waitingHello.length) {
+      const first = this.waitingHello[0];
+      const d = this.deadlines.get(first);
+      if (first.ready || !d) this.waitingHello.shift();
+      else if (first.connectedAt + HELLO_TIMEOUT_MS <= now) {
+        this.waitingHello.shift();
+        late.push(d);
+      } else break;
+    }
+    const expired: Deadlines[] = [];
+    if (this.firstExpiry <= now) {
+      this.firstExpiry = Infinity;
+      for (const [conn, d] of this.deadlines) {
+        const { exp } = conn.identity;
+        if (exp === null) continue;
+        if (exp <= now) expired.push(d);
+        else this.firstExpiry = Math.min(this.firstExpiry, exp);
+      }
+    }
+    // Called after the scan: each closes its socket, which forgets it.
+    for (const d of late) d.late();
+    for (const d of expired) d.expired();
   }
 
   shutdown(): void {
-    for (const conn of [...this.deadlines.keys()]) this.forget(conn);
+    this.deadlines.clear();
+    this.waitingHello = [];
+    this.firstExpiry = Infinity;
   }
 }

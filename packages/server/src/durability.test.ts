@@ -207,6 +207,32 @@ describe('durable replies', () => {
     assert.equal(carol.ended()?.type, 'message.completed');
   });
 
+  it('shows a reply whose very start failed to store as failed, not as no reply at all', async () => {
+    const storage = new TestStorage();
+    const room = await openRoom(storage, streaming(10_000, 1000));
+    const ada = await client(room, 'ada');
+    storage.failWhen = (entries) =>
+      Object.values(entries).some(
+        (v) =>
+          (v as Message | null)?.author?.kind === 'assistant' &&
+          (v as Message).status === 'streaming',
+      );
+    await ada.send('m1', 'hello');
+    await until('the failure', () => room.failure);
+    assert.deepEqual(ada.closes, [1012]);
+    assert.equal(ada.replyText(), '', 'nothing of the reply was delivered');
+    const again = await room.reopen();
+    const { messages } = await again.messages.page(null, 10);
+    assert.deepEqual(
+      messages.map((m) => [m.author.kind, m.status, m.error?.code]),
+      [
+        ['user', 'complete', undefined],
+        ['assistant', 'failed', 'storage_failed'],
+      ],
+    );
+    assert.equal(messages[1].replyTo, 'm1');
+  });
+
   it('ends a reply at MAX_REPLY_CHARS with too_large, keeping its text', async () => {
     const storage = new TestStorage();
     const room = await openRoom(storage, streaming(MAX_REPLY_CHARS + 100_000, 65_536));

@@ -10,6 +10,8 @@ import type { Logger } from './log.js';
  */
 export const SEQ_BLOCK = 4096;
 const META_KEY = 'meta';
+/** The seq a quiet log settled at (see settle); absent while the log is in use. */
+const SETTLED_KEY = 'meta:settled';
 
 interface Meta {
   reserved: number;
@@ -70,6 +72,8 @@ export class EventLog {
   /** Resolves with the failure when a write fails. */
   readonly broken: Promise<StorageFailure>;
   private resolveBroken!: (failure: StorageFailure) => void;
+  /** Storage holds SETTLED_KEY: the next append must remove it before its event leaves. */
+  private settled = false;
 
   private constructor(
     private readonly storage: RoomStorage,
@@ -98,10 +102,40 @@ export class EventLog {
     broken: (failure: StorageFailure, lost: EventFrame[]) => void = () => {},
   ): Promise<EventLog> {
     const meta = await storage.get<Meta>(META_KEY);
+    const settled = await storage.get<number>(SETTLED_KEY);
+    if (meta && typeof settled === 'number' && settled <= meta.reserved) {
+      // Woken after a quiet eviction: no seq past `settled` was handed out, so carry on from it.
+      const woken = new EventLog(
+        storage,
+        log,
+        deliver,
+        settled,
+        meta.reserved,
+        ringSize,
+        ringBytes,
+        broken,
+      );
+      woken.settled = true;
+      return woken;
+    }
     const start = meta?.reserved ?? 0;
     const reserved = start + SEQ_BLOCK;
     await storage.put({ [META_KEY]: { reserved } satisfies Meta });
     return new EventLog(storage, log, deliver, start, reserved, ringSize, ringBytes, broken);
+  }
+
+  /**
+   * Records in storage that the log is settled at its current seq, when it is idle. A room evicted
+   * while quiet (hibernation) and woken again then continues with the next seq rather than the
+   * next block, so the clients still connected across the eviction see no gap, and do not
+   * reconnect. The next append removes the record in the same write as its own entries (and
+   * before its event leaves), so storage never says settled while a later seq is in use.
+   */
+  settle(): Promise<void> | null {
+    if (!this.idle || this.settled) return null;
+    this.settled = true;
+    this.storageWrites++;
+    return this.storage.put({ [SETTLED_KEY]: this.seq });
   }
 
   /** Nothing is waiting to be stored or sent. */
@@ -126,6 +160,10 @@ export class EventLog {
     const seq = ++this.seq;
     const { event, writes } = build(seq);
     let entries = writes;
+    if (this.settled) {
+      this.settled = false;
+      entries = { ...entries, [SETTLED_KEY]: null };
+    }
     if (seq > this.reserved) {
       this.reserved += SEQ_BLOCK;
       entries = { ...entries, [META_KEY]: { reserved: this.reserved } satisfies Meta };

@@ -1,9 +1,9 @@
 /**
  * The `ops` party: one room, `deployment`, that every Realstream room reports to every few seconds,
  * so an operator sees all rooms of a deployment in one view. Operators connect with a WebSocket
- * (`deployment` frames about once a second) or GET it as JSON.
+ * (`deployment` frames about once a second) or GET it as JSON. Engine-neutral: the adapters in
+ * `adapters/` mount it on PartyKit and on partyserver.
  */
-import type * as Party from 'partykit/server';
 import {
   CLOSE_CODES,
   RoomSummarySchema,
@@ -16,18 +16,15 @@ import { readConfig, type Config } from './config.js';
 import { errorResponse, json } from './http.js';
 import { Logger } from './log.js';
 import { Deployment } from './metrics/deployment.js';
-import {
-  admitRequest,
-  admitSocket,
-  corsHeaders,
-  discardUnreadBody,
-  withHeaders,
-} from './party-http.js';
+import { corsHeaders, discardUnreadBody, withHeaders } from './party-http.js';
+import type { Socket } from './room.js';
 
 /** Header a room's report carries: internal calls prove they come from the deployment. */
 export const REPORT_HEADER = 'x-realstream-report';
 /** On a room's last report: it went idle, drop it from the view now. */
 export const IDLE_HEADER = 'x-realstream-idle';
+/** On a report of a room whose clients are all idle: it reports rarely now, keep it longer. */
+export const RESTING_HEADER = 'x-realstream-resting';
 const PUSH_MS = 1000;
 
 /** The value of REPORT_HEADER: the secret itself never leaves the deployment; dev mode has none. */
@@ -35,42 +32,49 @@ export function reportKey(config: Config): string {
   return config.secret ?? 'dev-mode';
 }
 
-export default class OpsParty implements Party.Server {
-  readonly options: Party.ServerOptions = { hibernate: false };
+/**
+ * The deployment view. It does not hibernate: its view is in memory (rebuilt from the rooms'
+ * reports within REPORT_MS when lost), it pushes every PUSH_MS while an operator watches and is
+ * idle otherwise, and there is one per deployment, so hibernating would save next to nothing.
+ */
+export class OpsRoom {
   private readonly deployment = new Deployment();
   private readonly config: Config;
   private readonly logger: Logger;
+  private readonly sockets = new Set<Socket>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(readonly party: Party.Room) {
-    this.config = readConfig(party.env);
-    this.logger = new Logger(this.config.logLevel, { room: party.id, party: party.name });
+  constructor(opts: { id: string; party: string; env: Record<string, unknown> }) {
+    this.config = readConfig(opts.env);
+    this.logger = new Logger(this.config.logLevel, { room: opts.id, party: opts.party });
   }
 
-  onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): void {
-    const identity = decodeIdentity(ctx.request.headers.get(IDENTITY_HEADER));
-    if (!identity) return conn.close(CLOSE_CODES.unauthorised, 'no identity');
+  connect(socket: Socket, request: Request): void {
+    const identity = decodeIdentity(request.headers.get(IDENTITY_HEADER));
+    if (!identity) return socket.close(CLOSE_CODES.unauthorised, 'no identity');
     if (!roleAtLeast(identity.role, 'operator'))
-      return conn.close(CLOSE_CODES.forbidden, 'the deployment view needs the operator role');
-    conn.send(this.frame());
+      return socket.close(CLOSE_CODES.forbidden, 'the deployment view needs the operator role');
+    this.sockets.add(socket);
+    socket.send(this.frame());
     this.timer ??= setInterval(() => this.push(), PUSH_MS);
   }
 
-  onClose(): void {
-    if ([...this.party.getConnections()].length === 0 && this.timer) {
+  disconnect(socket: Socket): void {
+    this.sockets.delete(socket);
+    if (this.sockets.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }
   }
 
-  async onRequest(req: Party.Request): Promise<Response> {
+  async request(req: Request): Promise<Response> {
     const res = await this.answer(req);
     // A refusal leaves the body unread; read it so the connection stays usable.
-    await discardUnreadBody(req as unknown as Request);
+    await discardUnreadBody(req);
     return res;
   }
 
-  private async answer(req: Party.Request): Promise<Response> {
+  private async answer(req: Request): Promise<Response> {
     const cors = corsHeaders(req.headers.get('origin'), this.config);
     if (req.method === 'POST') {
       if (req.headers.get(REPORT_HEADER) !== reportKey(this.config)) {
@@ -80,7 +84,7 @@ export default class OpsParty implements Party.Server {
       const parsed = RoomSummarySchema.safeParse(await req.json().catch(() => null));
       if (!parsed.success) return errorResponse('invalid_frame', describeIssues(parsed.error));
       if (req.headers.get(IDLE_HEADER)) this.deployment.gone(parsed.data.party, parsed.data.room);
-      else this.deployment.report(parsed.data);
+      else this.deployment.report(parsed.data, req.headers.has(RESTING_HEADER));
       return new Response(null, { status: 204 });
     }
     const identity = decodeIdentity(req.headers.get(IDENTITY_HEADER));
@@ -95,15 +99,6 @@ export default class OpsParty implements Party.Server {
     return withHeaders(json(this.deployment.metrics()), cors);
   }
 
-  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby) {
-    return admitSocket(req, lobby, 'deployment');
-  }
-
-  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby) {
-    // Reports from rooms reach the party directly; anything from outside needs a token.
-    return admitRequest(req, lobby, 'deployment');
-  }
-
   private frame(): string {
     return JSON.stringify({
       type: 'deployment',
@@ -113,8 +108,12 @@ export default class OpsParty implements Party.Server {
 
   private push(): void {
     const frame = this.frame();
-    for (const conn of this.party.getConnections()) conn.send(frame);
+    for (const socket of this.sockets) {
+      try {
+        socket.send(frame);
+      } catch {
+        this.disconnect(socket); // closed under us: its close event may never come
+      }
+    }
   }
 }
-
-OpsParty satisfies Party.Worker;

@@ -1,8 +1,8 @@
 /**
  * What both parties do in the worker, before a Durable Object is reached: origin and token checks,
- * CORS, and refusing a WebSocket with a close code a browser can see.
+ * CORS, and refusing a WebSocket with a close code a browser can see. Engine-neutral: the PartyKit
+ * and partyserver adapters both call it with the room id their router read from the path.
  */
-import type * as Party from 'partykit/server';
 import { CLOSE_CODES, roomNameProblem, type ErrorCode } from '@realstream/protocol';
 import {
   authenticate,
@@ -17,6 +17,18 @@ import { errorResponse } from './http.js';
 
 // workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
 declare const WebSocketPair: new () => { 0: WebSocket; 1: WebSocket & { accept(): void } };
+
+/**
+ * The client's address as Cloudflare's edge saw it (it sets CF-Connecting-IP and overwrites any a
+ * client sends), or null. A loopback address is no client's own: `wrangler dev` stamps 127.0.0.1
+ * on every local request (`partykit dev` sets nothing), and treating it as one address would hold
+ * every tab and test client on the machine to one address's share of a room.
+ */
+export function clientAddress(headers: Headers): string | null {
+  const address = headers.get('cf-connecting-ip');
+  if (address === null || /^(127\.|::1$|::ffff:127\.)/.test(address)) return null;
+  return address;
+}
 
 const CORS_ALLOW_HEADERS = 'authorization, content-type, idempotency-key, last-event-id';
 
@@ -94,8 +106,16 @@ const WS_CLOSE: Partial<Record<ErrorCode, number>> = {
   origin_not_allowed: CLOSE_CODES.forbidden,
 };
 
-/** The problem with the room part of the URL (the id PartyKit derives from the raw path), or null. */
-function roomProblem(lobby: Party.Lobby): string | null {
+/** Where a request is headed, as the engine's router saw it. */
+export interface Lobby {
+  /** The room part of the URL, as the router took it from the raw path (not decoded). */
+  id: string;
+  /** The deployment's variables (REALSTREAM_*). */
+  env: Record<string, unknown>;
+}
+
+/** The problem with the room part of the URL (the id the router derives from the raw path), or null. */
+function roomProblem(lobby: Lobby): string | null {
   const problem = roomNameProblem(lobby.id);
   if (!problem) return null;
   try {
@@ -106,19 +126,19 @@ function roomProblem(lobby: Party.Lobby): string | null {
 }
 
 export async function admitSocket(
-  req: Party.Request,
-  lobby: Party.Lobby,
+  req: Request,
+  lobby: Lobby,
   reach: Reach = 'room',
-): Promise<Party.Request | Response> {
+): Promise<Request | Response> {
   const config = readConfig(lobby.env);
   if (!originAllowed(req.headers.get('origin'), config.allowedOrigins)) {
     return refuseSocket(CLOSE_CODES.forbidden, 'origin not allowed');
   }
   const badRoom = roomProblem(lobby);
   if (badRoom) return refuseSocket(CLOSE_CODES.protocol_mismatch, badRoom);
-  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret, reach);
+  const auth = await authenticate(req, lobby.id, config.secret, reach);
   if (!auth.ok) return refuseSocket(WS_CLOSE[auth.code] ?? CLOSE_CODES.unauthorised, auth.message);
-  const address = req.headers.get('cf-connecting-ip');
+  const address = clientAddress(req.headers);
   const wait = reach === 'room' ? floodWait(lobby.id, auth.identity.id, address) : 0;
   if (wait > 0) {
     // No socket at all: a flooder told to wait gets nothing to send its frames on, and the answer
@@ -130,35 +150,35 @@ export async function admitSocket(
       retryAfterMs: wait,
     });
   }
-  const forwarded = new Request(req as unknown as Request);
+  const forwarded = new Request(req);
   forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
-  return forwarded as unknown as Party.Request;
+  return forwarded;
 }
 
 export async function admitRequest(
-  req: Party.Request,
-  lobby: Party.Lobby,
+  req: Request,
+  lobby: Lobby,
   reach: Reach = 'room',
-): Promise<Party.Request | Response> {
+): Promise<Request | Response> {
   const config = readConfig(lobby.env);
   const origin = req.headers.get('origin');
   const cors = corsHeaders(origin, config);
   if (!originAllowed(origin, config.allowedOrigins)) {
-    await discardUnreadBody(req as unknown as Request);
+    await discardUnreadBody(req);
     return errorResponse('origin_not_allowed', `origin ${origin} is not allowed`);
   }
   if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
   const badRoom = roomProblem(lobby);
   if (badRoom) {
-    await discardUnreadBody(req as unknown as Request);
+    await discardUnreadBody(req);
     return withHeaders(errorResponse('invalid_room', badRoom), cors);
   }
-  const auth = await authenticate(req as unknown as Request, lobby.id, config.secret, reach);
+  const auth = await authenticate(req, lobby.id, config.secret, reach);
   if (!auth.ok) {
-    await discardUnreadBody(req as unknown as Request);
+    await discardUnreadBody(req);
     return withHeaders(errorResponse(auth.code, auth.message), cors);
   }
-  const forwarded = new Request(req as unknown as Request);
+  const forwarded = new Request(req);
   forwarded.headers.set(IDENTITY_HEADER, encodeIdentity(auth.identity));
-  return forwarded as unknown as Party.Request;
+  return forwarded;
 }

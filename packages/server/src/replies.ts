@@ -431,9 +431,10 @@ export class Replies {
    * After a restart: replies whose generation died with the old process are completed as
    * `interrupted` with every character they had stored, which is every character anyone saw, so
    * nothing is silently dropped or taken back. Those in `failed` (their storage failed under them,
-   * see EventLog) end `failed` with STORAGE_FAILED instead.
+   * see EventLog) end `failed` with STORAGE_FAILED instead; one whose very start failed to store
+   * is created now, failed, so the message it answers does not look unanswered.
    */
-  async recoverInterrupted(failed: ReadonlySet<string> = new Set()): Promise<void> {
+  async recoverInterrupted(failed: ReadonlyMap<string, Message> = new Map()): Promise<void> {
     const seqs = (await this.storage.get<number[]>(STREAMS_KEY)) ?? [];
     const dead = new Map<string, Message>();
     for (const m of this.messages.recent) if (m.status === 'streaming') dead.set(m.id, m);
@@ -466,7 +467,40 @@ export class Replies {
       const failure = await Promise.race([sent.then(() => null), this.log.broken]);
       if (failure) throw failure;
     }
+    for (const m of failed.values()) {
+      if (dead.has(m.id) || (await this.messages.get(m.id))) continue;
+      // Not when what it answers was lost too: the asker's resend gets a reply of its own.
+      if (m.replyTo && !(await this.messages.get(m.replyTo))) continue;
+      await this.recordLost(m);
+    }
     await this.sweepPieces();
+  }
+
+  /** A reply whose creation never reached storage, created now as failed (see recoverInterrupted). */
+  private async recordLost(lost: Message): Promise<void> {
+    const now = Date.now();
+    const message: Message = {
+      ...lost,
+      seq: 0,
+      text: '',
+      status: 'failed',
+      error: { ...STORAGE_FAILED },
+      updatedAt: now,
+    };
+    this.logger.warn('reply lost to a storage failure before it started', { messageId: lost.id });
+    const { sent } = this.log.append((seq) => {
+      message.seq = seq;
+      return {
+        event: { type: 'message.created', message: { ...message } },
+        writes: {
+          [messageKey(seq)]: message,
+          [messageIdKey(message.id)]: seq,
+          ...this.messages.add(message),
+        },
+      };
+    });
+    const failure = await Promise.race([sent.then(() => null), this.log.broken]);
+    if (failure) throw failure;
   }
 
   /**

@@ -4,13 +4,14 @@ import {
   roleAtLeast,
   type ClientFrame,
   type EventFrame,
+  type Message,
   type RoomSettings,
   type ServerFrame,
   type Snapshot,
   type User,
   type Welcome,
 } from '@realstream/protocol';
-import { admit, type Conn, type Gate, type Socket } from './admission.js';
+import { admit, type Conn, type Gate, type SavedConn, type Socket } from './admission.js';
 import type { Identity } from './auth.js';
 import { ChatCommands, loadSettings, type SendResult } from './chat-commands.js';
 import { CommandLedger, type Outcome } from './command-ledger.js';
@@ -39,7 +40,10 @@ import {
 import type { RoomView, ServerTool } from './tools/types.js';
 import { Watchers } from './watchers.js';
 
-export type { SendResult, Socket };
+export type { SavedConn, SendResult, Socket };
+
+/** Longest a timer may be set for in workerd and node (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Anyone receiving the room's events: WebSockets that said hello, SSE streams. */
 export interface Subscriber {
@@ -58,6 +62,11 @@ export interface RoomOptions {
   responders: ReadonlyMap<string, Responder>;
   /** Built-in and webhook tools of the deployment. */
   serverTools: ServerTool[];
+  /**
+   * Asks to be woken at a time (null: not at all), then to have `wake()` called: the Durable
+   * Object's alarm, which survives hibernation. Without it the room sets its own timer.
+   */
+  wakeAt?: (at: number | null) => void;
 }
 
 /** WebSocket close code "service restart": the client reconnects at once and resumes. */
@@ -66,7 +75,7 @@ const SERVICE_RESTART = 1012;
 /**
  * One room: connections, frames, resume and presence over the event log. Frames are checked in
  * `admission.ts`; chat and tool commands run in ChatCommands and RoomTools. Knows nothing of
- * PartyKit; `party.ts` adapts it, and tests drive it directly.
+ * either engine; `room-host.ts` and the adapters in `adapters/` run it, and tests drive it directly.
  */
 export class Room implements Gate {
   readonly conns = new Map<string, Conn>();
@@ -84,7 +93,12 @@ export class Room implements Gate {
    */
   failure: StorageFailure | null = null;
   /** Replies that were streaming when the storage failed: they end `failed` after the reopen. */
-  private readonly lostReplies = new Set<string>();
+  private readonly lostReplies = new Map<string, Message>();
+  /** Sockets refused at connect, until their first frame (see refuse). */
+  private readonly refusing = new Map<string, { socket: Socket; conn: Conn; close: () => void }>();
+  /** When the room last asked to be woken (see scheduleWake). */
+  private wakeAt: number | null = null;
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     private readonly options: RoomOptions,
@@ -99,6 +113,7 @@ export class Room implements Gate {
     readonly ops: Operations,
     responders: ReadonlyMap<string, Responder>,
     settings: RoomSettings,
+    private readonly wakeAtTime: ((at: number | null) => void) | undefined,
   ) {
     this.commands = new CommandLedger(logger);
     this.door = new Door(config, name);
@@ -111,7 +126,7 @@ export class Room implements Gate {
   static async open(
     opts: RoomOptions,
     /** Replies whose storage failed under the room this one replaces (see reopen). */
-    lostReplies: ReadonlySet<string> = new Set(),
+    lostReplies: ReadonlyMap<string, Message> = new Map(),
   ): Promise<Room> {
     const { name, config, logger, responders } = opts;
     // Values of any size (long replies, tool results) are stored whole on every backend.
@@ -199,6 +214,7 @@ export class Room implements Gate {
       ops,
       responders,
       settings,
+      opts.wakeAt,
     );
     await replies.recoverInterrupted(lostReplies);
     logger.info('room started', { seq: log.seq, messages: messages.recent.length });
@@ -214,10 +230,10 @@ export class Room implements Gate {
   private breakDown(failure: StorageFailure, lost: EventFrame[]): void {
     if (this.failure) return;
     this.failure = failure;
-    for (const m of this.replies.streamingMessages()) this.lostReplies.add(m.id);
+    for (const m of this.replies.streamingMessages()) this.lostReplies.set(m.id, m);
     for (const f of lost)
       if (f.event.type === 'message.created' && f.event.message.author.kind === 'assistant')
-        this.lostReplies.add(f.event.message.id);
+        this.lostReplies.set(f.event.message.id, f.event.message);
     this.replies.abortAll();
     for (const conn of [...this.conns.values()])
       this.close(conn, SERVICE_RESTART, 'storage failed; reconnect');
@@ -245,10 +261,7 @@ export class Room implements Gate {
       return;
     }
     const refusal = this.door.refusal(this.conns, identity, address);
-    if (refusal) {
-      closeQuietly(socket, refusal.code, refusal.reason);
-      return;
-    }
+    if (refusal) return this.refuse(socket, identity, address, refusal);
     // A client may reconnect with the same connection id before its old socket's close reaches us:
     // the old one is gone for good, so let it leave first.
     const stale = this.conns.get(socket.id);
@@ -265,6 +278,52 @@ export class Room implements Gate {
       connectedAt: now,
     };
     this.conns.set(socket.id, conn);
+    this.watchDeadlines(conn);
+    this.remember(conn);
+  }
+
+  /**
+   * A socket the room held before it was evicted (or hibernated) and woken again: it is back as it
+   * was, deadlines included, without a word to anyone. Presence is rebuilt, not announced, and
+   * what it saw of the log stays valid (the log continues where it was; see EventLog.settle).
+   * Lost with the evicted room: its rate allowance (full again), a watch of a reply (none runs in
+   * a room that could be evicted), metric and tap subscriptions (they keep a room awake).
+   */
+  restore(socket: Socket, saved: SavedConn): void {
+    const now = Date.now();
+    const conn: Conn = {
+      socket,
+      identity: saved.identity,
+      address: saved.address,
+      bucket: new TokenBucket(this.config.rateBurst, this.config.rateRefillPerSecond, now),
+      refused: { count: 0, since: now },
+      ready: saved.ready,
+      lastTypingAt: 0,
+      connectedAt: saved.connectedAt,
+    };
+    this.conns.set(socket.id, conn);
+    this.watchDeadlines(conn);
+    if (conn.ready) {
+      const entry = this.presence.get(conn.identity.id);
+      if (entry) entry.count++;
+      else this.presence.set(conn.identity.id, { user: userOf(conn.identity), count: 1 });
+    }
+    for (const name of saved.tools) this.tools.implement(socket.id, name);
+  }
+
+  /** What the engine keeps of a connection across hibernation (its socket's attachment). */
+  private remember(conn: Conn): void {
+    conn.socket.remember?.({
+      v: 1,
+      identity: conn.identity,
+      address: conn.address,
+      connectedAt: conn.connectedAt,
+      ready: conn.ready,
+      tools: this.tools.implementedBy(conn.socket.id),
+    });
+  }
+
+  private watchDeadlines(conn: Conn): void {
     this.door.watch(
       conn,
       () => this.close(conn, CLOSE_CODES.too_many_connections, 'say hello sooner'),
@@ -273,14 +332,83 @@ export class Room implements Gate {
         this.close(conn, CLOSE_CODES.unauthorised, 'token expired');
       },
     );
+    this.scheduleWake();
+  }
+
+  /** Runs the deadlines that have fallen (the engine's alarm, or the room's own timer). */
+  wake(now = Date.now()): void {
+    this.wakeAt = null;
+    this.door.due(now);
+    this.scheduleWake();
+  }
+
+  /** Asks to be woken at the next deadline, when that changed. */
+  private scheduleWake(): void {
+    const at = this.door.next();
+    if (at === this.wakeAt) return;
+    this.wakeAt = at;
+    if (this.wakeAtTime) return this.wakeAtTime(at);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (at === null) return;
+    const ms = Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now()));
+    this.wakeTimer = setTimeout(() => this.wake(), ms);
+  }
+
+  /**
+   * Closes a socket the room will not take, at its first frame (every client says hello at once)
+   * or at the hello deadline. Not at once: a hibernatable socket closed before the room has read a
+   * frame from it gets its close frame, but workerd (wrangler dev always, partykit dev often) then
+   * holds its TCP connection until the client gives up on the close (30 s in `ws`), so a client told
+   * "room full" would hear it 30 s late. Closed in its own first frame's event, it closes at once.
+   * It holds no place meanwhile: it is not in `conns`, and its frames are not read.
+   */
+  private refuse(
+    socket: Socket,
+    identity: Identity,
+    address: string | null,
+    refusal: { code: number; reason: string },
+  ): void {
+    const close = () => {
+      if (this.refusing.get(socket.id)?.socket !== socket) return;
+      this.refusing.delete(socket.id);
+      this.door.forget(conn);
+      closeQuietly(socket, refusal.code, refusal.reason);
+    };
+    const now = Date.now();
+    const conn: Conn = {
+      socket,
+      identity,
+      address,
+      bucket: new TokenBucket(1, 1, now),
+      refused: { count: 0, since: now },
+      ready: false,
+      lastTypingAt: 0,
+      connectedAt: now,
+    };
+    // Its id taken by a socket in the room, its frames could not be told apart: close it now.
+    if (this.conns.has(socket.id) || this.refusing.has(socket.id)) {
+      closeQuietly(socket, refusal.code, refusal.reason);
+      return;
+    }
+    this.refusing.set(socket.id, { socket, conn, close });
+    this.door.watch(conn, close, close);
+    this.scheduleWake();
   }
 
   /** The socket closed. A late close of a socket already replaced under the same id changes nothing. */
   disconnect(socket: Socket): void {
+    const refused = this.refusing.get(socket.id);
+    if (refused?.socket === socket) {
+      this.refusing.delete(socket.id);
+      this.door.forget(refused.conn);
+      return;
+    }
     const conn = this.conns.get(socket.id);
     if (!conn || conn.socket !== socket) return;
     this.conns.delete(socket.id);
     this.door.forget(conn);
+    if (this.conns.size === 0) this.scheduleWake(); // nothing left to wait for
     this.ops.connectionGone(socket.id);
     const watched = this.watchers.remove(socket.id);
     if (watched) this.announceWatchers(watched);
@@ -364,7 +492,7 @@ export class Room implements Gate {
 
   async message(socketId: string, raw: string | ArrayBuffer | ArrayBufferView): Promise<void> {
     const conn = this.conns.get(socketId);
-    if (!conn) return;
+    if (!conn) return this.refusing.get(socketId)?.close();
     const frame = admit(this, conn, raw);
     if (frame) return this.dispatch(conn, frame);
   }
@@ -424,16 +552,18 @@ export class Room implements Gate {
           this.toolCommands.toggle(userOf(conn.identity), frame.name, frame.enabled),
         );
       case 'tool.register':
-        return this.answer(conn, frame, () =>
+        await this.answer(conn, frame, () =>
           this.toolCommands.register(
             { connId: conn.socket.id, user: userOf(conn.identity) },
             frame.tool,
           ),
         );
+        return this.remember(conn);
       case 'tool.unregister':
-        return this.answer(conn, frame, () => ({
+        await this.answer(conn, frame, () => ({
           seq: this.toolCommands.unregister(conn.socket.id, frame.name),
         }));
+        return this.remember(conn);
       case 'tool.progress':
         return this.calls.progress(frame.callId, frame, conn.socket.id);
       case 'tool.result':
@@ -504,6 +634,7 @@ export class Room implements Gate {
     else if (replay.length === 1) this.reply(conn, replay[0]);
     else if (replay.length > 1) this.reply(conn, { type: 'batch', events: replay });
     conn.ready = true;
+    this.remember(conn);
     this.join(conn.identity);
     for (const messageId of this.watchers.watched()) {
       this.reply(conn, { type: 'watchers', messageId, users: this.watchers.users(messageId) });
@@ -671,6 +802,8 @@ export class Room implements Gate {
   /** Closes everything (tests, shutdown). */
   shutdown(): void {
     this.door.shutdown();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     this.replies.abortAll();
     this.ops.stop();
   }

@@ -207,6 +207,7 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
     const socks = await Promise.all([1, 2, 3].map(() => openRaw(server, 'full', { token: t })));
     for (const s of socks) await s.hello();
     const extra = await openRaw(server, 'full', { token: t });
+    extra.send({ type: 'hello', protocol: 1, since: 0 }); // a refusal is closed at the first frame
     assert.equal((await extra.closed).code, 4408);
     for (const s of socks) s.close();
   });

@@ -1,6 +1,8 @@
 /**
- * Starts a real `partykit dev` (workerd) on a free port for a test suite, and stops it with its
- * whole process group. partykit has no programmatic API, so: spawn detached, poll until it answers.
+ * Starts a real server on a free port for a test suite, and stops it with its whole process group:
+ * `partykit dev` (workerd from 2024) or `wrangler dev` (partyserver on current workerd, SQLite-backed
+ * Durable Objects). Neither has a programmatic API that survives a kill -9 of the server, so: spawn
+ * detached, poll until it answers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
@@ -10,23 +12,45 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { varFlags } from '../../server/scripts/vars.mjs';
+import {
+  WRANGLER,
+  wranglerEnv,
+  wranglerNode,
+  wranglerVarFlags,
+  // @ts-expect-error plain ESM helper shared with `npm run start:wrangler`
+} from '../../server/scripts/wrangler.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PARTYKIT = join(ROOT, 'node_modules/.bin/partykit');
 
+/** The two ways the rooms run: PartyKit's adapter, or partyserver's under wrangler. */
+export type Engine = 'partykit' | 'wrangler';
+export const ENGINES: readonly Engine[] = ['partykit', 'wrangler'];
+
+/** The engine suites run on unless they say: REALSTREAM_ENGINE, else partykit. */
+export function defaultEngine(env: NodeJS.ProcessEnv = process.env): Engine {
+  const chosen = env.REALSTREAM_ENGINE ?? 'partykit';
+  if (!(ENGINES as readonly string[]).includes(chosen))
+    throw new Error(`REALSTREAM_ENGINE=${chosen}: use ${ENGINES.join(' or ')}`);
+  return chosen as Engine;
+}
+
 export interface ServerOptions {
-  /** PartyKit vars (REALSTREAM_*). */
+  /** Which engine runs the rooms; default from REALSTREAM_ENGINE (see defaultEngine). */
+  engine?: Engine;
+  /** Server vars (REALSTREAM_*). */
   vars?: Record<string, string | number>;
   /** Keep state on disk across restart(); default true (a fresh temp dir per server). */
   persist?: boolean;
   /** Where partykit's own output goes; default a temp file (its path is in `logFile`). */
   logFile?: string;
-  /** Another main party than partykit.json's, relative to the repository root (the bench's baselines). */
+  /** Another main party than partykit.json's, relative to the repository root (the bench's baselines; partykit only). */
   script?: string;
   startTimeoutMs?: number;
 }
 
 export interface TestServer {
+  readonly engine: Engine;
   readonly port: number;
   /** host:port, as the client's `host` option takes it. */
   readonly host: string;
@@ -97,22 +121,47 @@ process.once('exit', () => {
 });
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const engine = options.engine ?? defaultEngine();
+  if (engine !== 'partykit' && options.script)
+    throw new Error(`a custom script (${options.script}) runs on partykit only`);
+  // Found (or installed) before the first start, so that a slow first install is not a slow start.
+  const node = engine === 'wrangler' ? (wranglerNode() as string) : '';
   let port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'realstream-'));
-  const logFile = options.logFile ?? join(dir, 'partykit.log');
+  const logFile = options.logFile ?? join(dir, `${engine}.log`);
   const persist = options.persist ?? true;
   const vars = Object.fromEntries(
     Object.entries(options.vars ?? {}).map(([k, v]) => [k, String(v)]),
   );
   let child!: ChildProcess; // set by launch()
 
-  const launchOnce = async (): Promise<'up' | 'port clash'> => {
+  const spawnPartykit = () => {
     const args = ['dev', ...(options.script ? [options.script] : [])];
     args.push('--port', String(port), '--disable-request-cf-fetch', '--no-hotkeys');
     args.push('--persist', persist ? join(dir, 'state') : 'false');
     args.push(...varFlags({}, { REALSTREAM_LOG_LEVEL: 'warn', ...vars }));
+    return spawn(PARTYKIT, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  };
+
+  const spawnWrangler = async () => {
+    // wrangler dev always persists; without `persist` each start gets an empty folder.
+    const state = join(dir, persist ? 'state' : `state-${Date.now()}`);
+    const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port)];
+    args.push('--inspector-port', String(await freePort()), '--persist-to', state);
+    args.push('--show-interactive-dev-session=false', '--log-level', 'warn');
+    args.push(...wranglerVarFlags({}, { REALSTREAM_LOG_LEVEL: 'warn', ...vars }));
+    return spawn(node, args, {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own log files go with the server's, not into the developer's home.
+      env: wranglerEnv({ ...process.env, WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') }),
+    });
+  };
+
+  const launchOnce = async (): Promise<'up' | 'port clash'> => {
     const log = createWriteStream(logFile, { flags: 'a' });
-    child = spawn(PARTYKIT, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = engine === 'wrangler' ? await spawnWrangler() : spawnPartykit();
     const closed = new Promise((resolve) => child.once('close', resolve));
     let output = '';
     // Its inspector port taken (it exits), or its own (workerd fails, partykit stays up).
@@ -123,7 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     }
     try {
       await waitFor(
-        `partykit dev on port ${port} (log: ${logFile})`,
+        `${engine} dev on port ${port} (log: ${logFile})`,
         async () => {
           // Reported below, without waiting out the deadline.
           if (child.exitCode !== null || clashed()) return true;
@@ -139,7 +188,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         killGroup(child, 'SIGKILL'); // whatever it had started already
         return 'port clash';
       }
-      throw new Error(`partykit exited with ${child.exitCode}; see ${logFile}`);
+      throw new Error(`${engine} exited with ${child.exitCode}; see ${logFile}`);
     } catch (err) {
       // A server that never came up must not outlive the suite (its pipes would keep node alive).
       killGroup(child, 'SIGKILL');
@@ -158,13 +207,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       if ((await launchOnce()) === 'up') return;
       if (!keepPort) port = await freePort();
       if (attempt === 5)
-        throw new Error(`partykit dev kept finding its ports taken; see ${logFile}`);
+        throw new Error(`${engine} dev kept finding its ports taken; see ${logFile}`);
       await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800));
     }
   };
 
   await launch();
   const server: TestServer = {
+    engine,
     port,
     host: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,

@@ -2,12 +2,14 @@
 // `npm test`: runs every suite and ends with one plain line `N passed, N failed`, the sum of all.
 // Suites: the build (bundles within their size budgets), the type check, the Storybook smoke test
 // (every story in Chromium), then node tests: unit tests, tests against a real `partykit dev`, the
-// script-tag example under its CSP, and the bounded chaos run; then the elements' browser tests;
-// last, that no server they started is still running.
+// script-tag example under its CSP, and the bounded chaos run; then the room suites and the chaos
+// run again on the other engine (partyserver under `wrangler dev`); then the elements' browser
+// tests; last, that no server they started is still running.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wranglerNode } from '../../server/scripts/wrangler.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -21,6 +23,17 @@ function findTests(dir, out = []) {
   }
   return out;
 }
+
+/**
+ * The suites that run on both engines: everything that drives rooms on a real server, and the
+ * chaos run. The client's and the examples' suites test code the engine does not change, so they
+ * run on partykit only, which keeps the second pass to a few minutes.
+ */
+const BOTH_ENGINES = [
+  /packages\/server\/src\/(party|room-commands|hostile|hostile-schema|tools|tools-assistant|tools-webhook|metrics|trust|clear|kill)\.test\.ts$/,
+  /packages\/server\/src\/responders\/llm-room\.test\.ts$/,
+  /packages\/testing\/src\/chaos\.test\.ts$/,
+];
 
 /** Runs a command, echoing its output, and returns its output and exit code. */
 function run(cmd, args, env = {}) {
@@ -78,21 +91,28 @@ if (!filter.length || filter.some((f) => f.includes('storybook'))) {
 }
 
 // 1. Node tests: node's own runner, spec reporter; its summary lines are `ℹ pass N` / `ℹ fail N`.
-{
-  let files = findTests(join(root, 'packages'));
-  if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
-  const { out, code } = await run(process.execPath, [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-reporter=spec',
-    '--test-concurrency=2',
-    ...files,
-  ]);
+// First on the embedded default (partykit dev), then the room suites on wrangler dev.
+async function nodeTests(name, files, env) {
+  if (!files.length) return;
+  console.log(`\n== ${name}: ${files.length} files`);
+  const { out, code } = await run(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+    env,
+  );
   const pass = Number(/ℹ pass (\d+)/.exec(out)?.[1] ?? 0);
   const fail = Number(/ℹ fail (\d+)/.exec(out)?.[1] ?? 0);
   // A crash before the summary must not read as success.
-  suites.push({ name: 'node', pass, fail: fail || (code !== 0 && fail === 0 ? 1 : 0) });
+  suites.push({ name, pass, fail: fail || (code !== 0 && fail === 0 ? 1 : 0) });
+}
+{
+  let files = findTests(join(root, 'packages'));
+  if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
+  await nodeTests('node (partykit)', files, { REALSTREAM_ENGINE: 'partykit' });
+  const rooms = files.filter((f) => BOTH_ENGINES.some((re) => re.test(f)));
+  // wrangler needs Node >= 22.12: installed once here (a fresh clone, CI), not by each suite.
+  if (rooms.length) wranglerNode();
+  await nodeTests('node (wrangler)', rooms, { REALSTREAM_ENGINE: 'wrangler' });
 }
 
 // 2. Browser tests: web-test-runner in Chromium against a real `partykit dev`; the config's summary

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RoomSummary, WindowFigures } from '@realstream/protocol';
-import { Deployment, IDLE_AFTER_MS } from './deployment.js';
+import { Deployment, IDLE_AFTER_MS, RESTING_FOR_MS } from './deployment.js';
 
 const none: WindowFigures = {
   seconds: 60,
@@ -37,6 +37,22 @@ const summary = (room: string, at: number, connections: number): RoomSummary => 
 });
 
 describe('Deployment', () => {
+  it('keeps a resting room (idle clients, rare reports) until it rests too long', () => {
+    const d = new Deployment();
+    d.report(summary('resting', 1000, 3), true);
+    d.report(summary('busy', 1000, 1));
+    const later = 1000 + IDLE_AFTER_MS + 1;
+    assert.deepEqual(
+      d.metrics(later).rooms.map((r) => r.room),
+      ['resting'],
+    );
+    assert.deepEqual(d.metrics(1000 + RESTING_FOR_MS + 1).rooms, []);
+    // A busy report again: the usual timeout applies.
+    d.report(summary('resting', 2000, 3), true);
+    d.report(summary('resting', 3000, 3));
+    assert.deepEqual(d.metrics(3000 + IDLE_AFTER_MS + 1).rooms, []);
+  });
+
   it('lists reporting rooms, busiest first, and drops idle ones', () => {
     const d = new Deployment();
     d.report(summary('a', 1000, 1));

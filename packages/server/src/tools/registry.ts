@@ -293,6 +293,25 @@ export class ToolRegistry {
     return `this room holds as many browser tools as it keeps (${tools}, ${totalBytes / 1024} KiB of definitions in all)`;
   }
 
+  /** The client tools `connId` implements. */
+  implementedBy(connId: string): string[] {
+    const names: string[] = [];
+    for (const [name, e] of this.entries) if (e.implementers.includes(connId)) names.push(name);
+    return names;
+  }
+
+  /**
+   * `connId` implements `name` again, as it did before its room was evicted: the registration was
+   * checked then and the tool is in storage. False when the tool is gone (cleared meanwhile).
+   */
+  implement(connId: string, name: string): boolean {
+    const e = this.entries.get(name);
+    if (!e?.owner) return false;
+    if (!e.implementers.includes(connId)) e.implementers.push(connId);
+    if (!e.tool.available) e.tool = { ...e.tool, available: true };
+    return true;
+  }
+
   /** `connId` no longer implements `name` (or anything, when `name` is omitted). */
   unregister(connId: string, name?: string): Tool[] {
     const changed: Tool[] = [];

@@ -22,7 +22,8 @@ async function flood(token: string): Promise<void> {
         ws.send(JSON.stringify({ type: 'hello', protocol: 1, since: 0 }));
         const burst = () => {
           if (stop || ws.readyState !== WebSocket.OPEN) return;
-          for (let k = 0; k < 50; k++) ws.send(JSON.stringify(pad ? { type: 'ping', t: k, pad } : { type: 'ping', t: k }));
+          for (let k = 0; k < 50; k++)
+            ws.send(JSON.stringify(pad ? { type: 'ping', t: k, pad } : { type: 'ping', t: k }));
           frames += 50;
           setImmediate(burst);
         };

@@ -9,7 +9,7 @@ const report = {
   classes: ['RealstreamChat', 'RealstreamRoom', 'RealstreamTools', 'RealstreamDashboard'].filter(
     (name) => typeof elements[name] === 'function',
   ),
-  defined: tags.filter((tag) => customElements.get(tag)),
+  defined: tags.filter((tag) => globalThis.customElements.get(tag)),
   connect: typeof client.connect,
   parseServerFrame: typeof protocol.parseServerFrame,
 };

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// `npm run start:wrangler`: the same rooms on partyserver under `wrangler dev` (current workerd,
+// SQLite-backed Durable Objects), state persisted under .wrangler/state/, serving examples/ as
+// wrangler assets. wrangler runs on Node >= 22.12, installed into .cache/ when this Node is older.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { WRANGLER, wranglerEnv, wranglerNode, wranglerVarFlags } from './wrangler.mjs';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const port = process.env.PORT ?? '1999';
+const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', port];
+args.push('--persist-to', '.wrangler/state', '--show-interactive-dev-session=false');
+args.push(...wranglerVarFlags());
+const node = wranglerNode();
+console.log(
+  `Realstream on wrangler: server and reference host on http://localhost:${port}/ (Ctrl+C to stop)`,
+);
+const child = spawn(node, args, { cwd: root, stdio: 'inherit', env: wranglerEnv() });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));
