@@ -5,7 +5,7 @@ import { takenRefusal, type Claim, type CommandLedger, type Outcome } from './co
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
-import { CLEARED_KEY, messageIdKey, messageKey, type MessageStore } from './messages.js';
+import { CLEARED_KEY, type MessageStore } from './messages.js';
 import type { Operations } from './metrics/operations.js';
 import type { Replies } from './replies.js';
 import type { Responder } from './responders/types.js';
@@ -112,7 +112,7 @@ export class ChatCommands {
       message.seq = seq;
       return {
         event: { type: 'message.created', message: { ...message } },
-        writes: { [messageKey(seq)]: message, [messageIdKey(id)]: seq, ...messages.add(message) },
+        writes: messages.add(message),
       };
     }, now);
     ledger.remember(

@@ -79,8 +79,8 @@ export function parseStorageFaults(text: string): StorageFaults {
   return spec;
 }
 
-/** mulberry32: small, seeded, good enough to pick writes. */
-function rng(seed: number): () => number {
+/** mulberry32: a small seeded PRNG (faults to inject, the chaos run's schedule), replayable by seed. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

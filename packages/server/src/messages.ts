@@ -153,14 +153,21 @@ export class MessageStore {
     return { [MESSAGE_COUNT_KEY]: 0 };
   }
 
-  /** A new message (its seq set): returns the entries to store with it (the room's new count). */
-  add(message: Message): Record<string, number> {
+  /**
+   * A new message (its seq set): returns what to store with the event that creates it (its row,
+   * its id index entry, the room's new count).
+   */
+  add(message: Message): Record<string, unknown> {
     this.recent.push(message);
     if (this.recent.length > this.pageSize) {
       this.recent.shift();
       this.olderExists = true;
     }
-    return this.trimmer.added();
+    return {
+      [messageKey(message.seq)]: message,
+      [messageIdKey(message.id)]: message.seq,
+      ...this.trimmer.added(),
+    };
   }
 
   /** How many messages are stored, by the retention count. */

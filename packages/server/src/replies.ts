@@ -2,14 +2,7 @@ import type { Message, Role, Usage, User } from '@realstream/protocol';
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
-import {
-  messageIdKey,
-  messageKey,
-  STREAMS_KEY,
-  storedText,
-  textKey,
-  type MessageStore,
-} from './messages.js';
+import { messageKey, STREAMS_KEY, storedText, textKey, type MessageStore } from './messages.js';
 import type { ContextMessage, Responder, ResponderInput, ToolCall } from './responders/types.js';
 import type { AssistantTools } from './tools/assistant.js';
 import type { RoomStorage } from './storage.js';
@@ -142,12 +135,7 @@ export class Replies {
       message.seq = seq;
       return {
         event: { type: 'message.created', message: { ...message } },
-        writes: {
-          [messageKey(seq)]: message,
-          [messageIdKey(message.id)]: seq,
-          [STREAMS_KEY]: [...this.liveSeqs(), seq],
-          ...this.messages.add(message),
-        },
+        writes: { ...this.messages.add(message), [STREAMS_KEY]: [...this.liveSeqs(), seq] },
       };
     });
     this.events.started();
@@ -463,9 +451,7 @@ export class Replies {
           : { type: 'message.completed', messageId: m.id, status: 'interrupted', text },
         writes: { [messageKey(m.seq)]: message, [STREAMS_KEY]: [] },
       }));
-      // Opening fails, rather than hangs, when storage fails under it.
-      const failure = await Promise.race([sent.then(() => null), this.log.broken]);
-      if (failure) throw failure;
+      await this.delivered(sent);
     }
     for (const m of failed.values()) {
       if (dead.has(m.id) || (await this.messages.get(m.id))) continue;
@@ -492,13 +478,14 @@ export class Replies {
       message.seq = seq;
       return {
         event: { type: 'message.created', message: { ...message } },
-        writes: {
-          [messageKey(seq)]: message,
-          [messageIdKey(message.id)]: seq,
-          ...this.messages.add(message),
-        },
+        writes: this.messages.add(message),
       };
     });
+    await this.delivered(sent);
+  }
+
+  /** Waits for an event to go out; throws, rather than hangs, when storage fails under it. */
+  private async delivered(sent: Promise<void>): Promise<void> {
     const failure = await Promise.race([sent.then(() => null), this.log.broken]);
     if (failure) throw failure;
   }

@@ -19,6 +19,7 @@ import { startProxy } from './chaos-proxy.js';
 import { faultsInLog, Observer } from './chaos-observer.js';
 import { pace, replyPrompt, startChaosUpstream } from './chaos-upstream.js';
 import { checkReplies, compareTranscripts, fullHistory, messageAt } from './chaos-checks.js';
+import { rng } from '../../server/src/faulty-storage.js';
 
 export interface ChaosOptions {
   /** How long load runs; then replies finish, a last restart, and the checks. */
@@ -75,18 +76,6 @@ export interface ChaosResult {
   seconds: number;
   details: string[];
   line: string;
-}
-
-/** mulberry32: a small seeded PRNG, so a failing schedule can be replayed with --seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
