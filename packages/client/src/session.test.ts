@@ -14,6 +14,7 @@ describe('session: close codes, watchdog, tokens', () => {
     [4401, 'unauthorised'],
     [4403, 'forbidden'],
     [4400, 'offline'],
+    [4500, 'offline'],
   ] as const) {
     it(`stays down after close ${code} and shows ${state} with the server's reason`, async () => {
       const server = fakeServer();

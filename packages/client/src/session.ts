@@ -26,6 +26,8 @@ const FINAL: Record<number, { state: ClientStatus['state']; code: ClientErrorCod
   [CLOSE_CODES.unauthorised]: { state: 'unauthorised', code: 'unauthorised' },
   [CLOSE_CODES.forbidden]: { state: 'forbidden', code: 'forbidden' },
   [CLOSE_CODES.protocol_mismatch]: { state: 'offline', code: 'protocol_mismatch' },
+  // Only the deployment's operator can mend it; the reason names the variable.
+  [CLOSE_CODES.server_misconfigured]: { state: 'offline', code: 'server_misconfigured' },
 };
 
 export interface SessionParts {

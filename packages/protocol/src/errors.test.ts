@@ -61,6 +61,7 @@ describe('close codes', () => {
       CLOSE_CODES.unauthorised,
       CLOSE_CODES.forbidden,
       CLOSE_CODES.protocol_mismatch,
+      CLOSE_CODES.server_misconfigured,
     ]) {
       assert.ok(FINAL_CLOSE_CODES.includes(code), String(code));
     }

@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   responder_failed: 502,
   /** The room's storage refused a write: the room restarted from what it had stored; try again. */
   storage_failed: 503,
+  /** The deployment's REALSTREAM_* variables are invalid; `message` names the variable. */
+  server_misconfigured: 500,
   /** A bug on our side; the log has details. */
   internal: 500,
 } as const;
@@ -73,6 +75,7 @@ export const CLOSE_CODES = {
   too_many_connections: 4408,
   rate_limited: 4429,
   protocol_mismatch: 4400,
+  server_misconfigured: 4500,
 } as const;
 
 /** Close codes after which reconnecting with the same credentials cannot help. */
@@ -80,6 +83,7 @@ export const FINAL_CLOSE_CODES: readonly number[] = [
   CLOSE_CODES.unauthorised,
   CLOSE_CODES.forbidden,
   CLOSE_CODES.protocol_mismatch,
+  CLOSE_CODES.server_misconfigured,
 ];
 
 /** Body of every REST error: `{error: {code, message}}`. */

@@ -5,8 +5,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WRANGLER, wranglerEnv, wranglerNode, wranglerVarFlags } from './wrangler.mjs';
+import { checkConfig } from './check-config.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+await checkConfig(process.env, `${root}.env`);
 const port = process.env.PORT ?? '1999';
 const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', port];
 args.push('--persist-to', '.wrangler/state', '--show-interactive-dev-session=false');

@@ -3,8 +3,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { varFlags } from './vars.mjs';
+import { checkConfig } from './check-config.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+await checkConfig(process.env, `${root}.env`);
 const port = process.env.PORT ?? '1999';
 const args = [
   'dev',

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, readConfig, type Config, type LlmConfig } from './config.js';
@@ -176,6 +179,48 @@ describe('readConfig', () => {
     it('keeps an explicit *', () => {
       assert.deepEqual(readConfig({ REALSTREAM_ALLOWED_ORIGINS: '*' }).allowedOrigins, ['*']);
     });
+
+    it('normalises entries to the form browsers send: no trailing slash, lower case, no default port', () => {
+      const config = readConfig({
+        REALSTREAM_ALLOWED_ORIGINS:
+          'https://App.Example.com/, http://localhost:5173/,https://b.example:443,http://c.example:80',
+      });
+      assert.deepEqual(config.allowedOrigins, [
+        'https://app.example.com',
+        'http://localhost:5173',
+        'https://b.example',
+        'http://c.example',
+      ]);
+    });
+
+    it('refuses an entry that is not an origin, naming it and saying why', () => {
+      const cases: [string, RegExp][] = [
+        [
+          'https://app.example.com/chat',
+          /"https:\/\/app\.example\.com\/chat" has the path "\/chat"/,
+        ],
+        ['https://a.example,https://b.example/x/', /"https:\/\/b\.example\/x\/" has the path/],
+        ['localhost:5173', /"localhost:5173" has no scheme/],
+        ['app.example.com', /"app\.example\.com" has no scheme/],
+        ['ftp://files.example', /has the scheme ftp/],
+        ['https://*.example.com', /has a wildcard/],
+        ['https://a.example?x=1', /\?query or #fragment/],
+        ['https://a.example#top', /\?query or #fragment/],
+        ['https://user:pw@a.example', /has credentials/],
+        ['https://', /is not a URL/],
+        ['*,https://a.example', /"\*" allows every origin/],
+      ];
+      for (const [value, message] of cases) {
+        assert.throws(
+          () => readConfig({ REALSTREAM_ALLOWED_ORIGINS: value }),
+          (err: Error) =>
+            err instanceof ConfigError &&
+            err.message.startsWith('REALSTREAM_ALLOWED_ORIGINS: ') &&
+            message.test(err.message),
+          value,
+        );
+      }
+    });
   });
 
   describe('enumerated variables', () => {
@@ -343,4 +388,29 @@ describe('readConfig', () => {
         'REALSTREAM_ANTHROPIC_BASE_URL',
       ));
   });
+});
+
+describe('the start scripts check the variables before starting a server', () => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  for (const script of ['dev.mjs', 'dev-wrangler.mjs']) {
+    it(`${script} exits 2, naming the variable and the entry`, async () => {
+      const result = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', `packages/server/scripts/${script}`],
+        {
+          cwd: root,
+          env: { ...process.env, PORT: '1', REALSTREAM_ALLOWED_ORIGINS: 'https://a.example/app' },
+        },
+      ).then(
+        () => ({ code: 0, stderr: '', stdout: '' }),
+        (err: { code: number; stderr: string; stdout: string }) => err,
+      );
+      assert.equal(result.code, 2);
+      assert.equal(result.stdout, '', 'nothing was started');
+      assert.match(
+        result.stderr,
+        /configuration is invalid\.\n {2}REALSTREAM_ALLOWED_ORIGINS: "https:\/\/a\.example\/app" has the path "\/app"/,
+      );
+    });
+  }
 });

@@ -262,6 +262,54 @@ function readTools(env: Env): ToolsConfig {
   };
 }
 
+/**
+ * REALSTREAM_ALLOWED_ORIGINS: `*`, or a comma list of origins as browsers send them in the Origin
+ * header (scheme://host[:port], no path). An entry written as a URL with only a trailing slash, or
+ * with upper-case letters or a default port, is normalised to that form, since it could never match
+ * otherwise and the refusal would look like a bug in the page; an entry with a path, query,
+ * credentials or a wildcard is refused, naming the entry, because guessing what was meant would
+ * widen or narrow who may connect.
+ */
+export function readAllowedOrigins(raw: string): string[] {
+  const KEY = 'REALSTREAM_ALLOWED_ORIGINS';
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.includes('*')) {
+    if (entries.length > 1)
+      throw new ConfigError(`${KEY}: "*" allows every origin; list nothing else with it`);
+    return ['*'];
+  }
+  return entries.map((entry) => {
+    const problem = (what: string) =>
+      new ConfigError(
+        `${KEY}: "${entry}" ${what}; write an origin such as https://app.example.com or http://localhost:5173`,
+      );
+    if (entry.includes('*')) throw problem('has a wildcard: list each origin (or "*" alone)');
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
+      throw problem('has no scheme (http:// or https://)');
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw problem('is not a URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw problem(
+        `has the scheme ${url.protocol.slice(0, -1)}: an origin is http:// or https://`,
+      );
+    }
+    if (url.username || url.password) throw problem('has credentials');
+    if (url.search || url.hash || entry.endsWith('?') || entry.endsWith('#')) {
+      throw problem('has a ?query or #fragment, which an origin never has');
+    }
+    if (url.pathname !== '/')
+      throw problem(`has the path "${url.pathname}", which an origin never has`);
+    return url.origin;
+  });
+}
+
 export function readConfig(env: Env): Config {
   const secret = str(env, 'REALSTREAM_SECRET') ?? null;
   if (secret !== null && secret.length < 32) {
@@ -274,10 +322,7 @@ export function readConfig(env: Env): Config {
     .filter((p): p is ProviderConfig => p !== null);
   return {
     secret,
-    allowedOrigins: (str(env, 'REALSTREAM_ALLOWED_ORIGINS') ?? '*')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: readAllowedOrigins(str(env, 'REALSTREAM_ALLOWED_ORIGINS') ?? '*'),
     logLevel: oneOf(env, 'REALSTREAM_LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     maxFrameBytes: int(env, 'REALSTREAM_MAX_FRAME_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
     maxMessageChars: int(env, 'REALSTREAM_MAX_MESSAGE_CHARS', 8000, 1, 1_000_000),

@@ -52,6 +52,21 @@ export class Logger {
    * (one flood used to write 745 MB of log). No timer: a room that goes quiet keeps no count alive.
    */
   warnRepeated(kind: string, msg: string, fields?: Fields, now = Date.now()): void {
+    this.repeated('warn', kind, msg, fields, now);
+  }
+
+  /** An error every request repeats until an operator acts (a misconfigured deployment): summarised the same way. */
+  errorRepeated(kind: string, msg: string, fields?: Fields, now = Date.now()): void {
+    this.repeated('error', kind, msg, fields, now);
+  }
+
+  private repeated(
+    level: LogLevel,
+    kind: string,
+    msg: string,
+    fields: Fields | undefined,
+    now: number,
+  ): void {
     const seen = this.repeats.get(kind);
     if (seen && now - seen.since < REPEAT_WINDOW_MS) {
       seen.held++;
@@ -59,7 +74,7 @@ export class Logger {
     }
     if (this.repeats.size > 1000) this.repeats.clear();
     this.repeats.set(kind, { since: now, held: 0 });
-    this.warn(msg, seen?.held ? { ...fields, repeated: seen.held } : fields);
+    this.write(level, msg, seen?.held ? { ...fields, repeated: seen.held } : fields);
   }
 
   private write(level: LogLevel, msg: string, fields?: Fields): void {

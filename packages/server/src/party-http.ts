@@ -11,9 +11,10 @@ import {
   originAllowed,
   type Reach,
 } from './auth.js';
-import { readConfig, type Config } from './config.js';
+import { ConfigError, readConfig, type Config } from './config.js';
 import { floodWait } from './door.js';
 import { errorResponse } from './http.js';
+import { Logger } from './log.js';
 
 // workerd's socket pair (typed here so the rest of the server keeps the DOM lib's types).
 declare const WebSocketPair: new () => { 0: WebSocket; 1: WebSocket & { accept(): void } };
@@ -125,14 +126,54 @@ function roomProblem(lobby: Lobby): string | null {
   }
 }
 
+/** The door's own log: every request to a misconfigured deployment fails, so repeats are summarised. */
+const doorLog = new Logger('error', { at: 'door' });
+
+/**
+ * Why a page's origin was refused, in words its developer can act on: the browser shows this in the
+ * chat, and the variable to change lives on the server (a close reason holds at most 123 bytes).
+ */
+function originRefusal(origin: string): string {
+  const full = `origin ${origin} is not allowed: add it to REALSTREAM_ALLOWED_ORIGINS`;
+  return full.length <= 120
+    ? full
+    : "this page's origin is not allowed: add it to REALSTREAM_ALLOWED_ORIGINS";
+}
+
+/**
+ * The deployment's configuration, or the problem with it. The start scripts check it before a
+ * server starts; a deployment whose variables were changed by hand since answers every request
+ * with the problem, named (never a value that could be secret: ConfigError messages name the
+ * variable and what was expected), instead of the engine's bare 401 or 500.
+ */
+function configOf(lobby: Lobby): Config | ConfigError {
+  try {
+    return readConfig(lobby.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    doorLog.errorRepeated(err.message, 'configuration invalid', {
+      room: lobby.id,
+      error: err.message,
+    });
+    return err;
+  }
+}
+
 export async function admitSocket(
   req: Request,
   lobby: Lobby,
   reach: Reach = 'room',
 ): Promise<Request | Response> {
-  const config = readConfig(lobby.env);
-  if (!originAllowed(req.headers.get('origin'), config.allowedOrigins)) {
-    return refuseSocket(CLOSE_CODES.forbidden, 'origin not allowed');
+  const config = configOf(lobby);
+  if (config instanceof ConfigError) {
+    return refuseSocket(
+      CLOSE_CODES.server_misconfigured,
+      `server misconfigured: ${config.message}`,
+    );
+  }
+  const origin = req.headers.get('origin');
+  if (!originAllowed(origin, config.allowedOrigins)) {
+    return refuseSocket(CLOSE_CODES.forbidden, originRefusal(origin ?? ''));
   }
   const badRoom = roomProblem(lobby);
   if (badRoom) return refuseSocket(CLOSE_CODES.protocol_mismatch, badRoom);
@@ -160,12 +201,16 @@ export async function admitRequest(
   lobby: Lobby,
   reach: Reach = 'room',
 ): Promise<Request | Response> {
-  const config = readConfig(lobby.env);
+  const config = configOf(lobby);
+  if (config instanceof ConfigError) {
+    await discardUnreadBody(req);
+    return errorResponse('server_misconfigured', config.message);
+  }
   const origin = req.headers.get('origin');
   const cors = corsHeaders(origin, config);
   if (!originAllowed(origin, config.allowedOrigins)) {
     await discardUnreadBody(req);
-    return errorResponse('origin_not_allowed', `origin ${origin} is not allowed`);
+    return errorResponse('origin_not_allowed', originRefusal(origin ?? ''));
   }
   if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
   const badRoom = roomProblem(lobby);

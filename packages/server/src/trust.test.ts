@@ -79,12 +79,18 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
       token: await token({}),
       origin: 'https://evil.example',
     });
-    assert.equal((await evil.closed).code, 4403);
+    // The reason is what the page shows: which origin, and which variable lets it in.
+    assert.deepEqual(await evil.closed, {
+      code: 4403,
+      reason: 'origin https://evil.example is not allowed: add it to REALSTREAM_ALLOWED_ORIGINS',
+    });
     const res = await fetch(server.roomUrl('secure'), {
       headers: { origin: 'https://evil.example' },
     });
     assert.equal(res.status, 403);
-    assert.equal(((await res.json()) as any).error.code, 'origin_not_allowed');
+    const body = (await res.json()) as any;
+    assert.equal(body.error.code, 'origin_not_allowed');
+    assert.match(body.error.message, /origin https:\/\/evil\.example .*REALSTREAM_ALLOWED_ORIGINS/);
     const ok = await fetch(server.roomUrl('secure'), {
       headers: { origin: 'https://host.example', authorization: `Bearer ${await token({})}` },
     });
@@ -210,5 +216,32 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
     extra.send({ type: 'hello', protocol: 1, since: 0 }); // a refusal is closed at the first frame
     assert.equal((await extra.closed).code, 4408);
     for (const s of socks) s.close();
+  });
+});
+
+describe('a deployment whose variables are invalid', () => {
+  let server: TestServer;
+  before(async () => {
+    // What the start scripts refuse; a deployment can still get there by editing its variables.
+    server = await startServer({
+      persist: false,
+      vars: { REALSTREAM_ALLOWED_ORIGINS: 'https://host.example/app' },
+    });
+  });
+  after(() => server.stop());
+
+  it('names the variable to HTTP requests and sockets alike, and the client stays down', async () => {
+    const res = await fetch(server.roomUrl('lobby'));
+    assert.equal(res.status, 500);
+    const body = (await res.json()) as any;
+    assert.equal(body.error.code, 'server_misconfigured');
+    assert.match(
+      body.error.message,
+      /^REALSTREAM_ALLOWED_ORIGINS: "https:\/\/host\.example\/app" has the path/,
+    );
+    const sock = await openRaw(server, 'lobby', {});
+    const closed = await sock.closed;
+    assert.equal(closed.code, 4500);
+    assert.match(closed.reason, /^server misconfigured: REALSTREAM_ALLOWED_ORIGINS: /);
   });
 });

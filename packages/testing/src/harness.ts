@@ -178,7 +178,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
           if (child.exitCode !== null || clashed()) return true;
           const res = await fetch(`http://127.0.0.1:${port}/parties/main/__harness-ready`);
           // Any answer from the party route means workerd is up (401 when a secret is set).
-          return res.status < 500;
+          // A deployment with invalid variables is up, and answers each request with the problem.
+          return res.status < 500 || (await res.text()).includes('"server_misconfigured"');
         },
         { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100 },
       );
