@@ -233,3 +233,76 @@ console.log(
   `manifest: ${elements.length} elements (${elements.map((e) => e.decl.tagName).join(', ')}); ` +
     'wrote custom-elements.json, vscode.html-custom-data.json, web-types.json, react.d.ts',
 );
+
+// 6. The element reference in this package's README (between the markers), from the same
+// manifest: what npm shows, what the repository's docs link to, and never out of step with the
+// JSDoc it is written from.
+const cell = (s) => (s ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+const code = (s) => (s ? `\`${s.replace(/\s+/g, ' ').replace(/\|/g, '\\|')}\`` : '');
+const table = (head, rows) =>
+  rows.length
+    ? [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`]
+        .concat(rows.map((r) => `| ${r.join(' | ')} |`))
+        .join('\n')
+    : '';
+const reference = elements
+  .map(({ decl }) => {
+    const attrOf = new Map((decl.attributes ?? []).map((a) => [a.fieldName ?? a.name, a.name]));
+    const fields = (decl.members ?? []).filter(
+      (m) => m.kind === 'field' && !m.static && !m.name.startsWith('#'),
+    );
+    const methods = (decl.members ?? []).filter((m) => m.kind === 'method' && !m.static);
+    const sections = [
+      `### \`<${decl.tagName}>\``,
+      cell(summary(decl)) + (decl.description ? `\n\n${decl.description.trim()}` : ''),
+      `Class \`${decl.name}\`; \`${decl.name}.define(tag?)\` registers it (and skips a tag already taken).`,
+      table(
+        ['property', 'attribute', 'type', ''],
+        fields.map((m) => [
+          code(m.name) + (m.readonly ? ' (read only)' : ''),
+          code(attrOf.get(m.name) ?? ''),
+          code(m.type?.text?.replace(/\s*\|\s*undefined$/, '') ?? ''),
+          cell(m.description),
+        ]),
+      ),
+      table(
+        ['method', ''],
+        methods.map((m) => [
+          code(`${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})`),
+          cell(m.description),
+        ]),
+      ),
+      table(
+        ['event', ''],
+        (decl.events ?? []).map((e) => [code(e.name), cell(e.description)]),
+      ),
+      table(
+        ['slot', ''],
+        (decl.slots ?? []).map((s) => [code(s.name) || '(default)', cell(s.description)]),
+      ),
+      table(
+        ['part', ''],
+        (decl.cssParts ?? []).map((p) => [code(p.name), cell(p.description)]),
+      ),
+      table(
+        ['custom property', ''],
+        (decl.cssProperties ?? []).map((p) => [code(p.name), cell(p.description)]),
+      ),
+    ];
+    return sections.filter(Boolean).join('\n\n');
+  })
+  .join('\n\n');
+const readmePath = join(pkgDir, 'README.md');
+const START = '<!-- reference:start (generated from custom-elements.json by scripts/build-manifest.mjs) -->';
+const END = '<!-- reference:end -->';
+const readme = readFileSync(readmePath, 'utf8');
+const at = readme.indexOf(START);
+const until = readme.indexOf(END);
+if (at < 0 || until < at) throw new Error(`${readmePath}: the reference markers are missing`);
+// Formatted as `npm run format` would, so formatting the repository never fights the build.
+const prettier = await import('prettier');
+const updated = await prettier.format(
+  `${readme.slice(0, at + START.length)}\n\n${reference}\n\n${readme.slice(until)}`,
+  { ...(await prettier.resolveConfig(readmePath)), filepath: readmePath },
+);
+if (updated !== readme) writeFileSync(readmePath, updated);

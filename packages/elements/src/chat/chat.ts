@@ -118,9 +118,9 @@ export class RealstreamChat extends RealstreamElement {
   /** The operator asked to clear the room and the question is on screen. */
   @state() private confirmingClear = false;
 
-  /** The scrolling log (for the scroll controller). */
+  /** The scrolling log (for the scroll controller). @internal */
   @query('.chat__transcript') readonly transcript!: HTMLElement | null;
-  /** The composer's field (for the composer controller). */
+  /** The composer's field (for the composer controller). @internal */
   @query('#composer-input') readonly textarea!: HTMLTextAreaElement | null;
   @query('.chat__announcer') private liveRegion!: HTMLElement | null;
 
