@@ -4,7 +4,8 @@
 // wrangler assets. wrangler runs on Node >= 22.12, installed into .cache/ when this Node is older.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { WRANGLER, wranglerEnv, wranglerNode, wranglerVarFlags } from './wrangler.mjs';
+import { WRANGLER, wranglerEnv, wranglerNode } from './wrangler.mjs';
+import { privateVars } from './vars.mjs';
 import { checkConfig } from './check-config.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -12,11 +13,16 @@ await checkConfig(process.env, `${root}.env`);
 const port = process.env.PORT ?? '1999';
 const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', port];
 args.push('--persist-to', '.wrangler/state', '--show-interactive-dev-session=false');
-args.push(...wranglerVarFlags());
+// The variables go in a file only this user reads, never in wrangler's arguments (`ps` shows those).
+const vars = privateVars(root);
+args.push('--env-file', vars.envFile);
 const node = wranglerNode();
 console.log(
   `Realstream on wrangler: server and reference host on http://localhost:${port}/ (Ctrl+C to stop)`,
 );
 const child = spawn(node, args, { cwd: root, stdio: 'inherit', env: wranglerEnv() });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));
+child.on('exit', (code) => {
+  vars.cleanup();
+  process.exit(code ?? 0);
+});

@@ -1,6 +1,7 @@
 // The room as a client sees it, against a real `partykit dev` (workerd).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw } from '@realstream/testing/raw-socket';
 import type { EventFrame, MessagePage } from '@realstream/protocol';
@@ -49,6 +50,22 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     server = await startServer({ vars: { ...FAST, REALSTREAM_SSE_HEARTBEAT_MS: 200 } });
   });
   after(() => server.stop());
+
+  it('says open dev mode once, however many rooms start', async () => {
+    for (const room of ['dev-warn-a', 'dev-warn-b', 'dev-warn-c']) {
+      const sock = await openRaw(server, room);
+      await sock.hello();
+      sock.close();
+    }
+    // Each room logged its start before it answered hello; the log file may lag behind workerd's
+    // output a little, so give a repeat time to show up once the first line has.
+    await waitFor('the dev-mode warning in the log', async () =>
+      readFileSync(server.logFile, 'utf8').includes('open dev mode'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const log = readFileSync(server.logFile, 'utf8');
+    assert.equal(log.split('REALSTREAM_SECRET is not set: open dev mode').length - 1, 1);
+  });
 
   it('streams a reply to everyone in the room with gapless seqs and offsets', async () => {
     const a = await openRaw(server, 'stream', { name: 'Ada' });

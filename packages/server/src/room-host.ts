@@ -70,6 +70,12 @@ function isSaved(value: unknown): value is SavedConn {
 }
 
 /**
+ * Open dev mode is said once per isolate (every room of a deployment shares one), not at every
+ * room start, where it drowned the log it was meant to stand out in.
+ */
+let warnedDevMode = false;
+
+/**
  * The room in its Durable Object. It hibernates: while its clients are idle nothing runs (no timer;
  * what must happen later is the object's alarm), so the platform may evict it with its sockets
  * still open, and a frame, a request or the alarm wakes it. Waking is `start()` again: the room is
@@ -99,7 +105,8 @@ export class RoomHost {
   }
 
   async start(): Promise<void> {
-    if (this.config.secret === null) {
+    if (this.config.secret === null && !warnedDevMode) {
+      warnedDevMode = true;
       this.logger.warn(
         'REALSTREAM_SECRET is not set: open dev mode, anyone may join any room as an operator',
       );
