@@ -33,6 +33,11 @@ export const ERROR_CODES = {
   method_not_allowed: 405,
   /** The command conflicts with the state (e.g. stopping a reply that already ended). */
   conflict: 409,
+  /**
+   * The id (a command's, or an HTTP Idempotency-Key) was used before for the same command with
+   * another body: nothing was applied. Use a fresh id for a new message or call.
+   */
+  idempotency_mismatch: 422,
   /** Too many connections to this room. */
   too_many_connections: 429,
   /** Token bucket empty: slow down (`retryAfterMs` says how long). */

@@ -95,6 +95,15 @@ export class ChatCommands {
       // without a uid is a new guest each time. Anything else is a new message under a taken id.
       if (message && message.author.id !== author.id && message.text !== text)
         return { ok: false, ...takenRefusal(id) };
+      // The author's resend with other text is not that message: answering it with the first
+      // one's ack would lose it without a word.
+      if (message && message.text !== text) {
+        return {
+          ok: false,
+          code: 'idempotency_mismatch',
+          message: `message id ${id} was used for another text; use a fresh id for each message`,
+        };
+      }
       if (message) return { ok: true, message, seq, duplicate: true };
       // The message is gone (the room was cleared): the id may be used again.
     }

@@ -14,6 +14,27 @@ const RECENT_COMMANDS = 10_000;
 export interface Claim {
   user: string;
   kind: string;
+  /** The command without its id (canonical JSON): a resend must carry the same, see answer(). */
+  body?: string;
+}
+
+/** JSON with object keys sorted, so that `{a, b}` and `{b, a}` are the same body. */
+export function canonicalJson(value: unknown): string {
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ) ?? 'undefined'
+  );
+}
+
+/** The refusal of a resend that asks for something else than the first use of its id did. */
+export function mismatchRefusal(id: string): { code: ErrorCode; message: string } {
+  return {
+    code: 'idempotency_mismatch',
+    message: `command id ${id} was used before with another body; use a fresh id for each command`,
+  };
 }
 
 interface Entry {
@@ -69,6 +90,9 @@ export class CommandLedger {
     if (earlier !== undefined) {
       if (!sameClaim(earlier.claim, claim))
         return reply({ type: 'error', id, ...takenRefusal(id) });
+      // Answering another body with the first one's ack would drop it without a word.
+      if (earlier.claim.body !== claim.body)
+        return reply({ type: 'error', id, ...mismatchRefusal(id) });
       try {
         return reply({ type: 'ack', id, seq: await earlier.seq, duplicate: true });
       } catch (refusal) {

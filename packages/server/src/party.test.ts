@@ -102,17 +102,19 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
   });
 
   it('applies a resent message.send once and acks it as a duplicate', async () => {
-    const a = await openRaw(server, 'idem');
+    const a = await openRaw(server, 'idem', { uid: 'idem-user' });
     await a.hello();
     a.send({ type: 'message.send', id: 'dup-1', text: 'once', reply: false });
     const first = await a.next('ack', (f) => f.id === 'dup-1');
     a.close();
-    const b = await openRaw(server, 'idem');
+    const b = await openRaw(server, 'idem', { uid: 'idem-user' });
     await b.hello(first.seq);
     b.send({ type: 'message.send', id: 'dup-1', text: 'once', reply: false });
     const second = await b.next('ack', (f) => f.id === 'dup-1');
     assert.equal(second.seq, first.seq);
     assert.equal(second.duplicate, true);
+    b.send({ type: 'message.send', id: 'dup-1', text: 'other text', reply: false });
+    assert.equal((await b.next('error', (f) => f.id === 'dup-1')).code, 'idempotency_mismatch');
     const page = await history(server, 'idem');
     assert.equal(page.messages.filter((m) => m.id === 'dup-1').length, 1);
     b.close();
@@ -309,6 +311,22 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     );
     assert.equal(dup.status, 200);
     assert.equal(dup.body.duplicate, true);
+    // The same key with another body is not that message: 422 from its author, 409 (the key is
+    // taken) from anyone else, here a dev-mode guest without a uid; nothing is posted either way.
+    const as = (uid: string | null, text: string) =>
+      fetch(`${server.roomUrl('pages')}/messages${uid ? `?uid=${uid}` : ''}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'p-uid' },
+        body: JSON.stringify({ text, reply: false }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    assert.equal((await as('ann', 'first')).status, 201);
+    assert.equal((await as('ann', 'first')).status, 200);
+    const other = await as('ann', 'not m1');
+    assert.equal(other.status, 422);
+    assert.equal(other.body.error.code, 'idempotency_mismatch');
+    assert.equal((await as(null, 'not m1')).status, 409);
+    const after = await history(server, 'pages');
+    assert.ok(!after.messages.some((m) => m.text === 'not m1'));
   });
 
   it('rejects bad REST input with typed JSON errors', async () => {

@@ -14,7 +14,7 @@ import {
 import { admit, type Conn, type Gate, type SavedConn, type Socket } from './admission.js';
 import type { Identity } from './auth.js';
 import { ChatCommands, loadSettings, type SendResult } from './chat-commands.js';
-import { CommandLedger, type Outcome } from './command-ledger.js';
+import { canonicalJson, CommandLedger, type Outcome } from './command-ledger.js';
 import type { Config } from './config.js';
 import { ChunkedStorage } from './chunked-storage.js';
 import { EventLog, type StorageFailure } from './event-log.js';
@@ -723,7 +723,8 @@ export class Room implements Gate {
     command: { type: string; id: string },
     run: () => Outcome | Promise<Outcome>,
   ): Promise<void> {
-    const claim = { user: conn.identity.id, kind: command.type };
+    const { id: _id, ...body } = command;
+    const claim = { user: conn.identity.id, kind: command.type, body: canonicalJson(body) };
     return this.commands.answer(command.id, claim, run, (frame) => this.reply(conn, frame));
   }
 

@@ -87,15 +87,37 @@ describe('tools in a room', () => {
     }
     assert.equal(eventsOf(bob.frames).find((f) => f.event === started)?.seq, ack.seq);
 
-    // The same call id again (a resend after a reconnect) runs nothing new.
+    // The same call again (a resend after a reconnect) runs nothing new.
+    ada.send({
+      type: 'tool.invoke',
+      id: 'call-1',
+      name: 'math.evaluate',
+      args: { expression: '2^10 / 4' },
+    });
+    const dup = await ada.next('ack', (f) => f.id === 'call-1' && f.duplicate === true);
+    assert.equal(dup.seq, ack.seq);
+    // The same id with other arguments is another call: refused, not answered with the first's ack.
     ada.send({
       type: 'tool.invoke',
       id: 'call-1',
       name: 'math.evaluate',
       args: { expression: '1' },
     });
-    const dup = await ada.next('ack', (f) => f.id === 'call-1' && f.duplicate === true);
-    assert.equal(dup.seq, ack.seq);
+    const mismatch = await ada.next('error', (f) => f.id === 'call-1');
+    assert.equal(mismatch.code, 'idempotency_mismatch');
+    // And from a fresh socket, past the command ledger: the stored call says the same.
+    const again = await join(server, 'run', 'ada', 'member');
+    again.send({
+      type: 'tool.invoke',
+      id: 'call-1',
+      name: 'math.evaluate',
+      args: { expression: '1' },
+    });
+    assert.equal(
+      (await again.next('error', (f) => f.id === 'call-1')).code,
+      'idempotency_mismatch',
+    );
+    again.close();
     await ada.next('pong', undefined, 100).catch(() => {});
     assert.equal(callEvents(bob, 'call-1').filter((e) => e.type === 'tool.call.started').length, 1);
     for (const s of [ada, bob]) s.close();
@@ -254,6 +276,19 @@ describe('tools in a room', () => {
     const { call } = (await res.json()) as { call: ToolCall };
     assert.equal(call.status, 'done');
     assert.equal((call.result as { words: number }).words, 3);
+    // The key again: the same call's outcome for the same arguments (keys in any order), 422 for others.
+    const resent = await invoke(
+      { 'idempotency-key': 'rest-1' },
+      { args: { text: 'One two. Three!' } },
+    );
+    assert.equal(resent.status, 200);
+    assert.equal(((await resent.json()) as { call: ToolCall }).call.callId, call.callId);
+    const reused = await invoke({ 'idempotency-key': 'rest-1' }, { args: { text: 'Other words' } });
+    assert.equal(reused.status, 422);
+    assert.equal(
+      ((await reused.json()) as { error: { code: string } }).error.code,
+      'idempotency_mismatch',
+    );
 
     const bad = await invoke({}, { args: { text: 7 } });
     assert.equal(bad.status, 400);

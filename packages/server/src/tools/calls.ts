@@ -9,6 +9,7 @@ import {
   type ToolProgress,
   type User,
 } from '@realstream/protocol';
+import { canonicalJson } from '../command-ledger.js';
 import type { EventLog } from '../event-log.js';
 import { CLEARED_KEY } from '../messages.js';
 import type { Logger } from '../log.js';
@@ -165,9 +166,17 @@ export class ToolCalls {
   /** Starts a call, or says why not (nothing runs then). A known call id is a duplicate. */
   async start(req: CallRequest): Promise<StartResult> {
     const known = this.live.get(req.callId);
-    if (known) return { ok: true, seq: Promise.resolve(known.seq), duplicate: true };
+    if (known)
+      return (
+        sameCall(known.call, req) ?? { ok: true, seq: Promise.resolve(known.seq), duplicate: true }
+      );
     const stored = await this.host.storage.get<number>(callIdKey(req.callId));
-    if (stored !== undefined) return { ok: true, seq: Promise.resolve(stored), duplicate: true };
+    if (stored !== undefined) {
+      const call = await this.host.storage.get<ToolCall>(callKey(stored));
+      return (
+        (call && sameCall(call, req)) ?? { ok: true, seq: Promise.resolve(stored), duplicate: true }
+      );
+    }
     // Checked again after the await: the same id may have started meanwhile, or the reply that
     // asks may have been stopped (its cancelFor() could not see this call yet).
     if (this.live.has(req.callId)) return this.start(req);
@@ -539,6 +548,18 @@ function isEnded(call: ToolCall): boolean {
 
 function refuse(code: ErrorCode, message: string): StartResult {
   return { ok: false, code, message };
+}
+
+/**
+ * A resend of a call (same id) must ask for the same thing: the same tool with the same arguments.
+ * Anything else would be answered with another call's outcome, so it is refused, nothing run.
+ */
+function sameCall(call: ToolCall, req: CallRequest): StartResult | null {
+  if (call.name === req.name && canonicalJson(call.args) === canonicalJson(req.args)) return null;
+  return refuse(
+    'idempotency_mismatch',
+    `call id ${req.callId} was used for another call (${call.name} with other arguments); use a fresh id for each call`,
+  );
 }
 
 function cancelled(by: User): ToolError {
