@@ -14,6 +14,7 @@ import {
 import type { Identity } from './auth.js';
 import { MAX_PAGE } from './messages.js';
 import { handleToolsRequest } from './http-tools.js';
+import { CONTENT_TYPES, type MetricsFormat } from './metrics/prometheus.js';
 import type { Room, Subscriber } from './room.js';
 
 const JSON_HEADERS = {
@@ -75,17 +76,12 @@ async function route(
       return errorResponse('method_not_allowed', `${method} is not supported here; use GET`);
     if (!roleAtLeast(identity.role, 'operator'))
       return errorResponse('forbidden', 'metrics need the operator role');
-    const url = new URL(req.url);
-    const accept = req.headers.get('accept') ?? '';
-    if (url.searchParams.get('format') === 'prometheus' || /openmetrics|text\/plain/.test(accept)) {
-      return new Response(room.ops.prometheus(), {
-        headers: {
-          'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8',
-          'cache-control': 'no-store',
-        },
-      });
-    }
-    return json(room.ops.snapshot());
+    const format = metricsFormat(req);
+    if (format instanceof Response) return format;
+    if (format === 'json') return json(room.ops.snapshot());
+    return new Response(room.ops.text(format), {
+      headers: { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store' },
+    });
   }
   if (rest === '/tools' || rest.startsWith('/tools/')) {
     return handleToolsRequest(room, req, identity, rest.slice('/tools'.length));
@@ -166,6 +162,26 @@ export async function readJson(room: Room, req: Request): Promise<{ body: unknow
   }
   const deep = depthProblem(body, 'body');
   return deep ? errorResponse('invalid_frame', deep) : { body };
+}
+
+/**
+ * What a metrics request asks for: `?format=` (json, openmetrics, prometheus) first, then the
+ * Accept header as scrapers send it (Prometheus asks for OpenMetrics first, text/plain after), else
+ * JSON.
+ */
+function metricsFormat(req: Request): MetricsFormat | 'json' | Response {
+  const asked = new URL(req.url).searchParams.get('format');
+  if (asked !== null) {
+    if (asked === 'json' || asked === 'openmetrics' || asked === 'prometheus') return asked;
+    return errorResponse(
+      'invalid_frame',
+      `format=${asked}: expected json, openmetrics or prometheus`,
+    );
+  }
+  const accept = req.headers.get('accept') ?? '';
+  if (accept.includes('application/openmetrics-text')) return 'openmetrics';
+  if (accept.includes('text/plain')) return 'prometheus';
+  return 'json';
 }
 
 async function postMessage(room: Room, req: Request, identity: Identity): Promise<Response> {

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
+import { parseMetricsText } from '@realstream/testing/metrics-parsers';
 import { eventsOf, openRaw } from '@realstream/testing/raw-socket';
 import type { DeploymentMetrics, Role, RoomMetrics } from '@realstream/protocol';
 import { signToken } from './auth.js';
@@ -17,32 +18,6 @@ async function join(server: TestServer, room: string, role: Role, sub: string = 
   const socket = await openRaw(server, room, { token: await token(room, role, sub) });
   await socket.hello();
   return socket;
-}
-
-/** Parses Prometheus text into samples, checking every sample's family has HELP and TYPE. */
-function parsePrometheus(text: string) {
-  const types = new Map<string, string>();
-  const helps = new Set<string>();
-  const samples: { name: string; labels: Record<string, string>; value: number }[] = [];
-  for (const line of text.trim().split('\n')) {
-    if (line === '# EOF') continue;
-    const meta = /^# (HELP|TYPE) (\S+) (.+)$/.exec(line);
-    if (meta) {
-      if (meta[1] === 'TYPE') types.set(meta[2], meta[3]);
-      else helps.add(meta[2]);
-      continue;
-    }
-    const m = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    assert.ok(m, `a sample line: ${line}`);
-    const labels = Object.fromEntries(
-      [...m[2].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]),
-    );
-    const family = m[1].replace(/_(bucket|sum|count)$/, '');
-    assert.ok(types.has(m[1]) || types.has(family), `TYPE for ${m[1]}`);
-    assert.ok(helps.has(m[1]) || helps.has(family), `HELP for ${m[1]}`);
-    samples.push({ name: m[1], labels, value: Number(m[3]) });
-  }
-  return { types, samples };
 }
 
 describe('room metrics', () => {
@@ -154,36 +129,81 @@ describe('room metrics', () => {
     back.close();
   });
 
-  it('serves Prometheus text: HELP and TYPE, counters, gauges, histograms with buckets', async () => {
+  it('serves OpenMetrics and Prometheus text that their reference parsers accept', async () => {
     const room = 'metrics-live';
-    const res = await fetch(`${server.roomUrl(room)}/metrics?format=prometheus`, {
-      headers: { authorization: `Bearer ${await token(room, 'operator')}` },
-    });
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /openmetrics-text/);
-    const { types, samples } = parsePrometheus(await res.text());
-    assert.equal(types.get('realstream_replies_total'), 'counter');
-    assert.equal(types.get('realstream_connections'), 'gauge');
-    assert.equal(types.get('realstream_ttft_milliseconds'), 'histogram');
-    const replies = samples.find((s) => s.name === 'realstream_replies_total')!;
-    assert.deepEqual([replies.labels.room, replies.value], [room, 3]);
-    const buckets = samples.filter((s) => s.name === 'realstream_ttft_milliseconds_bucket');
-    const counts = buckets.map((b) => b.value);
-    assert.deepEqual(
-      counts,
-      [...counts].sort((a, b) => a - b),
-      'buckets are cumulative',
+    const authorization = `Bearer ${await token(room, 'operator')}`;
+    const get = (query: string, accept?: string) =>
+      fetch(`${server.roomUrl(room)}/metrics${query}`, {
+        headers: { authorization, ...(accept ? { accept } : {}) },
+      });
+    // What a Prometheus server sends when it scrapes: OpenMetrics first.
+    const scrape = await get(
+      '',
+      'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
     );
-    assert.equal(buckets.at(-1)!.labels.le, '+Inf');
-    assert.equal(buckets.at(-1)!.value, 3);
-    const count = samples.find((s) => s.name === 'realstream_ttft_milliseconds_count')!;
-    assert.equal(count.value, 3);
-    const tool = samples.find(
-      (s) =>
-        s.name === 'realstream_tool_latency_milliseconds_count' &&
-        s.labels.tool === 'math.evaluate',
-    );
-    assert.equal(tool?.value, 1);
+    const asked = await get('?format=openmetrics');
+    const older = await get('?format=prometheus');
+    const plain = await get('', 'text/plain');
+    for (const res of [scrape, asked]) {
+      assert.equal(
+        res.headers.get('content-type'),
+        'application/openmetrics-text; version=1.0.0; charset=utf-8',
+      );
+    }
+    for (const res of [older, plain]) {
+      assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+    }
+    const openText = await scrape.text();
+    assert.equal(await asked.text(), openText);
+    assert.match(openText, /\n# EOF\n$/);
+    const promText = await older.text();
+    assert.ok(!promText.includes('# EOF'), 'the Prometheus text format has no EOF');
+    assert.equal(await plain.text(), promText);
+
+    for (const [format, text] of [
+      ['openmetrics', openText],
+      ['prometheus', promText],
+    ] as const) {
+      const families = new Map(parseMetricsText(text, format).map((f) => [f.name, f]));
+      const sample = (family: string, name: string, labels: Record<string, string> = {}) =>
+        families
+          .get(family)
+          ?.samples.find(
+            (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+          );
+      // Both parsers name a counter's family without `_total`; its sample keeps it.
+      const replies = 'realstream_replies';
+      assert.equal(families.get(replies)?.type, 'counter', format);
+      assert.equal(sample(replies, 'realstream_replies_total', { room })?.value, 3, format);
+      assert.equal(families.get('realstream_connections')?.type, 'gauge', format);
+      const ttft = families.get('realstream_ttft_milliseconds');
+      assert.equal(ttft?.type, 'histogram', format);
+      if (format === 'openmetrics') assert.equal(ttft?.unit, 'milliseconds');
+      const buckets = (ttft?.samples ?? []).filter((s) => s.name.endsWith('_bucket'));
+      const counts = buckets.map((b) => b.value);
+      assert.deepEqual(
+        counts,
+        [...counts].sort((a, b) => a - b),
+        'buckets are cumulative',
+      );
+      assert.equal(buckets.at(-1)?.labels.le, '+Inf');
+      assert.equal(buckets.at(-1)?.value, 3);
+      assert.equal(
+        sample('realstream_ttft_milliseconds', 'realstream_ttft_milliseconds_count')?.value,
+        3,
+      );
+      const tool = sample(
+        'realstream_tool_latency_milliseconds',
+        'realstream_tool_latency_milliseconds_count',
+        { tool: 'math.evaluate' },
+      );
+      assert.equal(tool?.value, 1, format);
+      for (const family of families.values())
+        assert.ok(family.documentation, `HELP for ${family.name}`);
+    }
+    const bad = await get('?format=xml');
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as any).error.code, 'invalid_frame');
   });
 
   it('taps the room’s frames for an operator, filtered on the server', async () => {

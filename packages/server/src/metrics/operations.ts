@@ -1,6 +1,6 @@
 import type { EventFrame, RoomMetrics, RoomSummary, ServerFrame } from '@realstream/protocol';
 import type { Counter } from './figures.js';
-import { prometheusText } from './prometheus.js';
+import { metricsText, type MetricsFormat } from './prometheus.js';
 import { MetricsRecorder, type Connected } from './recorder.js';
 import { Tap, type TapFilter } from './tap.js';
 
@@ -122,8 +122,9 @@ export class Operations {
     this.writesSeen = writes;
   }
 
-  prometheus(): string {
-    return prometheusText(this.snapshot(), this.recorder.histograms());
+  /** The room's figures as OpenMetrics or Prometheus text (see metricsText). */
+  text(format: MetricsFormat): string {
+    return metricsText(this.snapshot(), this.recorder.histograms(), format);
   }
 
   subscribe(connection: string, send: (frame: ServerFrame) => void): void {

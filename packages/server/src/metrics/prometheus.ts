@@ -10,15 +10,37 @@ export interface LatencyHistograms {
 }
 
 /**
- * A room's figures in the Prometheus / OpenMetrics text format: counters since the room started,
- * gauges for what is live now, and latency histograms with buckets (from the HdrHistograms). Labels
- * carry the room, so one scrape config covers every room.
+ * The two text formats a scraper may ask for. They differ in three places: an OpenMetrics counter
+ * family is named without its `_total` (the sample keeps it), a family with a unit says so in a
+ * `# UNIT` line, and the exposition ends with `# EOF`; strict OpenMetrics parsers refuse the
+ * Prometheus form, and the Prometheus text format has no EOF.
  */
-export function prometheusText(m: RoomMetrics, h: LatencyHistograms): string {
+export type MetricsFormat = 'openmetrics' | 'prometheus';
+
+export const CONTENT_TYPES: Record<MetricsFormat, string> = {
+  openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+  prometheus: 'text/plain; version=0.0.4; charset=utf-8',
+};
+
+/**
+ * A room's figures as OpenMetrics or Prometheus text: counters since the room started, gauges for
+ * what is live now, and latency histograms with buckets (from the HdrHistograms). Labels carry the
+ * room, so one scrape config covers every room.
+ */
+export function metricsText(
+  m: RoomMetrics,
+  h: LatencyHistograms,
+  format: MetricsFormat = 'openmetrics',
+): string {
+  const open = format === 'openmetrics';
   const room = label(m.room);
   const lines: string[] = [];
-  const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
+  const family = (name: string, type: string, help: string, unit?: string) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    if (open && unit) lines.push(`# UNIT ${name} ${unit}`);
+  };
+  const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
+    family(name, type, help);
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${num(value)}`);
   };
   const HELP: Record<(typeof COUNTERS)[number], string> = {
@@ -41,8 +63,9 @@ export function prometheusText(m: RoomMetrics, h: LatencyHistograms): string {
     toolErrors: 'Tool calls that ended in an error or a timeout.',
   };
   for (const c of COUNTERS) {
-    const name = `realstream_${snake(c)}_total`;
-    metric(name, 'counter', HELP[c], [[`{room="${room}"}`, m.total[c]]]);
+    const name = `realstream_${snake(c)}`;
+    family(open ? name : `${name}_total`, 'counter', HELP[c]);
+    lines.push(`${name}_total{room="${room}"} ${num(m.total[c])}`);
   }
   metric('realstream_connections', 'gauge', 'Open connections by role.', [
     [`{room="${room}",role="viewer"}`, m.connections.viewer],
@@ -56,46 +79,28 @@ export function prometheusText(m: RoomMetrics, h: LatencyHistograms): string {
     [`{room="${room}"}`, m.toolsRunning],
   ]);
   const seen = new Set<string>();
+  const histogram = (name: string, help: string, labels: string, latency: Histogram) => {
+    // HELP, TYPE and UNIT once per family, however many label sets follow.
+    if (!seen.has(name)) family(name, 'histogram', help, 'milliseconds');
+    seen.add(name);
+    histogramLines(lines, name, labels, latency);
+  };
   const r = `room="${room}"`;
-  const ttftHelp = 'Time to first token of replies.';
-  histogramLines(lines, seen, 'realstream_ttft_milliseconds', ttftHelp, r, h.ttft);
-  const durationHelp = 'Duration of replies.';
-  histogramLines(
-    lines,
-    seen,
-    'realstream_reply_duration_milliseconds',
-    durationHelp,
-    r,
-    h.replyDuration,
-  );
+  histogram('realstream_ttft_milliseconds', 'Time to first token of replies.', r, h.ttft);
+  histogram('realstream_reply_duration_milliseconds', 'Duration of replies.', r, h.replyDuration);
   for (const [tool, latency] of h.tools) {
-    const labels = `${r},tool="${label(tool)}"`;
-    histogramLines(
-      lines,
-      seen,
+    histogram(
       'realstream_tool_latency_milliseconds',
       'Tool call latency.',
-      labels,
+      `${r},tool="${label(tool)}"`,
       latency,
     );
   }
-  lines.push('# EOF');
+  if (open) lines.push('# EOF');
   return `${lines.join('\n')}\n`;
 }
 
-function histogramLines(
-  lines: string[],
-  seen: Set<string>,
-  name: string,
-  help: string,
-  labels: string,
-  h: Histogram,
-): void {
-  // HELP and TYPE once per family, however many label sets follow.
-  if (!seen.has(name)) {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
-    seen.add(name);
-  }
+function histogramLines(lines: string[], name: string, labels: string, h: Histogram): void {
   const { counts, sum } = cumulative(h, PROMETHEUS_BOUNDS);
   PROMETHEUS_BOUNDS.forEach((le, i) =>
     lines.push(`${name}_bucket{${labels},le="${le}"} ${counts[i]}`),
