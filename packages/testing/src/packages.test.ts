@@ -27,7 +27,12 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('./consumer/', import.meta.url));
 
 /** Every package a consumer installs, in dependency order. */
-const PUBLISHED = ['@realstream/protocol', '@realstream/client', '@realstream/elements'];
+const PUBLISHED = [
+  '@realstream/protocol',
+  '@realstream/server',
+  '@realstream/client',
+  '@realstream/elements',
+];
 const TAGS = [
   'realstream-chat',
   'realstream-dashboard',
@@ -286,6 +291,26 @@ test('server-side rendering: plain node imports every package and define without
     parseServerFrame: 'function',
     defineWithoutRegistry: 'returned',
   });
+});
+
+test("a host's backend: plain node signs a room token with @realstream/server/auth", async () => {
+  await installApp();
+  const script = `
+    import { signToken, authenticate } from '@realstream/server/auth';
+    const token = await signToken('s3cret', { sub: 'ada', name: 'Ada', room: 'lobby' });
+    const req = new Request('http://room/parties/main/lobby', {
+      headers: { authorization: 'Bearer ' + token },
+    });
+    console.log(JSON.stringify(await authenticate(req, 'lobby', 's3cret')));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: app,
+  });
+  const result = JSON.parse(stdout) as { ok: boolean; identity?: Record<string, unknown> };
+  assert.equal(result.ok, true, stdout);
+  assert.deepEqual(
+    { ...result.identity, exp: typeof result.identity?.exp },
+    { id: 'ada', name: 'Ada', role: 'member', exp: 'number' },
+  );
 });
 
 // TypeScript 7 as `npm create vite` pins it, bundler and node resolution; and TypeScript 5 (this
