@@ -258,7 +258,7 @@ async function installApp() {
     { cwd: app, maxBuffer: 64 << 20 },
   );
   console.log(`installed the tarballs into a throw-away app in ${Date.now() - started} ms`);
-  for (const file of ['main.ts', 'app.tsx', 'ssr.mjs']) {
+  for (const file of ['main.ts', 'app.tsx', 'server.ts', 'ssr.mjs']) {
     copyFileSync(join(fixtures, file), join(app, 'src', file));
   }
   copyFileSync(join(fixtures, 'tsconfig.consumer.json'), join(app, 'tsconfig.json'));
@@ -329,7 +329,7 @@ const compilers = [
   },
 ];
 for (const { label, tsc, config } of compilers) {
-  test(`a consumer's strict ${label} (${config}) checks client, protocol, elements and React 19 JSX`, async () => {
+  test(`a consumer's strict ${label} (${config}) checks client, protocol, server, elements and React 19 JSX`, async () => {
     await installApp();
     const result = await run(tsc(), ['-p', config], { cwd: app }).catch(
       (err: { stdout: string; stderr: string }) => err,
