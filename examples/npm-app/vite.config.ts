@@ -19,5 +19,22 @@ export default defineConfig(({ isSsrBuild }) => ({
   plugins: [react(), realstreamTokenRoute()],
   server: { port: Number(process.env.PORT ?? 5173), strictPort: true },
   // The second build (`--ssr server/serve.ts`) is the production server: no public/ files in it.
-  build: { copyPublicDir: !isSsrBuild },
+  build: {
+    copyPublicDir: !isSsrBuild,
+    // React, and Realstream with its dependencies (lit, marked, zod), in chunks of their own: each
+    // stays cached until its own versions move. (In this repository the @realstream packages
+    // resolve to packages/, not node_modules/.)
+    rolldownOptions: isSsrBuild
+      ? {}
+      : {
+          output: {
+            codeSplitting: {
+              groups: [
+                { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+                { name: 'realstream', test: /node_modules|[\\/]packages[\\/]/ },
+              ],
+            },
+          },
+        },
+  },
 }));

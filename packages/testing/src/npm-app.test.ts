@@ -6,12 +6,21 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { issueToken, TokenRouteError } from '../../../examples/npm-app/server/token-route.js';
@@ -74,7 +83,13 @@ before(async () => {
       throw new Error(`npm run build in examples/npm-app failed:\n${err.stdout}\n${err.stderr}`);
     },
   );
-  console.log(`built examples/npm-app in ${Date.now() - started} ms`);
+  const assets = join(appDir, 'dist/assets');
+  const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  const gz = js.reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f))).length, 0);
+  console.log(
+    `built examples/npm-app in ${Date.now() - started} ms: ${js.length} scripts, ` +
+      `${(gz / 1024).toFixed(1)} KB gzipped`,
+  );
 
   // The app's origin must be known before the room server starts: it is the only one allowed.
   const port = await freePort();
@@ -189,7 +204,7 @@ async function openLive(page: Page, errors: string[]) {
 }
 
 test(
-  'desktop: a member joins, chats with a streamed reply; tools and dashboard render',
+  'desktop: the page joins with its token, chats with a streamed reply; tools and dashboard render',
   { timeout: 90_000 },
   async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
