@@ -76,6 +76,28 @@ export default [
     external,
     plugins: [ts()],
   },
+  // @realstream/server for hosts that run rooms in their own worker: the room core, the PartyKit
+  // and partyserver adapters, and a Node-safe ./auth entry (signToken for a host's backend). Module
+  // for module, so an importer of ./auth never loads the room. Declarations: packages/server/
+  // tsconfig.build.json.
+  {
+    input: {
+      index: 'packages/server/src/index.ts',
+      auth: 'packages/server/src/auth.ts',
+      'adapters/partykit': 'packages/server/src/adapters/partykit.ts',
+      'adapters/partykit-ops': 'packages/server/src/adapters/partykit-ops.ts',
+      'adapters/partyserver': 'packages/server/src/adapters/partyserver.ts',
+    },
+    output: {
+      dir: 'packages/server/dist',
+      format: 'es',
+      sourcemap: true,
+      preserveModules: true,
+      preserveModulesRoot: 'packages/server/src',
+    },
+    external,
+    plugins: [ts()],
+  },
   // What validating server frames costs a browser: parseServerFrame with zod/mini, self-contained.
   // zod/mini's core is most of it; the rest is the frame schemas (chat, tools, metrics). Measured
   // 10.9 KB gzipped with all three (8.6 KB with chat frames only; full zod would cost ~27 KB).

@@ -27,7 +27,12 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('./consumer/', import.meta.url));
 
 /** Every package a consumer installs, in dependency order. */
-const PUBLISHED = ['@realstream/protocol', '@realstream/client', '@realstream/elements'];
+const PUBLISHED = [
+  '@realstream/protocol',
+  '@realstream/server',
+  '@realstream/client',
+  '@realstream/elements',
+];
 const TAGS = [
   'realstream-chat',
   'realstream-dashboard',
@@ -253,7 +258,7 @@ async function installApp() {
     { cwd: app, maxBuffer: 64 << 20 },
   );
   console.log(`installed the tarballs into a throw-away app in ${Date.now() - started} ms`);
-  for (const file of ['main.ts', 'app.tsx', 'ssr.mjs']) {
+  for (const file of ['main.ts', 'app.tsx', 'server.ts', 'ssr.mjs']) {
     copyFileSync(join(fixtures, file), join(app, 'src', file));
   }
   copyFileSync(join(fixtures, 'tsconfig.consumer.json'), join(app, 'tsconfig.json'));
@@ -288,6 +293,26 @@ test('server-side rendering: plain node imports every package and define without
   });
 });
 
+test("a host's backend: plain node signs a room token with @realstream/server/auth", async () => {
+  await installApp();
+  const script = `
+    import { signToken, authenticate } from '@realstream/server/auth';
+    const token = await signToken('s3cret', { sub: 'ada', name: 'Ada', room: 'lobby' });
+    const req = new Request('http://room/parties/main/lobby', {
+      headers: { authorization: 'Bearer ' + token },
+    });
+    console.log(JSON.stringify(await authenticate(req, 'lobby', 's3cret')));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: app,
+  });
+  const result = JSON.parse(stdout) as { ok: boolean; identity?: Record<string, unknown> };
+  assert.equal(result.ok, true, stdout);
+  assert.deepEqual(
+    { ...result.identity, exp: typeof result.identity?.exp },
+    { id: 'ada', name: 'Ada', role: 'member', exp: 'number' },
+  );
+});
+
 // TypeScript 7 as `npm create vite` pins it, bundler and node resolution; and TypeScript 5 (this
 // repository's own compiler, run over the app's node_modules), for apps that have not moved yet.
 const compilers = [
@@ -304,7 +329,7 @@ const compilers = [
   },
 ];
 for (const { label, tsc, config } of compilers) {
-  test(`a consumer's strict ${label} (${config}) checks client, protocol, elements and React 19 JSX`, async () => {
+  test(`a consumer's strict ${label} (${config}) checks client, protocol, server, elements and React 19 JSX`, async () => {
     await installApp();
     const result = await run(tsc(), ['-p', config], { cwd: app }).catch(
       (err: { stdout: string; stderr: string }) => err,

@@ -1,10 +1,12 @@
 // The Int32 JS histogram alone: the package index also pulls in WebAssembly and log encoding
 // (which calls eval, forbidden in workerd), and rooms need neither.
 import * as int32 from 'hdr-histogram-js/dist/Int32Histogram.js';
+import type { Int32Histogram as Histogram } from 'hdr-histogram-js';
 import type { Latency } from '@realstream/protocol';
 
-type HistogramClass = typeof int32.default;
-type Histogram = InstanceType<HistogramClass>;
+// The type by its named export from the index: the published declarations name it, and
+// `typeof int32.default` would mean the module, not the class, under node16/nodenext resolution.
+type HistogramClass = typeof Histogram;
 
 // A CommonJS module with `exports.default`: node's loader nests it one level deeper than esbuild's.
 function classOf(mod: { default: unknown }): HistogramClass {
