@@ -40,7 +40,11 @@ export const defaultToolsStrings = {
   minRoleHint: (role: Role) => `Needs the ${ROLE_NAMES[role] ?? role} role or higher`,
   needsApproval: 'Needs approval',
   needsApprovalHint: "An operator approves each of the assistant's calls",
-  toggleLabel: (name: string) => `Switch ${name} on`,
+  // A switch is named by what it controls; its state (on / off) is aria-checked, read after the name.
+  toggleLabel: (name: string) => `${name} enabled`,
+  // The tooltip says what a press does now.
+  toggleAction: (name: string, enabled: boolean) =>
+    enabled ? `Switch ${name} off` : `Switch ${name} on`,
   toggleReason: 'Only operators can switch tools on or off',
   // detail
   selectHint: 'Choose a tool to run it.',

@@ -124,7 +124,7 @@ function renderTool(
       aria-label=${s.toggleLabel(t.name)}
       aria-disabled=${m.canToggle ? 'false' : 'true'}
       aria-describedby=${m.operator ? `${id}-badges` : 'toggle-reason'}
-      title=${m.operator ? s.toggleLabel(t.name) : s.toggleReason}
+      title=${m.operator ? s.toggleAction(t.name, t.enabled) : s.toggleReason}
       @click=${() => m.canToggle && on.toggle(t)}
     >
       <span class="tool__knob" aria-hidden="true"></span>

@@ -139,7 +139,11 @@ describe('realstream-tools list', () => {
     const off = $<HTMLButtonElement>(row(el, 'text.stats'), '[role="switch"]');
     expect(on.getAttribute('aria-checked')).to.equal('true');
     expect(off.getAttribute('aria-checked')).to.equal('false');
-    expect(on.getAttribute('aria-label')).to.equal('Switch crm.lookup on');
+    // Named by what it controls, whatever its state; the tooltip says what a press does.
+    expect(on.getAttribute('aria-label')).to.equal('crm.lookup enabled');
+    expect(off.getAttribute('aria-label')).to.equal('text.stats enabled');
+    expect(on.title).to.equal('Switch crm.lookup off');
+    expect(off.title).to.equal('Switch text.stats on');
     on.click();
     off.click();
     expect(fake.argsOf('toggleTool')).to.deep.equal([
@@ -154,6 +158,8 @@ describe('realstream-tools list', () => {
     fake.$tools.set(fake.$tools.get().map((t) => ({ ...t, enabled: t.name !== 'crm.lookup' })));
     await settle(el);
     expect(on.getAttribute('aria-checked')).to.equal('false');
+    expect(on.getAttribute('aria-label')).to.equal('crm.lookup enabled');
+    expect(on.title).to.equal('Switch crm.lookup on');
     expect(text($(row(el, 'crm.lookup'), '[part="status-badge"]'))).to.equal('Disabled');
     await expect(el).to.be.accessible();
   });
