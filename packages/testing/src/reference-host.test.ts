@@ -1,15 +1,27 @@
 // The reference host (examples/, what `npm start` serves) in Chromium under its own CSP, against a
 // real `partykit dev`: the chat page answers a calculation with a tool card, and on the tools page
-// a tool implemented by one browser is run from another, through the room.
+// a tool implemented by one browser is run from another, through the room. Each page fetches the
+// loader, the shared chunk and its elements' chunks, nothing else; on the chat page the room's
+// chunk is held back until the chat is defined, and the chat must still get the room's client.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type TestServer } from './harness.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 
-const bundle = fileURLToPath(new URL('../../../examples/realstream.min.js', import.meta.url));
+const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const bundle = `${examples}realstream.min.js`;
+
+/** The scripts a page of the reference host may fetch, by file name: its own and the loader's. */
+function scriptsOf(...elements: string[]): string[] {
+  const chunks = readdirSync(examples).filter((f) =>
+    new RegExp(`^realstream-(${['shared', ...elements].join('|')})-[\\w-]+\\.js$`).test(f),
+  );
+  assert.equal(chunks.length, elements.length + 1, `chunks in ${examples}: ${chunks.join(', ')}`);
+  return ['host.js', 'realstream.min.js', ...chunks].sort();
+}
 
 let server: TestServer;
 let browser: Browser;
@@ -29,32 +41,58 @@ after(async () => {
   await server?.stop();
 });
 
-/** A page that records CSP violations and errors from its first script on. */
-async function open(path: string): Promise<{ page: Page; problems: () => Promise<string[]> }> {
+/** A page that records CSP violations, errors and the scripts it fetches from its first script on. */
+async function open(
+  path: string,
+  { beforeGoto }: { beforeGoto?: (page: Page) => Promise<void> } = {},
+): Promise<{ page: Page; problems: () => Promise<string[]>; scripts: () => string[] }> {
   const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
   const errors: string[] = [];
+  const scripts: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && errors.push(`console error: ${m.text()}`));
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname.slice(1));
+  });
   await page.addInitScript(() => {
-    const w = window as unknown as { violations: string[] };
+    const w = window as unknown as { violations: string[]; defined: string[] };
     w.violations = [];
+    w.defined = [];
     document.addEventListener('securitypolicyviolation', (e) =>
       w.violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`),
     );
+    const define = customElements.define.bind(customElements);
+    customElements.define = (name, ctor, options) => {
+      w.defined.push(name);
+      define(name, ctor, options);
+    };
   });
+  await beforeGoto?.(page);
   await page.goto(`${server.url}${path}`);
   const problems = async () => [
     ...errors,
     ...(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)),
   ];
-  return { page, problems };
+  return { page, problems, scripts: () => [...scripts].sort() };
 }
 
 test(
   'chat page: live, and a calculation answered through math.evaluate with a tool card',
   { timeout: 60_000 },
   async () => {
-    const { page, problems } = await open('/?room=ref-chat&name=Ann');
+    const [room] = scriptsOf('room').filter((f) => f.startsWith('realstream-room-'));
+    const { page, problems, scripts } = await open('/?room=ref-chat&name=Ann', {
+      // The room's chunk arrives after the chat is defined: the chat asks for the room's client
+      // before there is a room to answer, and must get it when the room comes.
+      beforeGoto: async (page) => {
+        await page.route(`${server.url}/${room}`, async (route) => {
+          await page.waitForFunction(() => !!customElements.get('realstream-chat'), undefined, {
+            timeout: 15_000,
+          });
+          await route.continue();
+        });
+      },
+    });
     await page
       .locator('realstream-chat [part="link-status"][data-state="live"]')
       .waitFor({ timeout: 15_000 });
@@ -66,6 +104,9 @@ test(
     const card = reply.locator('[part~="tool-card"]');
     assert.equal(await card.getAttribute('data-status'), 'done');
     assert.match((await card.textContent()) ?? '', /math\.evaluate/);
+    const defined = await page.evaluate(() => (window as unknown as { defined: string[] }).defined);
+    assert.deepEqual(defined, ['realstream-chat', 'realstream-room'], 'the chat came first');
+    assert.deepEqual(scripts(), scriptsOf('room', 'chat'), 'no tools or dashboard chunk');
     assert.deepEqual(await problems(), [], 'no CSP violation, no error');
     await page.close();
   },
@@ -96,6 +137,7 @@ test(
       .locator('[part~="tool-card"][data-status="done"]')
       .first()
       .waitFor({ timeout: 10_000 });
+    assert.deepEqual(a.scripts(), scriptsOf('room', 'tools', 'chat'), 'no dashboard chunk');
     assert.deepEqual(await a.problems(), []);
     assert.deepEqual(await b.problems(), []);
     await a.page.close();
@@ -107,7 +149,7 @@ test(
   'dashboard page: live figures of the room, then every room through the ops party',
   { timeout: 90_000 },
   async () => {
-    const { page, problems } = await open('/dashboard.html?room=ref-dash&name=Dee');
+    const { page, problems, scripts } = await open('/dashboard.html?room=ref-dash&name=Dee');
     const dash = page.locator('realstream-dashboard');
     await dash.locator('[part~="tile"]').first().waitFor({ timeout: 15_000 });
     // Some traffic in the room: a message from a chat page in another tab.
@@ -124,6 +166,7 @@ test(
     await dash.locator('[part~="scope-deployment"]').click();
     const row = dash.locator('[part~="rooms-table"] tr', { hasText: 'ref-dash' });
     await row.first().waitFor({ timeout: 20_000 }); // rooms report every 5 s
+    assert.deepEqual(scripts(), scriptsOf('room', 'dashboard'), 'no chat or tools chunk');
     assert.deepEqual(await problems(), [], 'no CSP violation, no error');
     assert.deepEqual(await chat.problems(), []);
     await chat.page.close();

@@ -1,5 +1,6 @@
 export { RealstreamDashboardScopeEvent, type DashboardScopeDetail } from './dashboard-scope.js';
 export { RealstreamErrorEvent, type ErrorDetail } from './error.js';
+export { RealstreamLoadErrorEvent, type LoadErrorDetail } from './load-error.js';
 export { RealstreamMessageSendEvent, type MessageSendDetail } from './message-send.js';
 export { RealstreamStreamEndEvent, type StreamEndDetail } from './stream-end.js';
 export { RealstreamStreamStartEvent, type StreamStartDetail } from './stream-start.js';

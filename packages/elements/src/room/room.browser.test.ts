@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { FakeClient, message } from '../../test/fake-client.js';
 import { $$, settle, text } from '../../test/mount.js';
-import type { RealstreamRoom } from './room.js';
+import { RealstreamRoom } from './room.js';
 
 describe('realstream-room client property', () => {
   let room: RealstreamRoom;
@@ -64,5 +64,31 @@ describe('realstream-room registerTool', () => {
     off();
     expect(second.calls.map((c) => c.method)).to.include('unregisterTool');
     room.remove();
+  });
+});
+
+describe('realstream-room defined after the elements inside it', () => {
+  it('still gives them its client (the lazy loader may define the chat first)', async () => {
+    // A tag of its own that is not defined yet; the chat's tag already is.
+    class LateRoom extends RealstreamRoom {}
+    const fake = new FakeClient();
+    fake.$messages.set([message('Hello from a room that came late')]);
+    const late = document.createElement('late-room') as RealstreamRoom;
+    const chat = document.createElement('realstream-chat');
+    late.append(chat);
+    document.body.append(late);
+    await settle(chat);
+    expect(chat.client === undefined, 'no client before there is a room').to.equal(true);
+
+    late.client = fake; // a property set before the upgrade, kept by it
+    LateRoom.define('late-room');
+    await settle(chat);
+    // Compared as booleans: a failure message need not print a whole client.
+    expect(late.client === fake, 'the room kept its client').to.equal(true);
+    expect(chat.client === fake, 'the chat got the room client').to.equal(true);
+    expect($$(chat, '[part~="message"]').map(text).join(' ')).to.contain(
+      'Hello from a room that came late',
+    );
+    late.remove();
   });
 });

@@ -66,6 +66,18 @@ export class RealstreamRoom extends RealstreamElement {
     this.requestUpdate('client', old);
   }
 
+  constructor() {
+    super();
+    // A page may set `client` before the tag is defined (the lazy loader defines it when it
+    // appears): that made a plain property of the element, which hides the accessor. Lit does
+    // this for its @property fields only; take the value over here.
+    if (Object.hasOwn(this, 'client')) {
+      const client = (this as { client?: RealstreamClient }).client;
+      delete (this as { client?: RealstreamClient }).client;
+      this.client = client;
+    }
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.requestUpdate();
