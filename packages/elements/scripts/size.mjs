@@ -26,9 +26,8 @@ const PARTS = [
   ['partysocket', (id) => /node_modules\/partysocket\//.test(id)],
   ['nanostores', (id) => /node_modules\/nanostores\//.test(id)],
   ['stylesheet', (id) => /packages\/elements\/src\/styles\/sheet[^/]*\.generated\.ts$/.test(id)],
-  ['marked', (id) => /node_modules\/marked\//.test(id)],
   [
-    'markdown (own code)',
+    'markdown',
     (id) => /packages\/elements\/src\/internal\/markdown\/(?!context)[^/]+\.ts$/.test(id),
   ],
   ['protocol (own code)', (id) => /packages\/protocol\/src\//.test(id)],
