@@ -18,7 +18,7 @@ function normalise(text: string): string {
  * blank space after them, stay in the tail. (A reference definition arriving after its use is
  * the one reach-back this misses: the earlier link stays text until the message renders again.)
  */
-function stableCount(tokens: Block[]): number {
+export function stableCount(tokens: Block[]): number {
   let seen = 0;
   for (let i = tokens.length - 1; i >= 0; i--) {
     if (tokens[i].type !== 'space' && ++seen === 2) return i;
