@@ -1,33 +1,13 @@
-import { decodeEntities } from './entities.js';
+import { convert, Node, plainText, type NodeType } from './inline-nodes.js';
+import { ESCAPABLE, inlineTarget, normalizeLabel, type LinkTail } from './link-syntax.js';
 import type { Inline, Links } from './tokens.js';
 
 // CommonMark's inline algorithm (delimiter runs, a bracket stack, "process emphasis" with the
 // openers-bottom shortcut), cut down to what the renderer shows. Message text comes from a model or
 // a stranger, so every step is linear-ish: nodes sit in linked lists (wrapping a span is a relink,
 // not a copy), closing backtick runs are indexed once per paragraph, link destinations stop at 32
-// nested parentheses, and labels at 999 characters. Nesting deeper than MAX_DEPTH is flattened so
-// neither the conversion below nor Lit's rendering recurses without bound.
-
-/** Emphasis and link nesting kept; deeper spans keep their text but lose their wrapper. */
-export const MAX_DEPTH = 16;
-
-type NodeType = 'text' | 'escape' | 'codespan' | 'br' | 'em' | 'strong' | 'del' | 'link' | 'image';
-
-/** One shape for every node: a paragraph of a million delimiters makes a million of them. */
-class Node {
-  prev: Node | null = null;
-  next: Node | null = null;
-  /** Children of em, strong, del and link. */
-  first: Node | null = null;
-  href = '';
-  title: string | null = null;
-
-  constructor(
-    public type: NodeType,
-    /** Text, escaped character, code, or an image's alt text. */
-    public text: string,
-  ) {}
-}
+// nested parentheses, and labels at 999 characters. Nesting deeper than MAX_DEPTH is flattened (see
+// inline-nodes.ts) so neither the conversion to tokens nor Lit's rendering recurses without bound.
 
 interface Delim {
   node: Node;
@@ -52,25 +32,11 @@ interface Bracket {
 
 const PUNCT = /[\p{P}\p{S}]/u;
 const SPACE = /\s/;
-const ESCAPABLE = /[!-/:-@[-`{-~]/;
 const AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>/y;
 const EMAIL =
   /<([\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>/y;
 const BARE_URL = /(?:https?:\/\/|www\.)[\w-][^\s<]*/iy;
 const PLAIN = /[^\\`*_~[\]!<\nhw]+/iy;
-
-/** Backslash escapes removed: `\*` is `*`. */
-export function unescapeMarkdown(s: string): string {
-  return s.includes('\\') ? s.replace(/\\([!-/:-@[-`{-~])/g, '$1') : s;
-}
-
-/** A link label as definitions and references are matched: case and spacing do not count. */
-export function normalizeLabel(label: string): string {
-  return label.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-/** Destination or title text as it is used: escapes applied and character references decoded. */
-const literal = (s: string) => decodeEntities(unescapeMarkdown(s));
 
 class InlineLexer {
   private head: Node | null = null;
@@ -280,14 +246,11 @@ class InlineLexer {
   }
 
   /** What follows `]`: `(dest "title")`, `[label]`, `[]`, or nothing (a shortcut reference). */
-  private linkTail(
-    opener: Bracket,
-    close: number,
-  ): { href: string; title: string | null; end: number } | null {
+  private linkTail(opener: Bracket, close: number): LinkTail | null {
     const { src } = this;
     const after = close + 1;
     if (src[after] === '(') {
-      const inline = this.inlineTarget(after + 1);
+      const inline = inlineTarget(src, after + 1);
       if (inline) return inline;
     }
     let label = src.slice(opener.start, close);
@@ -302,48 +265,6 @@ class InlineLexer {
     if (label.length > 999) return null;
     const ref = this.links[normalizeLabel(label)];
     return ref && normalizeLabel(label) ? { ...ref, end } : null;
-  }
-
-  private inlineTarget(from: number): { href: string; title: string | null; end: number } | null {
-    const { src } = this;
-    let i = skipSpace(src, from);
-    let dest: string;
-    if (src[i] === '<') {
-      let j = i + 1;
-      while (j < src.length && !'<>\n'.includes(src[j])) j += src[j] === '\\' ? 2 : 1;
-      if (src[j] !== '>') return null;
-      dest = src.slice(i + 1, j);
-      i = j + 1;
-    } else {
-      const start = i;
-      let depth = 0;
-      for (; i < src.length; i++) {
-        const c = src[i];
-        if (c === '\\' && ESCAPABLE.test(src[i + 1] ?? '')) i++;
-        else if (c === '(' && ++depth > 32) return null;
-        else if (c === ')' && depth-- === 0) break;
-        else if (c <= ' ') break;
-      }
-      if (depth > 0) return null;
-      dest = src.slice(start, i);
-    }
-    const j = skipSpace(src, i);
-    let title: string | null = null;
-    let k = j;
-    const q = src[j];
-    if (j > i && (q === '"' || q === "'" || q === '(')) {
-      const end = q === '(' ? ')' : q;
-      let e = j + 1;
-      while (e < src.length && src[e] !== end) {
-        if (q === '(' && src[e] === '(') return null;
-        e += src[e] === '\\' ? 2 : 1;
-      }
-      if (e >= src.length) return null;
-      title = literal(src.slice(j + 1, e));
-      k = skipSpace(src, e + 1);
-    }
-    if (src[k] !== ')') return null;
-    return { href: literal(dest), title, end: k + 1 };
   }
 
   /** CommonMark's "process emphasis", for the delimiters above `bottom`. */
@@ -448,93 +369,6 @@ function matches(opener: Delim, closer: Delim): boolean {
   const both = opener.canClose || closer.canOpen;
   const sum = opener.orig + closer.orig;
   return !(both && sum % 3 === 0 && (opener.orig % 3 !== 0 || closer.orig % 3 !== 0));
-}
-
-/** Spaces and tabs, and at most one newline. */
-function skipSpace(src: string, i: number): number {
-  let newline = false;
-  for (; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\n') {
-      if (newline) break;
-      newline = true;
-    } else if (c !== ' ' && c !== '\t') break;
-  }
-  return i;
-}
-
-/** An image's alt text: the text of its content, markup dropped. Iterative, as nesting is free. */
-function plainText(first: Node | null): string {
-  let out = '';
-  const stack: (Node | null)[] = [first];
-  while (stack.length) {
-    const node = stack.pop();
-    if (!node) continue;
-    stack.push(node.next);
-    if (node.type === 'text') out += decodeEntities(node.text);
-    else if (node.type === 'escape' || node.type === 'codespan' || node.type === 'image')
-      out += node.text;
-    else if (node.first) stack.push(node.first);
-  }
-  return out;
-}
-
-/** Linked nodes to tokens. Iterative, with links in links and spans past MAX_DEPTH unwrapped. */
-function convert(first: Node | null): Inline[] {
-  const root: Inline[] = [];
-  const stack = [{ node: first, out: root, depth: 0, inLink: false }];
-  const text = (out: Inline[], s: string) => {
-    const last = out[out.length - 1];
-    if (last?.type === 'text') last.text += s;
-    else out.push({ type: 'text', text: s });
-  };
-  while (stack.length) {
-    const frame = stack[stack.length - 1];
-    const node = frame.node;
-    if (!node) {
-      stack.pop();
-      continue;
-    }
-    frame.node = node.next;
-    const { out, depth, inLink } = frame;
-    switch (node.type) {
-      case 'text':
-        if (node.text) text(out, decodeEntities(node.text));
-        break;
-      case 'escape':
-        text(out, node.text);
-        break;
-      case 'codespan':
-        out.push({ type: 'codespan', text: node.text });
-        break;
-      case 'br':
-        out.push({ type: 'br' });
-        break;
-      case 'image':
-        out.push({ type: 'image', href: node.href, title: node.title, text: node.text });
-        break;
-      default: {
-        const link = node.type === 'link';
-        if (depth >= MAX_DEPTH || (link && inLink)) {
-          stack.push({ node: node.first, out, depth, inLink });
-          break;
-        }
-        const tokens: Inline[] = [];
-        out.push(
-          link
-            ? { type: 'link', href: node.href, title: node.title, tokens }
-            : { type: node.type as 'em' | 'strong' | 'del', tokens },
-        );
-        stack.push({
-          node: node.first ?? null,
-          out: tokens,
-          depth: depth + 1,
-          inLink: inLink || link,
-        });
-      }
-    }
-  }
-  return root;
 }
 
 /** Inline markdown (a paragraph, heading or table cell) to tokens. */

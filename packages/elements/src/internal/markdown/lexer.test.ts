@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_DEPTH } from './inline-lexer.js';
+import { MAX_DEPTH } from './inline-nodes.js';
 import { lex } from './lexer.js';
 import { stableCount } from './stream.js';
 import type { Block, Inline } from './tokens.js';

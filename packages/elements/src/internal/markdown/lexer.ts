@@ -1,5 +1,25 @@
-import { lexInline, MAX_DEPTH, normalizeLabel, unescapeMarkdown } from './inline-lexer.js';
+import {
+  ATX,
+  cells,
+  dedent,
+  DEF,
+  DELIMITER_CELL,
+  FENCE,
+  HTML,
+  indentOf,
+  interrupts,
+  isBlank,
+  isHr,
+  ITEM,
+  paragraphOpen,
+  QUOTE,
+  SETEXT,
+  TASK,
+} from './block-lines.js';
 import { decodeEntities } from './entities.js';
+import { lexInline } from './inline-lexer.js';
+import { MAX_DEPTH } from './inline-nodes.js';
+import { normalizeLabel, unescapeMarkdown } from './link-syntax.js';
 import type { Align, Block, BlockOf, InlineHolder, Links, ListItem } from './tokens.js';
 
 // Block structure after CommonMark + GFM (tables, task lists), line by line, with containers
@@ -7,107 +27,6 @@ import type { Align, Block, BlockOf, InlineHolder, Links, ListItem } from './tok
 // spec needs lookahead we do not have (lazy continuation lines) a cheap rule on the previous line
 // stands in. Nesting stops at MAX_DEPTH: a deeper `>` or `-` is paragraph text, so a line of 100k
 // `>` costs MAX_DEPTH passes, not a stack overflow.
-
-const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
-const ATX = /^ {0,3}(#{1,6})(?:[ \t](.*))?$/;
-const SETEXT = /^ {0,3}(?:=+|-+)[ \t]*$/;
-const QUOTE = /^ {0,3}> ?/;
-const ITEM = /^ {0,3}(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)/;
-const HTML = /^ {0,3}(?:<\/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)/;
-const DEF =
-  /^ {0,3}\[((?:[^\\[\]]|\\.){1,999})\]:[ \t]*(?:<((?:[^\\<>]|\\.)*)>|([^\s<]\S*))(?:[ \t]+("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$/;
-const TASK = /^\[([ xX])\][ \t]+/;
-const DELIMITER_CELL = /^:?-+:?$/;
-
-const isBlank = (line: string) => !/\S/.test(line);
-
-/** Columns of leading whitespace, tabs to the next multiple of 4. */
-function indentOf(line: string): number {
-  let col = 0;
-  for (const c of line) {
-    if (c === ' ') col++;
-    else if (c === '\t') col += 4 - (col % 4);
-    else break;
-  }
-  return col;
-}
-
-/** The line without its first `n` columns of indentation (a tab split in two leaves spaces). */
-function dedent(line: string, n: number): string {
-  let col = 0;
-  let i = 0;
-  while (i < line.length && col < n) {
-    if (line[i] === ' ') col++;
-    else if (line[i] === '\t') {
-      const to = col + 4 - (col % 4);
-      if (to > n) return ' '.repeat(to - n) + line.slice(i + 1);
-      col = to;
-    } else break;
-    i++;
-  }
-  return line.slice(i);
-}
-
-function isHr(line: string): boolean {
-  if (indentOf(line) >= 4) return false;
-  const s = line.trim();
-  const c = s[0];
-  if (c !== '-' && c !== '*' && c !== '_') return false;
-  let n = 0;
-  for (const ch of s) {
-    if (ch === c) n++;
-    else if (ch !== ' ' && ch !== '\t') return false;
-  }
-  return n >= 3;
-}
-
-/** A table row's cells: outer pipes optional, `\|` a literal pipe. */
-function cells(line: string): string[] {
-  let s = line.trim();
-  if (s.startsWith('|')) s = s.slice(1);
-  if (s.endsWith('|') && !s.endsWith('\\|')) s = s.slice(0, -1);
-  const out: string[] = [];
-  let cell = '';
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '\\' && s[i + 1] === '|') {
-      cell += '|';
-      i++;
-    } else if (s[i] === '|') {
-      out.push(cell.trim());
-      cell = '';
-    } else cell += s[i];
-  }
-  out.push(cell.trim());
-  return out;
-}
-
-/** A line ending the paragraph above it (and so also a lazy continuation line). */
-function interrupts(line: string, depth: number): boolean {
-  if (indentOf(line) >= 4) return false;
-  if (FENCE.test(line) || ATX.test(line) || isHr(line)) return true;
-  if (depth >= MAX_DEPTH) return false;
-  if (QUOTE.test(line)) return true;
-  const item = ITEM.exec(line);
-  // An empty item, or an ordered one not starting at 1, cannot interrupt a paragraph.
-  return !!item && !isBlank(line.slice(item[0].length)) && (!item[1] || Number(item[1]) === 1);
-}
-
-/**
- * Whether the last line of a container's content leaves a paragraph open, so that a following
- * line without the container's marker still belongs to it (a lazy continuation line).
- */
-function paragraphOpen(lines: string[], inFence: boolean): boolean {
-  const last = lines[lines.length - 1];
-  return (
-    !inFence &&
-    !isBlank(last) &&
-    indentOf(last) < 4 &&
-    !ATX.test(last) &&
-    !isHr(last) &&
-    !FENCE.test(last) &&
-    !HTML.test(last)
-  );
-}
 
 class BlockLexer {
   /** Inline sources, lexed once every definition is known (a reference may come before one). */
