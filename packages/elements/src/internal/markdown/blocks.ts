@@ -1,53 +1,46 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Token, Tokens } from 'marked';
 import { icons } from '../icons.js';
 import type { MarkdownStrings } from './context.js';
-import { decodeEntities } from './entities.js';
 import { renderInline } from './inline.js';
 import { safeLanguage } from './links.js';
+import type { Block, BlockOf } from './tokens.js';
 
-type Block = TemplateResult | typeof nothing;
+type Rendered = TemplateResult | typeof nothing;
 
 /** One block token (paragraph, heading, list, table, code, quote...) to a Lit template. */
-export function renderBlock(token: Token, strings: MarkdownStrings): Block {
+export function renderBlock(token: Block, strings: MarkdownStrings): Rendered {
   switch (token.type) {
     case 'space':
     case 'def':
       return nothing;
     case 'paragraph':
-      return html`<p>${renderInline((token as Tokens.Paragraph).tokens, strings)}</p>`;
-    case 'text': {
+      return html`<p>${renderInline(token.tokens, strings)}</p>`;
+    case 'text':
       // Inside tight list items: inline content without a paragraph.
-      const t = token as Tokens.Text;
-      return html`${t.tokens ? renderInline(t.tokens, strings) : decodeEntities(t.text)}`;
-    }
+      return html`${renderInline(token.tokens, strings)}`;
     case 'heading':
-      return heading(token as Tokens.Heading, strings);
+      return heading(token, strings);
     case 'code':
-      return code(token as Tokens.Code, strings);
+      return code(token, strings);
     case 'blockquote':
-      return html`<blockquote>
-        ${renderBlocks((token as Tokens.Blockquote).tokens, strings)}
-      </blockquote>`;
+      return html`<blockquote>${renderBlocks(token.tokens, strings)}</blockquote>`;
     case 'list':
-      return list(token as Tokens.List, strings);
+      return list(token, strings);
     case 'table':
-      return table(token as Tokens.Table, strings);
+      return table(token, strings);
     case 'hr':
       return html`<hr />`;
     case 'html':
       // Raw HTML is shown as text, never parsed.
-      return html`<p class="md-raw">${(token as Tokens.HTML).text}</p>`;
-    default:
-      return 'raw' in token ? html`<p>${String(token.raw)}</p>` : nothing;
+      return html`<p class="md-raw">${token.text}</p>`;
   }
 }
 
-export function renderBlocks(tokens: Token[], strings: MarkdownStrings): Block[] {
+export function renderBlocks(tokens: Block[], strings: MarkdownStrings): Rendered[] {
   return tokens.map((t) => renderBlock(t, strings));
 }
 
-function heading(t: Tokens.Heading, strings: MarkdownStrings): Block {
+function heading(t: BlockOf<'heading'>, strings: MarkdownStrings): Rendered {
   const c = renderInline(t.tokens, strings);
   // Lit cannot bind a tag name, and static-html would build templates from message text.
   switch (t.depth) {
@@ -66,7 +59,7 @@ function heading(t: Tokens.Heading, strings: MarkdownStrings): Block {
   }
 }
 
-function list(t: Tokens.List, strings: MarkdownStrings): Block {
+function list(t: BlockOf<'list'>, strings: MarkdownStrings): Rendered {
   const items = t.items.map((item) => {
     const box = item.task
       ? html`<span
@@ -84,24 +77,23 @@ function list(t: Tokens.List, strings: MarkdownStrings): Block {
     return html`<ul>
       ${items}
     </ul>`;
-  const start = Number(t.start);
-  return html`<ol start=${Number.isInteger(start) ? start : 1}>
+  return html`<ol start=${t.start}>
     ${items}
   </ol>`;
 }
 
-function table(t: Tokens.Table, strings: MarkdownStrings): Block {
+function table(t: BlockOf<'table'>, strings: MarkdownStrings): Rendered {
   // Classes, not style attributes: a strict CSP (no unsafe-inline) blocks style attributes.
   const align = (a: string | null) => (a ? `md-align-${a}` : '');
-  const head = t.header.map((cell) => {
+  const head = t.header.map((cell, i) => {
     const content = renderInline(cell.tokens, strings);
     // prettier-ignore
-    return html`<th scope="col" class=${align(cell.align)}>${content}</th>`;
+    return html`<th scope="col" class=${align(t.align[i])}>${content}</th>`;
   });
   const rows = t.rows.map((row) => {
-    const cells = row.map((cell) => {
+    const cells = row.map((cell, i) => {
       const content = renderInline(cell.tokens, strings);
-      return html`<td class=${align(cell.align)}>${content}</td>`;
+      return html`<td class=${align(t.align[i])}>${content}</td>`;
     });
     return html`<tr>
       ${cells}
@@ -122,7 +114,7 @@ function table(t: Tokens.Table, strings: MarkdownStrings): Block {
   </div>`;
 }
 
-function code(t: Tokens.Code, strings: MarkdownStrings): Block {
+function code(t: BlockOf<'code'>, strings: MarkdownStrings): Rendered {
   const lang = safeLanguage(t.lang);
   const onCopy = (e: Event) => copy(e.currentTarget as HTMLElement, t.text, strings);
   return html`<figure class="md-code" part="code-block">

@@ -1,6 +1,6 @@
-// marked leaves character references in text tokens (its HTML renderer passes them through), so a
-// renderer that makes text nodes must decode them itself. Decoding by table, never by handing the
-// string to an HTML parser: message text must not reach one. Unknown names stay as written.
+// The lexer decodes character references (`&amp;`, `&#x1F600;`) in text, link destinations and
+// titles, after markdown parsing so `&ast;` is never emphasis. Decoding by table, never by handing
+// the string to an HTML parser: message text must not reach one. Unknown names stay as written.
 const NAMED: Record<string, string> = {
   amp: '&',
   lt: '<',

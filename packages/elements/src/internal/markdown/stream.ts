@@ -1,23 +1,11 @@
 import { html, type nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import { getDefaults, Lexer, type MarkedOptions, type Token, type TokensList } from 'marked';
 import { renderBlock, renderBlocks } from './blocks.js';
 import type { MarkdownStrings } from './context.js';
+import { lex } from './lexer.js';
+import type { Block, Links } from './tokens.js';
 
-// Our own options object, so a page that calls marked.use() for its own purposes changes nothing
-// here. `breaks`: people type Shift+Enter and expect a line break, as in every chat.
-const OPTIONS: MarkedOptions = { ...getDefaults(), gfm: true, breaks: true, async: false };
-
-type Links = TokensList['links'];
-
-function lex(src: string, links: Links): TokensList {
-  const lexer = new Lexer(OPTIONS);
-  // Reference definitions seen in earlier pieces still resolve in this one.
-  Object.assign(lexer.tokens.links, links);
-  return lexer.lex(src);
-}
-
-/** CRLF to LF before lexing (marked does it too), so token lengths add up to the source length. */
+/** CRLF to LF before lexing, so token lengths add up to the source length. */
 function normalise(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
@@ -30,7 +18,7 @@ function normalise(text: string): string {
  * blank space after them, stay in the tail. (A reference definition arriving after its use is
  * the one reach-back this misses: the earlier link stays text until the message renders again.)
  */
-function stableCount(tokens: Token[]): number {
+export function stableCount(tokens: Block[]): number {
   let seen = 0;
   for (let i = tokens.length - 1; i >= 0; i--) {
     if (tokens[i].type !== 'space' && ++seen === 2) return i;
@@ -95,9 +83,12 @@ export class MarkdownStream {
     return html`${[...done, ...tail]}`;
   }
 
-  private commit(token: Token): void {
+  private commit(token: Block): void {
     // Only complete definitions: a half-streamed `[x]: https://exa` must not win over the full one.
-    if (token.type === 'def') this.links[token.tag] = { href: token.href, title: token.title };
+    // The first definition of a label wins, as in one lex of the whole text.
+    if (token.type === 'def' && !(token.label in this.links)) {
+      this.links[token.label] = { href: token.href, title: token.title };
+    }
     this.done.push({ raw: token.raw, template: renderBlock(token, this.strings) });
     this.doneSource += token.raw;
     this.stats.blocksRendered++;
