@@ -17,7 +17,7 @@
 // build, page, run) with the tool's own output.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -28,10 +28,18 @@ import { chatRoundTrip, kb, type ChatRun } from './consumer/page.js';
 import { runTool, StepError, toolEnv, type Served } from './consumer/run.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { freePort, startServer, type TestServer } from './harness.js';
-import { packAll, tarballsFor, type Packed } from './pack.js';
+import { packAll, tarballsFor, withOurDependencies, type Packed } from './pack.js';
 
 /** The chat alone, imported from npm by a Vite app: its gzipped JS, all files the page loads. */
 const CHAT_ONLY_BUDGET_KB = 45;
+/** Every tag; the react-ts app renders each. */
+const TAGS = [
+  'realstream-room',
+  'realstream-chat',
+  'realstream-tools',
+  'realstream-dashboard',
+  'realstream-schema-form',
+];
 /** How many apps install at once: installs wait on the network and the disk more than the CPU. */
 const INSTALLS_AT_ONCE = 2;
 
@@ -124,9 +132,13 @@ after(async () => {
   console.log(`consumer suite: ${seconds(Date.now() - started)} in all`);
 });
 
-/** One step of one app: named `<app>: <step>`, not run after an earlier step of it failed. */
+/**
+ * One step of one app: named `<app>: <step>`, not run after an earlier step of it failed. The test
+ * gives the tool's own timeout some room, so that the tool's error (with its output) is the one
+ * reported.
+ */
 function step(run: AppRun, name: string, timeoutMs: number, body: () => Promise<void>): void {
-  test(`${run.spec.name}: ${name}`, { timeout: timeoutMs }, async () => {
+  test(`${run.spec.name}: ${name}`, { timeout: timeoutMs + 30_000 }, async () => {
     if (run.failed) {
       throw new StepError(run.spec.name, name, `not run: its ${run.failed} step failed`);
     }
@@ -156,23 +168,29 @@ function assertStreamed(app: string, run: ChatRun, prompt: string): void {
 
 for (const run of runs) {
   const { spec } = run;
-  step(run, 'install', 600_000, async () => {
+  // Its install started in `before`, behind the earlier apps' (the runTool timeout is its own).
+  step(run, 'install', 900_000, async () => {
     await run.installed;
-    // From the tarballs: real folders with compiled code only, not links to the workspace.
+    // From the tarballs: real folders holding the packed manifest, not links to the workspace.
     const ours = join(run.dir, 'node_modules/@realstream');
-    for (const name of readdirSync(ours)) {
-      const dir = join(ours, name);
-      assert.ok(!lstatSync(dir).isSymbolicLink(), `${spec.name}: @realstream/${name} is a link`);
-      assert.ok(!existsSync(join(dir, 'src')), `${spec.name}: @realstream/${name} has src/`);
+    const names = readdirSync(ours).map((dir) => `@realstream/${dir}`);
+    const expected = withOurDependencies(packed, spec.uses);
+    assert.deepEqual(names.sort(), expected.sort(), `${spec.name}: our packages installed`);
+    for (const name of names) {
+      const dir = join(run.dir, 'node_modules', name);
+      assert.ok(!lstatSync(dir).isSymbolicLink(), `${spec.name}: ${name} is a link`);
+      assert.ok(!existsSync(join(dir, 'src')), `${spec.name}: ${name} has src/`);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as unknown;
+      assert.deepEqual(manifest, packed.get(name)!.manifest, `${spec.name}: ${name} is not ours`);
     }
   });
-  step(run, 'tsc', 180_000, async () => {
-    await runAppCommand(spec, 'tsc', run.dir, spec.tsc);
+  step(run, 'tsc', 150_000, async () => {
+    await runAppCommand(spec, 'tsc', run.dir, spec.tsc, 150_000);
   });
   if (spec.build) {
     const build = spec.build;
-    step(run, 'build', 300_000, async () => {
-      await runAppCommand(spec, 'build', run.dir, build);
+    step(run, 'build', 240_000, async () => {
+      await runAppCommand(spec, 'build', run.dir, build, 240_000);
     });
   }
   if (spec.serve) {
@@ -197,8 +215,12 @@ for (const run of runs) {
       console.log(`consumer ${spec.name}: ${kb(shipped.gzipBytes)} KB gzipped JS (${files})`);
       assertStreamed(spec.name, run.run, prompt);
       if (spec.name === 'react-ts') {
-        // The React 19 event prop on the chat fired with the text sent.
+        // The React 19 event prop on the chat fired with the text sent, and every tag rendered.
         assert.equal(await run.run.page.locator('#sent').textContent(), prompt);
+        const rendered = await run.run.page.evaluate((tags) => {
+          return tags.filter((tag) => document.querySelector(tag)?.shadowRoot?.childElementCount);
+        }, TAGS);
+        assert.deepEqual(rendered, TAGS, 'react-ts: the tags that rendered');
       }
       await run.run.page.context().close();
       await run.served.stop();

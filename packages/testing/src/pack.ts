@@ -98,10 +98,13 @@ export async function packAll(work: string): Promise<Map<string, Packed>> {
 }
 
 /**
- * The tarballs to install for `names`: theirs and those of every @realstream package they depend
- * on, so that npm takes each of ours from its tarball and never looks it up on a registry.
+ * The packages to install for `names`: them and every @realstream package they depend on, so that
+ * npm takes each of ours from its tarball (see tarballsFor) and never looks it up on a registry.
  */
-export function tarballsFor(packed: Map<string, Packed>, names: readonly string[]): string[] {
+export function withOurDependencies(
+  packed: Map<string, Packed>,
+  names: readonly string[],
+): string[] {
   const wanted = new Set<string>();
   const visit = (name: string) => {
     if (wanted.has(name)) return;
@@ -113,5 +116,10 @@ export function tarballsFor(packed: Map<string, Packed>, names: readonly string[
     }
   };
   names.forEach(visit);
-  return [...wanted].map((name) => packed.get(name)!.tarball);
+  return [...wanted];
+}
+
+/** The tarballs to install for `names` (see withOurDependencies). */
+export function tarballsFor(packed: Map<string, Packed>, names: readonly string[]): string[] {
+  return withOurDependencies(packed, names).map((name) => packed.get(name)!.tarball);
 }

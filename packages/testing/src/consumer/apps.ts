@@ -159,6 +159,7 @@ export function runAppCommand(
   step: string,
   dir: string,
   [tool, ...args]: readonly string[],
+  timeoutMs: number,
 ): Promise<string> {
-  return runTool(app.name, step, bin(dir, tool!), args, { cwd: dir });
+  return runTool(app.name, step, bin(dir, tool!), args, { cwd: dir, timeoutMs });
 }

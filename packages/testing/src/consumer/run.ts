@@ -41,6 +41,18 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/** Process groups still running; killed outright if the suite exits before stopping them. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => live.forEach(killGroup));
+
+/** Spawns a tool in a process group of its own, so that stopping it stops all it started. */
+function spawnGroup(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.once('close', () => live.delete(child));
+  return child;
+}
+
 /** Runs a tool to completion; rejects with a StepError holding its output when it fails. */
 export function runTool(
   app: string,
@@ -51,13 +63,8 @@ export function runTool(
 ): Promise<string> {
   const shown = [cmd, ...args].join(' ');
   return new Promise((resolve, reject) => {
-    // Its own process group, so a timeout ends whatever the tool started (npm's children, workers).
-    const child = spawn(cmd, args, {
-      cwd,
-      env: toolEnv(),
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // A timeout ends whatever the tool started too (npm's children, build workers).
+    const child = spawnGroup(cmd, args, cwd, toolEnv());
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (out += chunk));
@@ -91,15 +98,10 @@ export async function startPreview(
   { cwd, port }: { cwd: string; port: number },
 ): Promise<Served> {
   const url = `http://127.0.0.1:${port}/`;
-  const child = spawn(cmd, args, {
-    cwd,
-    env: toolEnv({ NODE_ENV: 'production' }),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnGroup(cmd, args, cwd, toolEnv({ NODE_ENV: 'production' }));
   let out = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  child.stderr!.on('data', (chunk) => (out += chunk));
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const closed = new Promise((resolve) => child.once('close', resolve));
