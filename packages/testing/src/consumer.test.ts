@@ -68,7 +68,8 @@ async function install(run: AppRun): Promise<void> {
   const { spec, dir } = run;
   const t0 = Date.now();
   await spec.create(dir);
-  // The app's own package.json (the scaffold's ranges, or our majors) plus our tarballs.
+  // The app's own package.json (the scaffold's ranges, or our majors) plus our tarballs. Every
+  // install uses the one cache of the npm running the suite (npm passes npm_config_cache down).
   const args = ['install', ...tarballsFor(packed, spec.uses)];
   args.push('--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error');
   await runTool(spec.name, 'install', 'npm', args, { cwd: dir, timeoutMs: 300_000 });
@@ -204,7 +205,8 @@ for (const run of runs) {
         const res = await fetch(url);
         const html = await res.text();
         assert.equal(res.status, 200, `next: the page did not render on the server:\n${html}`);
-        assert.match(html, new RegExp(`<realstream-chat host="${server.host}" room="${room}"`));
+        const tag = `<realstream-chat host="${server.host}" room="${room}"`;
+        assert.ok(html.includes(tag), `next: no ${tag} in the server's HTML:\n${html}`);
       }
       const prompt = `Hello from the ${spec.name} app`;
       run.run = await chatRoundTrip(browser, url, prompt).catch((err) => {
