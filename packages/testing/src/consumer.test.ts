@@ -110,7 +110,9 @@ before(async () => {
   server = await startServer({
     engine: 'partykit',
     vars: {
-      REALSTREAM_DEMO_TOKENS_PER_SECOND: 150,
+      // A reply streams for about 3 s: long enough to be seen growing from outside the page (one
+      // look costs a round trip to Chromium, slow on a loaded machine), short enough to wait for.
+      REALSTREAM_DEMO_TOKENS_PER_SECOND: 50,
       // As a deployment would: only the apps' own origins may open the room (node sends none).
       REALSTREAM_ALLOWED_ORIGINS: origins.join(','),
     },

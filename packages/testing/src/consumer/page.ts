@@ -74,8 +74,11 @@ export async function chatRoundTrip(
   const lengths: number[] = [];
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const state = await reply.getAttribute('data-state');
-    const length = ((await body.textContent()) ?? '').trim().length;
+    // One round trip per look: state and text together.
+    const { state, length } = await reply.evaluate((article) => ({
+      state: article.getAttribute('data-state'),
+      length: (article.querySelector('[part="message-body"]')?.textContent ?? '').trim().length,
+    }));
     if (state === 'complete') break;
     if (state !== 'streaming') await fail('the reply did not stream', `data-state ${state}`);
     if (length !== lengths.at(-1)) lengths.push(length);
