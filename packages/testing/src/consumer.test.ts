@@ -25,7 +25,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { demoReply } from '@realstream/server';
 import { APPS, runAppCommand, type AppSpec } from './consumer/apps.js';
 import { chatRoundTrip, kb, type ChatRun } from './consumer/page.js';
-import { runTool, StepError, toolEnv, type Served } from './consumer/run.js';
+import { limiter, runTool, StepError, toolEnv, type Served } from './consumer/run.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { freePort, startServer, type TestServer } from './harness.js';
 import { packAll, tarballsFor, withOurDependencies, type Packed } from './pack.js';
@@ -74,22 +74,6 @@ async function install(run: AppRun): Promise<void> {
   args.push('--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error');
   await runTool(spec.name, 'install', 'npm', args, { cwd: dir, timeoutMs: 300_000 });
   run.times.push(`install ${seconds(Date.now() - t0)}`);
-}
-
-/** Runs jobs at most `n` at a time, in the order they are given. */
-function limiter(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await job();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 /** Starts every app's install now, a few at a time; each install step awaits its own. */

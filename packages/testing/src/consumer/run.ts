@@ -1,6 +1,6 @@
 // The consumer suite's processes: a tool run in a generated app (its output kept for the error that
 // names the app and the step), an app's own preview server, and a tiny static server for the
-// webpack app, which has none.
+// webpack app, which has none; and the limiter that runs a few installs at a time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -82,6 +82,22 @@ export function runTool(
       else reject(new StepError(app, step, `\`${shown}\` exited ${code ?? signal}\n${tail(out)}`));
     });
   });
+}
+
+/** Runs jobs at most `n` at a time, in the order they are given. */
+export function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /** Something serving a built app on a port, until stopped. */
