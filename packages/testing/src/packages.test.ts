@@ -1,5 +1,5 @@
 // The npm packages as a consumer gets them: `npm pack` of each publishable package (after
-// `npm run build`, which `npm test` runs first; packed from a copy of the package, see below), the
+// `npm run build`, which `npm test` runs first; packed from a copy of the package, see pack.ts), the
 // tarballs' contents and manifests, then the
 // tarballs installed into a throw-away folder (never the workspace) where plain node imports them
 // as server-side rendering would, and TypeScript 7 (what `npm create vite` pins) checks a small app
@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
   copyFileSync,
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,18 +20,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { packAll, PUBLISHED, tar, type Packed } from './pack.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('./consumer/', import.meta.url));
 
-/** Every package a consumer installs, in dependency order. */
-const PUBLISHED = [
-  '@realstream/protocol',
-  '@realstream/server',
-  '@realstream/client',
-  '@realstream/elements',
-];
 const TAGS = [
   'realstream-chat',
   'realstream-dashboard',
@@ -41,85 +34,12 @@ const TAGS = [
   'realstream-tools',
 ];
 
-interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  types?: string;
-  module?: string;
-  customElements?: string;
-  'web-types'?: string;
-  exports: Record<string, unknown>;
-  sideEffects?: boolean | string[];
-  dependencies?: Record<string, string>;
-}
-interface Packed {
-  name: string;
-  tarball: string;
-  size: number;
-  files: string[];
-  manifest: Manifest;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'realstream-packages-'));
 const app = join(work, 'app');
-const packed = new Map<string, Packed>();
-
-async function tar(args: string[]): Promise<string> {
-  return (await run('tar', args, { maxBuffer: 64 << 20 })).stdout;
-}
-
-/** The workspace manifests, byte for byte: packing must never change them. */
-const workspaceManifests = () =>
-  PUBLISHED.map((name) =>
-    readFileSync(join(root, 'packages', dirOf(name), 'package.json'), 'utf8'),
-  );
-const dirOf = (name: string) => name.replace('@realstream/', '');
+let packed = new Map<string, Packed>();
 
 before(async () => {
-  for (const name of PUBLISHED) {
-    const built = join(root, 'packages', dirOf(name), 'dist/index.d.ts');
-    assert.ok(existsSync(built), `${built} is missing: run \`npm run build\` first`);
-  }
-  // Pack copies, laid out as in the repository (each package's prepack runs
-  // ../testing/src/pack-manifest.mjs): prepack rewrites package.json for a moment, and a
-  // `partykit dev` another suite has running watches the workspace's and would reload its rooms.
-  // Everything but node_modules is copied, so `files` is what keeps src/ and tests out.
-  const copies = join(work, 'packages');
-  cpSync(
-    join(root, 'packages/testing/src/pack-manifest.mjs'),
-    join(copies, 'testing/src/pack-manifest.mjs'),
-  );
-  const before = workspaceManifests();
-  for (const name of PUBLISHED) {
-    const from = join(root, 'packages', dirOf(name));
-    const to = join(copies, dirOf(name));
-    cpSync(from, to, { recursive: true, filter: (src) => !src.includes('/node_modules') });
-    const { stdout } = await run(
-      'npm',
-      ['pack', '--pack-destination', work, '--json', '--loglevel=error'],
-      { cwd: to, maxBuffer: 64 << 20 },
-    );
-    const [entry] = JSON.parse(stdout) as { name: string; filename: string; size: number }[];
-    assert.ok(entry, `npm pack in ${to} printed no tarball`);
-    assert.ok(!existsSync(join(to, 'package.json.workspace')), `${name}: postpack did not run`);
-    assert.equal(
-      readFileSync(join(to, 'package.json'), 'utf8'),
-      readFileSync(join(from, 'package.json'), 'utf8'),
-      `${name}: postpack did not put the workspace package.json back`,
-    );
-    const tarball = join(work, entry.filename);
-    const files = (await tar(['-tzf', tarball]))
-      .split('\n')
-      .filter(Boolean)
-      .map((f) => f.replace(/^package\//, ''));
-    const manifest = JSON.parse(await tar(['-xOzf', tarball, 'package/package.json'])) as Manifest;
-    packed.set(entry.name, { name: entry.name, tarball, size: entry.size, files, manifest });
-    console.log(
-      `packed ${entry.filename}: ${(entry.size / 1024).toFixed(1)} KB, ${files.length} files`,
-    );
-  }
-  assert.deepEqual(workspaceManifests(), before, 'packing changed a workspace package.json');
+  packed = await packAll(work);
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));

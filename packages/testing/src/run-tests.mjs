@@ -3,7 +3,8 @@
 // Suites: the build (bundles within their size budgets), the type check, the Storybook smoke test
 // (every story in Chromium), then node tests: unit tests, tests against a real `partykit dev`, the
 // script-tag example under its CSP, and the bounded chaos run; then the room suites and the chaos
-// run again on the other engine (partyserver under `wrangler dev`); then the elements' browser
+// run again on the other engine (partyserver under `wrangler dev`); then the consumer suite (the
+// tarballs in generated Vite, React, webpack, Next.js and node apps); then the elements' browser
 // tests; last, that no server they started is still running.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -23,6 +24,13 @@ function findTests(dir, out = []) {
   }
   return out;
 }
+
+/**
+ * The consumer suite (packed tarballs installed into generated Vite, React, webpack, Next.js and
+ * node apps, each built and opened in Chromium): minutes of installs and builds on its own, so it
+ * runs as a suite of its own after the node tests, not beside them.
+ */
+const CONSUMER = 'packages/testing/src/consumer.test.ts';
 
 /**
  * The suites that run on both engines: everything that drives rooms on a real server, and the
@@ -106,13 +114,18 @@ async function nodeTests(name, files, env) {
   suites.push({ name, pass, fail: fail || (code !== 0 && fail === 0 ? 1 : 0) });
 }
 {
-  let files = findTests(join(root, 'packages'));
+  let files = findTests(join(root, 'packages')).filter((f) => f !== CONSUMER);
   if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
   await nodeTests('node (partykit)', files, { REALSTREAM_ENGINE: 'partykit' });
   const rooms = files.filter((f) => BOTH_ENGINES.some((re) => re.test(f)));
   // wrangler needs Node >= 22.12: installed once here (a fresh clone, CI), not by each suite.
   if (rooms.length) wranglerNode();
   await nodeTests('node (wrangler)', rooms, { REALSTREAM_ENGINE: 'wrangler' });
+}
+
+// The consumer apps, on partykit: what they test is the packages, not the engine.
+if (!filter.length || filter.some((p) => CONSUMER.includes(p))) {
+  await nodeTests('consumer', [CONSUMER], { REALSTREAM_ENGINE: 'partykit' });
 }
 
 // 2. Browser tests: web-test-runner in Chromium against a real `partykit dev`; the config's summary
