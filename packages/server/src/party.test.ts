@@ -51,6 +51,14 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
   });
   after(() => server.stop());
 
+  it("answers a client's close frame, so the client's socket closes cleanly at once", async () => {
+    const sock = await openRaw(server, 'closing');
+    await sock.hello();
+    sock.close();
+    // Unanswered, ws gives up after its close timeout (~20 s) with 1006.
+    assert.equal((await sock.closed).code, 1000);
+  });
+
   it('says open dev mode once, however many rooms start', async () => {
     for (const room of ['dev-warn-a', 'dev-warn-b', 'dev-warn-c']) {
       const sock = await openRaw(server, room);

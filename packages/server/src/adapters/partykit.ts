@@ -43,6 +43,14 @@ export default class RealstreamParty implements Party.Server {
 
   onClose(conn: Party.Connection): void {
     this.host.disconnect(conn);
+    // partykit's runtime does not answer a client's close frame of a hibernatable socket by
+    // itself: without this the client waits out its own close timeout (~20 s in `ws`, ending 1006),
+    // holding the TCP connection meanwhile. A socket the room closed is closed already: nothing to do.
+    try {
+      conn.close(1000);
+    } catch {
+      // already closed
+    }
   }
 
   onError(conn: Party.Connection): void {
