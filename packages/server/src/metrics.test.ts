@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
-import { parseMetricsText } from '@realstream/testing/metrics-parsers';
+import { ensureParsers, parseMetricsText } from '@realstream/testing/metrics-parsers';
 import { eventsOf, openRaw } from '@realstream/testing/raw-socket';
 import type { DeploymentMetrics, Role, RoomMetrics } from '@realstream/protocol';
 import { signToken } from './auth.js';
@@ -23,6 +23,8 @@ async function join(server: TestServer, room: string, role: Role, sub: string = 
 describe('room metrics', () => {
   let server: TestServer;
   before(async () => {
+    // The reference parsers install once (seconds on a fresh clone): not in the middle of a test.
+    ensureParsers();
     server = await startServer({
       vars: {
         REALSTREAM_SECRET: SECRET,
@@ -144,6 +146,9 @@ describe('room metrics', () => {
     const asked = await get('?format=openmetrics');
     const older = await get('?format=prometheus');
     const plain = await get('', 'text/plain');
+    const bad = await get('?format=xml');
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as any).error.code, 'invalid_frame');
     for (const res of [scrape, asked]) {
       assert.equal(
         res.headers.get('content-type'),
@@ -201,9 +206,6 @@ describe('room metrics', () => {
       for (const family of families.values())
         assert.ok(family.documentation, `HELP for ${family.name}`);
     }
-    const bad = await get('?format=xml');
-    assert.equal(bad.status, 400);
-    assert.equal(((await bad.json()) as any).error.code, 'invalid_frame');
   });
 
   it('taps the room’s frames for an operator, filtered on the server', async () => {

@@ -18,7 +18,8 @@ export interface ParsedFamily {
   samples: { name: string; labels: Record<string, string>; value: number }[];
 }
 
-function ensureClient(): void {
+/** Installs the parsers if they are not yet (parseMetricsText does too, on first use). */
+export function ensureParsers(): void {
   if (existsSync(join(target, 'prometheus_client'))) return;
   mkdirSync(target, { recursive: true });
   try {
@@ -65,7 +66,7 @@ export function parseMetricsText(
   text: string,
   format: 'openmetrics' | 'prometheus',
 ): ParsedFamily[] {
-  ensureClient();
+  ensureParsers();
   const out = execFileSync('python3', ['-c', SCRIPT, format], {
     input: text,
     encoding: 'utf8',
