@@ -4,7 +4,8 @@
 // so that a page needs no zod. It walks each schema's `_zod.def` rather than its JSON Schema: that
 // keeps what JSON Schema cannot say the way zod means it (safe integers, `key in input`, regex
 // messages). A kind of schema or check it does not know is an error here, never skipped: the
-// generated code must accept exactly what zod accepts. `--check` fails (exit 1) on a stale file.
+// generated code must accept exactly what zod accepts. `--check` fails (exit 1) on a stale file,
+// and so does every run under CI: `npm run build` there must not quietly repair a stale commit.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import prettier from 'prettier';
@@ -213,7 +214,7 @@ export async function generate(roots: Record<string, unknown> = ROOTS): Promise<
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ts = await generate();
   const current = existsSync(output) ? readFileSync(output, 'utf8') : '';
-  if (process.argv.includes('--check')) {
+  if (process.argv.includes('--check') || process.env.CI) {
     if (current !== ts) {
       console.error(`${output} is stale: run node --import tsx ${process.argv[1]}`);
       process.exit(1);
