@@ -193,9 +193,19 @@ const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.start
 
 export default [
   // npm packages: ESM, dependencies left to the importer's bundler.
+  // Module for module, so an importer of ./validate (the client) never loads the zod schemas.
   {
-    input: 'packages/protocol/src/index.ts',
-    output: { file: 'packages/protocol/dist/index.js', format: 'es', sourcemap: true },
+    input: {
+      index: 'packages/protocol/src/index.ts',
+      validate: 'packages/protocol/src/validate.ts',
+    },
+    output: {
+      dir: 'packages/protocol/dist',
+      format: 'es',
+      sourcemap: true,
+      preserveModules: true,
+      preserveModulesRoot: 'packages/protocol/src',
+    },
     external,
     plugins: [ts()],
   },
@@ -227,28 +237,28 @@ export default [
     external,
     plugins: [ts()],
   },
-  // What validating server frames costs a browser: parseServerFrame with zod/mini, self-contained.
-  // zod/mini's core is most of it; the rest is the frame schemas (chat, tools, metrics). Measured
-  // 10.9 KB gzipped with all three (8.6 KB with chat frames only; full zod would cost ~27 KB).
+  // What validating server frames costs a browser: parseServerFrame of @realstream/protocol/
+  // validate, the validators generated from the zod schemas (chat, tools, metrics frames) and their
+  // runtime, self-contained. With zod/mini it was 11.0 KB gzipped, zod's core most of it.
   {
     input: 'virtual:server-frame-validation',
     output: { file: 'packages/protocol/dist/server-frame-validation.min.js', format: 'es' },
     plugins: [
       virtual(
         'virtual:server-frame-validation',
-        "export { parseServerFrame } from './packages/protocol/src/index.ts';",
+        "export { parseServerFrame } from './packages/protocol/src/validate.ts';",
       ),
       resolve({ browser: true }),
       ts(),
       terser(),
-      budget(12),
+      budget(3),
     ],
   },
   // The headless client for a <script type="module"> tag: everything inside, minified.
   {
     input: 'packages/client/src/index.ts',
     output: { file: 'packages/client/dist/realstream-client.min.js', format: 'es' },
-    plugins: [resolve({ browser: true }), production(), ts(), terser(), budget(26)],
+    plugins: [resolve({ browser: true }), production(), ts(), terser(), budget(18)],
   },
   // @realstream/elements for npm: ESM with lit, @lit/context and the client left to the
   // importer; the define files are entries of their own, so `sideEffects` can name them. The
@@ -275,7 +285,7 @@ export default [
   // The elements for one <script type="module"> tag: realstream.min.js, a small loader that
   // defines each tag when it first appears in the page, importing then that element's chunk and
   // the one chunk every element shares (lit, @lit/context, the client, nanostores, partysocket,
-  // zod/mini, the base class and sheet). Chunk names carry a content hash, so they can be cached
+  // the generated frame validators, the base class and sheet). Chunk names carry a content hash, so they can be cached
   // for ever; the loader's own name is fixed, and is the only file a page names. Everything is
   // also copied next to the script-tag example and the reference host, which `npm start` serves.
   {

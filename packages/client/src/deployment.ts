@@ -1,5 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import { parseServerFrame, type DeploymentMetrics } from '@realstream/protocol';
+import type { DeploymentMetrics } from '@realstream/protocol';
+import { parseServerFrame } from '@realstream/protocol/validate';
 import { Link } from './link.js';
 import { withDefaults } from './options.js';
 import type { ConnectOptions, ConnectionState } from './types.js';

@@ -1,4 +1,5 @@
-import { ErrorBodySchema, MessagePageSchema, type MessagePage } from '@realstream/protocol';
+import type { MessagePage } from '@realstream/protocol';
+import { checkErrorBody, checkMessagePage } from '@realstream/protocol/validate';
 import { RealstreamError } from './errors.js';
 import type { RoomState } from './room-state.js';
 
@@ -38,20 +39,20 @@ export async function fetchPage(req: PageRequest): Promise<MessagePage> {
     });
   }
   if (!res.ok) {
-    const error = ErrorBodySchema.safeParse(body);
-    if (error.success) {
-      const { code, message, retryAfterMs } = error.data.error;
+    const error = checkErrorBody(body);
+    if (error.ok) {
+      const { code, message, retryAfterMs } = error.value.error;
       throw new RealstreamError(code, message, { status: res.status, retryAfterMs });
     }
     throw new RealstreamError('bad_response', `history: HTTP ${res.status}`, {
       status: res.status,
     });
   }
-  const page = MessagePageSchema.safeParse(body);
-  if (!page.success) {
+  const page = checkMessagePage(body);
+  if (!page.ok) {
     throw new RealstreamError('bad_response', 'history: the page does not match the protocol');
   }
-  return page.data;
+  return page.value;
 }
 
 /**

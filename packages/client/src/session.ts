@@ -1,7 +1,7 @@
+import { parseServerFrame } from '@realstream/protocol/validate';
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
-  parseServerFrame,
   type ClientFrame,
   type EventFrame,
   type ServerFrame,

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm run size`: what a chat-only page downloads. Bundles packages/elements/src/chat/define.ts
-// self-contained (lit, @lit/context, the client, protocol, zod/mini, partysocket, the stylesheet
-// all inside), minified and gzipped the way rollup.config.mjs does its bundles, then again with the
-// parts below stubbed out one after another: a part's share is what the bundle loses when it goes
-// ("by removal"). `--total` prints the whole only (one build instead of ten); `--budget KB` exits 1
+// self-contained (lit, @lit/context, the client, the protocol's generated validators, partysocket,
+// the stylesheet all inside; zod only if an import brought it back), minified and gzipped the way
+// rollup.config.mjs does its bundles, then again with the parts below stubbed out one after
+// another: a part's share is what the bundle loses when it goes ("by removal"). `--total` prints the whole only (one build instead of ten); `--budget KB` exits 1
 // when the whole is over KB gzipped.
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';

@@ -1,11 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { CLOSE_CODES, FINAL_CLOSE_CODES } from './constants.js';
 import {
-  CLOSE_CODES,
   ERROR_CODES,
   ErrorBodySchema,
   ErrorCodeSchema,
-  FINAL_CLOSE_CODES,
   statusOf,
   type ErrorCode,
 } from './errors.js';

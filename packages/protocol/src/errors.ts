@@ -70,27 +70,6 @@ export function statusOf(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
 
-/**
- * WebSocket close codes. 4401, 4403 and 4400 are final (the client shows them and stops); after
- * 4408 (room full) and 4429 (flooding) it backs off and tries again.
- */
-export const CLOSE_CODES = {
-  unauthorised: 4401,
-  forbidden: 4403,
-  too_many_connections: 4408,
-  rate_limited: 4429,
-  protocol_mismatch: 4400,
-  server_misconfigured: 4500,
-} as const;
-
-/** Close codes after which reconnecting with the same credentials cannot help. */
-export const FINAL_CLOSE_CODES: readonly number[] = [
-  CLOSE_CODES.unauthorised,
-  CLOSE_CODES.forbidden,
-  CLOSE_CODES.protocol_mismatch,
-  CLOSE_CODES.server_misconfigured,
-];
-
 /** Body of every REST error: `{error: {code, message}}`. */
 export const ErrorBodySchema = z.object({
   error: z.object({

@@ -26,9 +26,6 @@ import {
   ToolUnregisterSchema,
 } from './tools.js';
 
-/** Bumped on any change a peer of the previous version would misread. */
-export const PROTOCOL_VERSION = 1;
-
 // ---- client -> server -------------------------------------------------------------------
 
 /** First frame of every connection: the protocol spoken and the last seq already seen. */

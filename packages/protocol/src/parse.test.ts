@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_JSON_DEPTH } from './json-depth.js';
-import { clientFrameId, parseClientFrame, parseServerFrame, type ParseResult } from './parse.js';
+import { clientFrameId, parseClientFrame } from './parse.js';
+import { parseServerFrame, type ParseResult } from './validate.js';
 
 /** Narrows to a failure, failing the test on success. */
 function failure<T>(result: ParseResult<T>) {

@@ -1,15 +1,7 @@
 import * as z from 'zod/mini';
-import {
-  ClientFrameSchema,
-  ServerFrameSchema,
-  type ClientFrame,
-  type ServerFrame,
-} from './frames.js';
-import type { ErrorCode } from './errors.js';
+import { ClientFrameSchema, type ClientFrame } from './frames.js';
 import { MAX_JSON_DEPTH, exceedsDepth } from './json-depth.js';
-
-export type ParseResult<T> =
-  { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; id?: string };
+import { parseJson, type ParseResult } from './validate.js';
 
 /** Names the first few failing fields, e.g. `text: Too small: expected string to have >=1 characters`. */
 export function describeIssues(error: z.core.$ZodError): string {
@@ -17,14 +9,6 @@ export function describeIssues(error: z.core.$ZodError): string {
     .slice(0, 3)
     .map((issue) => `${issue.path.length ? issue.path.join('.') : '(frame)'}: ${issue.message}`)
     .join('; ');
-}
-
-function parseJson(raw: string): ParseResult<unknown> {
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch (err) {
-    return { ok: false, code: 'bad_json', message: `not JSON: ${(err as Error).message}` };
-  }
 }
 
 const knownClientTypes: ReadonlySet<string> = new Set(
@@ -83,15 +67,5 @@ export function parseClientFrame(raw: string): ParseResult<ClientFrame> {
   const parsed = ClientFrameSchema.safeParse(value);
   if (!parsed.success)
     return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error), id };
-  return { ok: true, value: parsed.data };
-}
-
-/** Parses one server frame (what the browser client runs on every frame). */
-export function parseServerFrame(raw: string): ParseResult<ServerFrame> {
-  const json = parseJson(raw);
-  if (!json.ok) return json;
-  const parsed = ServerFrameSchema.safeParse(json.value);
-  if (!parsed.success)
-    return { ok: false, code: 'invalid_frame', message: describeIssues(parsed.error) };
   return { ok: true, value: parsed.data };
 }
