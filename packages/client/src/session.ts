@@ -61,6 +61,8 @@ export class Session {
     invalidFrames: 0,
   };
   private phase: 'down' | 'hello' | 'catch-up' | 'live' = 'down';
+  /** The seq we had when we said hello: what a replay caught up from. */
+  private helloSince = 0;
   private everLive = false;
   /** The next hello asks for a snapshot: our state no longer matches the log (a content gap). */
   private wantSnapshot = false;
@@ -161,6 +163,7 @@ export class Session {
   private onOpen(): void {
     this.phase = 'hello';
     const since = this.wantSnapshot ? 0 : this.parts.state.lastSeq;
+    this.helloSince = this.parts.state.lastSeq;
     this.wire({ type: 'hello', protocol: PROTOCOL_VERSION, since });
     this.clearHelloTimer();
     const ms = this.parts.options.helloTimeoutMs;
@@ -232,7 +235,8 @@ export class Session {
     this.finalError = null;
     if (this.everLive) {
       this.counters.resumes++;
-      this.parts.stores.emit({ type: 'resumed', mode });
+      const missed = mode === 'snapshot' ? 0 : this.parts.state.lastSeq - this.helloSince;
+      this.parts.stores.emit({ type: 'resumed', mode, missed });
     }
     this.everLive = true;
     const { resumes, snapshots } = this.counters;

@@ -121,7 +121,11 @@ export type ClientEvent =
   | { type: 'dead-link'; reason: string }
   /** getToken() threw or rejected; the link retries with backoff. */
   | { type: 'token-error'; message: string }
-  | { type: 'resumed'; mode: 'none' | 'replay' | 'snapshot' }
+  /**
+   * Caught up after a reconnect: `missed` events were replayed (mode `replay`; 0 with `none`), or
+   * the latest messages were reloaded (mode `snapshot`, when the room no longer had them all).
+   */
+  | { type: 'resumed'; mode: 'none' | 'replay' | 'snapshot'; missed: number }
   | { type: 'closed'; code: number; reason: string };
 
 /** What a browser tool's handler gets besides its (already validated) arguments. */

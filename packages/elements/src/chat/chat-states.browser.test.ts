@@ -24,9 +24,16 @@ describe('realstream-chat link health', () => {
     await settle(chat);
     expect(pill()).to.equal('Reconnecting (attempt 3)…');
 
+    fake.emit({ type: 'resumed', mode: 'replay', missed: 4 });
     fake.status({ state: 'live', resumes: 1, lastSeq: 45 });
     await settle(chat);
-    expect(pill()).to.equal('Resumed at #41');
+    expect(pill()).to.equal('Reconnected: 4 missed events caught up');
+
+    fake.status({ state: 'reconnecting', attempt: 1 });
+    fake.emit({ type: 'resumed', mode: 'snapshot', missed: 0 });
+    fake.status({ state: 'live', resumes: 2, lastSeq: 4101 });
+    await settle(chat);
+    expect(pill()).to.equal('Reconnected: reloaded the latest messages');
 
     fake.emit({ type: 'dead-link', reason: 'stream stalled (4000 ms without a frame)' });
     fake.status({ state: 'reconnecting', attempt: 1 });

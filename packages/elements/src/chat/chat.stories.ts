@@ -254,16 +254,17 @@ export const Reconnecting: Story = {
     ),
 };
 
-export const ResumedAtSeq: Story = {
-  name: 'Resumed at #seq',
+export const Reconnected: Story = {
+  name: 'Reconnected, missed events caught up',
   render: () => {
     const client = room('resumed', { messages: conversation() });
-    // The element must see the link drop and come back; it shows "Resumed at #n" for 5 s.
+    // The element must see the link drop and come back; it says how it caught up for 5 s.
     const cycle = () => {
       client.status({ state: 'reconnecting', attempt: 1 });
-      client.after(300, () =>
-        client.status({ state: 'live', attempt: 0, resumes: client.$status.get().resumes + 1 }),
-      );
+      client.after(300, () => {
+        client.emit({ type: 'resumed', mode: 'replay', missed: 37 });
+        client.status({ state: 'live', attempt: 0, resumes: client.$status.get().resumes + 1 });
+      });
       client.after(6000, cycle);
     };
     client.after(100, cycle);

@@ -209,7 +209,7 @@ export class RealstreamChat extends RealstreamElement {
     this.seenState = to;
     const status = this.store.status;
     if (to === 'live' && this.link.resumedAt) {
-      // "Resumed at #n" is shown for a while; render again when it should go.
+      // "Reconnected…" is shown for a while; render again when it should go.
       clearTimeout(this.linkTimer);
       this.linkTimer = setTimeout(() => this.requestUpdate(), RESUMED_MS + 50);
     }

@@ -2,7 +2,7 @@ import type { ClientEvent, ClientStatus } from '@realstream/client';
 import type { BadgeTone } from '../internal/badge.js';
 import type { ChatStrings } from './strings.js';
 
-/** How long "Resumed at #seq" stays up after a reconnect before the pill says "Live" again. */
+/** How long "Reconnected…" stays up after a reconnect before the pill says "Live" again. */
 export const RESUMED_MS = 5000;
 
 /**
@@ -12,28 +12,23 @@ export const RESUMED_MS = 5000;
 export class LinkHistory {
   /** Set while the link is down because the watchdog or a gap took it down. */
   incident: 'stalled' | 'gap' | null = null;
-  /** The seq the client had when the link last dropped: where it resumed from. */
-  droppedAt = 0;
+  /** When the link last came back, and how the client caught up (what the pill says then). */
   resumedAt = 0;
-  resumedSeq = 0;
+  resumed: { mode: 'none' | 'replay' | 'snapshot'; missed: number } | null = null;
   private wasLive = false;
-  private lastSeq = 0;
 
   status(status: ClientStatus, now = Date.now()): void {
     const live = status.state === 'live';
-    if (this.wasLive && !live) this.droppedAt = this.lastSeq;
-    if (live) this.lastSeq = status.lastSeq;
     if (!this.wasLive && live && this.incident) this.incident = null;
-    if (!this.wasLive && live && status.resumes > 0 && this.droppedAt) {
-      this.resumedAt = now;
-      this.resumedSeq = this.droppedAt;
-    }
+    // The client says how it caught up just before it goes live again.
+    if (!this.wasLive && live && status.resumes > 0 && this.resumed) this.resumedAt = now;
     this.wasLive = live;
   }
 
   event(event: ClientEvent): void {
     if (event.type === 'dead-link') this.incident = 'stalled';
     else if (event.type === 'gap') this.incident = 'gap';
+    else if (event.type === 'resumed') this.resumed = { mode: event.mode, missed: event.missed };
   }
 }
 
@@ -83,11 +78,12 @@ export function linkView(
         canReconnect: false,
       };
     case 'live':
-      if (history.resumedAt && now - history.resumedAt < RESUMED_MS) {
+      if (history.resumed && history.resumedAt && now - history.resumedAt < RESUMED_MS) {
+        const { mode, missed } = history.resumed;
         return {
           state: 'resumed',
           tone: 'success',
-          label: s.resumed(history.resumedSeq),
+          label: mode === 'snapshot' ? s.reloaded : s.resumed(missed),
           busy: false,
           canReconnect: false,
         };

@@ -37,7 +37,13 @@ export const defaultChatStrings = {
   live: 'Live',
   reconnecting: (attempt: number) =>
     attempt > 1 ? `Reconnecting (attempt ${attempt})…` : 'Reconnecting…',
-  resumed: (seq: number) => `Resumed at #${seq}`,
+  // After a reconnect: what the client did to catch up, not a seq (which reads as a wrong number
+  // after a server restart moved the log to a new block).
+  resumed: (missed: number) =>
+    missed === 0
+      ? 'Reconnected, nothing missed'
+      : `Reconnected: ${missed} missed ${missed === 1 ? 'event' : 'events'} caught up`,
+  reloaded: 'Reconnected: reloaded the latest messages',
   stalled: 'Stalled stream detected, reconnecting…',
   gap: 'Missed events, catching up…',
   offline: (reason: string) => (reason ? `Offline: ${reason}` : 'Offline'),
