@@ -552,8 +552,9 @@ describe('batching across streams', () => {
       const mixed = a.frames.filter(
         (f) =>
           f.type === 'batch' &&
-          new Set(f.events.map((e) => e.event.type === 'message.delta' && e.event.messageId))
-            .size >= 2,
+          new Set(
+            f.events.flatMap((e) => (e.event.type === 'message.delta' ? [e.event.messageId] : [])),
+          ).size >= 2,
       );
       assert.ok(mixed.length > 0, 'some frame carries deltas of both replies');
       const texts = transcript(eventsOf(a.frames));

@@ -57,7 +57,7 @@ interface Stream {
   /** Text generated but not yet sent as a delta (coalescing). */
   pending: string;
   abort: AbortController;
-  /** When this stream last sent a delta: it may send again coalesceMs later. */
+  /** When this stream last sent a delta: it may send again at the next tick coalesceMs later (dueOf). */
   lastFlushAt: number;
   /** Storage keys of the text pieces stored with its deltas, deleted once the reply is compacted. */
   pieces: string[];
@@ -288,7 +288,20 @@ export class Replies {
     // Nagle for tokens, per stream: a stream that was quiet for coalesceMs sends at once (next
     // task); a busy one sends at most one delta per coalesceMs, carrying everything meanwhile
     // (up to MAX_DELTA_CHARS, above).
-    this.scheduleFlush(stream.lastFlushAt + this.config.coalesceMs);
+    this.scheduleFlush(this.dueOf(stream));
+  }
+
+  /**
+   * When a stream may send its next delta: coalesceMs after its last one, rounded up to the room's
+   * grid of coalesceMs ticks. Concurrent busy streams so send on the same ticks, and their deltas
+   * leave in one batch frame, whatever the phase each started in (each on its own clock, two
+   * streams' windows rarely met once storage writes got fast). Two milliseconds of slack let a
+   * timer that fired a little late still make the next tick.
+   */
+  private dueOf(stream: Stream): number {
+    const every = this.config.coalesceMs;
+    const earliest = stream.lastFlushAt + every - Math.min(2, every / 4);
+    return Math.ceil(earliest / every) * every;
   }
 
   private scheduleFlush(due: number): void {
@@ -306,7 +319,7 @@ export class Replies {
     this.log.cork();
     for (const stream of this.streams.values()) {
       if (!stream.pending) continue;
-      const due = stream.lastFlushAt + this.config.coalesceMs;
+      const due = this.dueOf(stream);
       // A millisecond of slack: timers fire a little early or late.
       if (due <= now + 1) this.flush(stream);
       else next = Math.min(next, due);
