@@ -206,7 +206,7 @@ describe('readConfig', () => {
         ['https://*.example.com', /has a wildcard/],
         ['https://a.example?x=1', /\?query or #fragment/],
         ['https://a.example#top', /\?query or #fragment/],
-        ['https://user:pw@a.example', /has credentials/],
+        ['https://user:pw@a.example', /"https:\/\/…@a\.example" has credentials/],
         ['https://', /is not a URL/],
         ['*,https://a.example', /"\*" allows every origin/],
       ];

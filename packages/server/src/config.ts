@@ -282,9 +282,11 @@ export function readAllowedOrigins(raw: string): string[] {
     return ['*'];
   }
   return entries.map((entry) => {
+    // A misconfigured deployment shows this message to pages: never echo credentials.
+    const shown = entry.replace(/\/\/[^/@]*@/, '//…@');
     const problem = (what: string) =>
       new ConfigError(
-        `${KEY}: "${entry}" ${what}; write an origin such as https://app.example.com or http://localhost:5173`,
+        `${KEY}: "${shown}" ${what}; write an origin such as https://app.example.com or http://localhost:5173`,
       );
     if (entry.includes('*')) throw problem('has a wildcard: list each origin (or "*" alone)');
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
