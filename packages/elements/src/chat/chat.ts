@@ -216,9 +216,9 @@ export class RealstreamChat extends RealstreamElement {
     if (
       from &&
       ['unauthorised', 'forbidden', 'offline'].includes(to) &&
-      status.reason !== 'closed'
+      status.reason?.code !== 'closed'
     ) {
-      this.fail('connection', { code: to, message: status.reason ?? to });
+      this.fail('connection', { code: to, message: status.reason?.message ?? to });
     }
   }
 
