@@ -75,7 +75,7 @@ describe('link: auth and close codes', () => {
     const { c, link } = open('forged', { token: forged });
     await state(c, 'unauthorised');
     const why = c.$status.get().reason;
-    assert.equal(why?.code, 'token_invalid');
+    assert.equal(why?.code, 'token_signature');
     assert.match(why?.message ?? '', /^token signature does not verify .*must be replaced/);
     await noMoreAttempts(link, c, 1);
   });

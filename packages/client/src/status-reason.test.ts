@@ -61,7 +61,7 @@ describe('describeClose', () => {
     );
     const codeOf = (reason: string) => describeClose(facts({ code: 4401, reason })).code;
     assert.equal(codeOf('token expired'), 'token_expired');
-    assert.equal(codeOf('token signature does not verify'), 'token_invalid');
+    assert.equal(codeOf('token signature does not verify'), 'token_signature');
     assert.equal(codeOf('token malformed: Invalid Compact JWS'), 'token_malformed');
     assert.equal(codeOf('a token is required (Authorization: Bearer or ?token=)'), 'token_missing');
     assert.equal(codeOf('token has no sub claim'), 'unauthorised');

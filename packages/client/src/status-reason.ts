@@ -5,7 +5,7 @@ import { CLOSE_CODES, parseProtocolMismatch, tokenProblemOf } from '@realstream/
  * - `unreachable`: no socket opened (server down, wrong host or port, DNS, TLS); retrying.
  * - `connection_lost`: an open link closed (network drop, server restart); reconnecting.
  * - `room_full` (4408) and `rate_limited` (4429): the server said "not now"; retrying after a wait.
- * - `token_missing`, `token_expired`, `token_invalid` (signature does not verify),
+ * - `token_missing`, `token_expired`, `token_signature` (the signature does not verify),
  *   `token_malformed`, `unauthorised` (another 4401, e.g. a claim missing).
  * - `forbidden` (the token does not cover the room or role), `origin_not_allowed` (4403).
  * - `protocol_mismatch` and `invalid_room` (4400), `server_misconfigured` (4500).
@@ -18,7 +18,7 @@ export type StatusReasonCode =
   | 'rate_limited'
   | 'token_missing'
   | 'token_expired'
-  | 'token_invalid'
+  | 'token_signature'
   | 'token_malformed'
   | 'unauthorised'
   | 'forbidden'
@@ -78,13 +78,6 @@ export const CLIENT_CLOSED: StatusReason = {
   retrying: false,
 };
 
-const TOKEN_CODES = {
-  missing: 'token_missing',
-  expired: 'token_expired',
-  signature: 'token_invalid',
-  malformed: 'token_malformed',
-} as const;
-
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** Turns a close into the reason the page shows: which problem, and what happens next. */
@@ -132,7 +125,7 @@ export function describeClose(f: CloseFacts): StatusReason {
       const hint = problem === 'signature' ? " (was it signed with the server's secret?)" : '';
       return {
         ...base,
-        code: problem ? TOKEN_CODES[problem] : 'unauthorised',
+        code: problem ? `token_${problem}` : 'unauthorised',
         message: `${said || 'not authorised'}${hint}: ${next}`,
         retrying: !!f.askingToken,
       };
