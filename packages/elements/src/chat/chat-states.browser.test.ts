@@ -88,6 +88,20 @@ describe('realstream-chat link health', () => {
     await settle(chat);
     expect(pill()).to.equal('Reconnecting (attempt 2)…');
   });
+
+  it('wraps a long reason inside the chat, the Reconnect button in view', async () => {
+    const fake = new FakeClient();
+    fake.status({ state: 'unauthorised', reason: reasons.tokenBadSignature });
+    const chat = await chatWith(fake);
+    chat.style.inlineSize = '480px';
+    await settle(chat);
+    const box = chat.getBoundingClientRect();
+    for (const part of ['[part="link-status"]', '[part="link-status"] button']) {
+      const r = $(chat, part).getBoundingClientRect();
+      expect(r.right, `${part} right edge`).to.be.at.most(box.right + 0.5);
+      expect(r.left, `${part} left edge`).to.be.at.least(box.left - 0.5);
+    }
+  });
 });
 
 describe('realstream-chat composer states', () => {

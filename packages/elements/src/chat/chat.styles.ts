@@ -47,6 +47,19 @@ export const chatStyles = css`
   .chat__status {
     flex-wrap: wrap;
     justify-content: flex-end;
+    max-inline-size: 100%;
+  }
+  /* A failure's reason is a sentence (what is wrong, what happens next): the header lets it take
+     a line of its own under the title, and the pill wraps it rather than overflow the chat. */
+  .chat__header {
+    flex-wrap: wrap;
+  }
+  .chat__link {
+    min-inline-size: 0;
+  }
+  .chat__link .rs-badge {
+    white-space: normal;
+    overflow-wrap: anywhere;
   }
   .chat__clear-question {
     font-size: var(--text-xs);
