@@ -78,12 +78,11 @@ export const CLIENT_CLOSED: StatusReason = {
   retrying: false,
 };
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
 /** Turns a close into the reason the page shows: which problem, and what happens next. */
 export function describeClose(f: CloseFacts): StatusReason {
   const { code, final } = f;
   const said = f.reason;
+  const how = said ? `${code}: ${said}` : code;
   const base = { closeCode: code, ...(said ? { serverReason: said } : {}), retrying: !final };
   if (f.backoffMs !== undefined) {
     const wait = `retrying in ${Math.max(1, Math.round(f.backoffMs / 1000))} s`;
@@ -100,12 +99,11 @@ export function describeClose(f: CloseFacts): StatusReason {
       return {
         ...base,
         code: 'unreachable',
-        message: `cannot reach ${f.url} (${plural(f.attempts, 'attempt')}): still retrying, with backoff`,
+        message: `cannot reach ${f.url} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'}): still retrying, with backoff`,
         attempts: f.attempts,
         url: f.url,
       };
     }
-    const how = said ? `${code}: ${said}` : `${code}`;
     return {
       ...base,
       code: 'connection_lost',
@@ -170,6 +168,6 @@ export function describeClose(f: CloseFacts): StatusReason {
   return {
     ...base,
     code: 'connection_lost',
-    message: `closed with ${code}${said ? `: ${said}` : ''}`,
+    message: `closed with ${how}`,
   };
 }

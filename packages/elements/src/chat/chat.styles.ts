@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
-/** <realstream-chat>'s own layout, on top of the shared sheet. Logical properties only (RTL). */
+/**
+ * <realstream-chat>'s own layout, on top of the shared sheet. Logical properties only (RTL).
+ * (No comments inside the css``: they ship.) A failure's reason is a sentence (what is wrong, what
+ * happens next): the header wraps so the status can take a line of its own under the title, and
+ * the link pill wraps the sentence rather than run past the chat's edge.
+ */
 export const chatStyles = css`
   :host {
     --max-width: 46rem;
@@ -22,6 +27,7 @@ export const chatStyles = css`
   }
   .chat__header {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: calc(var(--spacing) * 3);
     min-block-size: calc(var(--spacing) * 12);
@@ -48,11 +54,6 @@ export const chatStyles = css`
     flex-wrap: wrap;
     justify-content: flex-end;
     max-inline-size: 100%;
-  }
-  /* A failure's reason is a sentence (what is wrong, what happens next): the header lets it take
-     a line of its own under the title, and the pill wraps it rather than overflow the chat. */
-  .chat__header {
-    flex-wrap: wrap;
   }
   .chat__link {
     min-inline-size: 0;
