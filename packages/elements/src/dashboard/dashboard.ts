@@ -48,7 +48,7 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
  *
  * @csspart base - The whole dashboard.
  * @csspart header - Title, scope switch and badges; `scope`, `scope-room`, `scope-deployment`.
- * @csspart link-status - The connection badge.
+ * @csspart link-status - The connection badge, with the client's `$status.reason.message` when the link fails.
  * @csspart stale - "Stale: as of HH:MM:SS" while the figures are not live.
  * @csspart dev-mode - The warning badge of a server with auth off.
  * @csspart tabs - The section tabs; each `tab` (the current one also `tab-selected`).
