@@ -306,13 +306,15 @@ export default [
       // Issue 14's goal for a chat-only page is 45 KB. With our own markdown lexer and the
       // generated validators instead of zod/mini it measures 50.8 KB; the next levers are the
       // markdown (8 KB), the elements' and client's code and partysocket. Until the goal is met the
-      // budgets are what the pages measure, rounded up, so that nothing grows unnoticed.
+      // budgets are what the pages measure, rounded up, so that nothing grows unnoticed. The typed
+      // link reasons (issue 15: every failure says what is wrong and what happens next, in the
+      // client, for every element) cost each page 1.1 KB: the budgets moved up 1 KB for them.
       pageBudgets(2, [
-        { name: 'chat-only', elements: ['chat'], kb: 51 },
-        { name: 'room + chat', elements: ['room', 'chat'], kb: 53 },
-        { name: 'tools-only', elements: ['tools'], kb: 60 },
-        { name: 'dashboard-only', elements: ['dashboard'], kb: 48 },
-        { name: 'all elements', elements: Object.keys(ELEMENT_CHUNKS), kb: 95 },
+        { name: 'chat-only', elements: ['chat'], kb: 52 },
+        { name: 'room + chat', elements: ['room', 'chat'], kb: 54 },
+        { name: 'tools-only', elements: ['tools'], kb: 61 },
+        { name: 'dashboard-only', elements: ['dashboard'], kb: 49 },
+        { name: 'all elements', elements: Object.keys(ELEMENT_CHUNKS), kb: 96 },
       ]),
       copyTo('examples/script-tag', 'examples'),
     ],

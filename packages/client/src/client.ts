@@ -16,6 +16,7 @@ import { makeId } from './ids.js';
 import { withDefaults, type Options } from './options.js';
 import { RoomState } from './room-state.js';
 import { Session } from './session.js';
+import { CLIENT_CLOSED } from './status-reason.js';
 import { Stores } from './stores.js';
 import type {
   ClientEvent,
@@ -277,7 +278,7 @@ export class Client implements RealstreamClient {
     this.closed = true;
     this.session.close();
     this.commands.failAll(new RealstreamError('closed', 'the client was closed'));
-    this.stores.setStatus({ state: 'offline', reason: 'closed' });
+    this.stores.setStatus({ state: 'offline', reason: CLIENT_CLOSED });
     this.stores.flush();
   }
 

@@ -12,6 +12,13 @@ export { connect } from './connect.js';
 export { watchDeployment, type DeploymentWatch } from './deployment.js';
 export type { TapBatch, TapFilter } from './operations.js';
 export { RealstreamError, type ClientErrorCode } from './errors.js';
+export {
+  CLIENT_CLOSED,
+  describeClose,
+  type CloseFacts,
+  type StatusReason,
+  type StatusReasonCode,
+} from './status-reason.js';
 export type {
   ClientEvent,
   ClientMessage,

@@ -4,7 +4,7 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
+import { freePort, startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { signToken } from '@realstream/server';
 import { flakyLink } from '../test/flaky-ws.js';
 import { connect, type ClientEvent, type ConnectOptions, type RealstreamClient } from './index.js';
@@ -58,7 +58,12 @@ describe('link: auth and close codes', () => {
   it('shows unauthorised without a token, and does not retry', async () => {
     const { c, link } = open('no-token', {});
     await state(c, 'unauthorised');
-    assert.match(c.$status.get().reason ?? '', /token is required/);
+    const why = c.$status.get().reason;
+    assert.equal(why?.code, 'token_missing');
+    assert.match(
+      why?.message ?? '',
+      /token is required.*: the page must pass a token or getToken$/,
+    );
     await noMoreAttempts(link, c, 1);
   });
 
@@ -69,14 +74,17 @@ describe('link: auth and close codes', () => {
     });
     const { c, link } = open('forged', { token: forged });
     await state(c, 'unauthorised');
-    assert.match(c.$status.get().reason ?? '', /signature/);
+    const why = c.$status.get().reason;
+    assert.equal(why?.code, 'token_signature');
+    assert.match(why?.message ?? '', /^token signature does not verify .*must be replaced/);
     await noMoreAttempts(link, c, 1);
   });
 
   it('shows forbidden for a token of another room', async () => {
     const { c, link } = open('private', { token: await token('public') });
     await state(c, 'forbidden');
-    assert.match(c.$status.get().reason ?? '', /not valid for room private/);
+    assert.equal(c.$status.get().reason?.code, 'forbidden');
+    assert.match(c.$status.get().reason?.message ?? '', /not valid for room private/);
     await noMoreAttempts(link, c, 1);
   });
 
@@ -109,6 +117,51 @@ describe('link: auth and close codes', () => {
     assert.ok(seen.some((e) => e.type === 'closed' && e.code === 4401 && /expired/.test(e.reason)));
   });
 
+  it('asks getToken once more for an expired token, then says getToken will be asked again', async () => {
+    let calls = 0;
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const expired = await signToken(SECRET, { sub: 'ada', room: 'stale' }, past);
+    const { c, link } = open('stale', { getToken: () => (calls++, expired) });
+    await state(c, 'unauthorised');
+    assert.equal(calls, 2, 'one retry with the next token getToken gives');
+    const why = c.$status.get().reason;
+    assert.equal(why?.code, 'token_expired');
+    assert.equal(why?.retrying, false);
+    assert.equal(why?.message, 'token expired: getToken will be asked for a new one on reconnect');
+    await noMoreAttempts(link, c, 2);
+  });
+
+  it('says a malformed token is malformed', async () => {
+    const { c } = open('garbage', { token: 'not-a-jwt' });
+    await state(c, 'unauthorised');
+    assert.equal(c.$status.get().reason?.code, 'token_malformed');
+    assert.match(c.$status.get().reason?.message ?? '', /^token malformed: /);
+  });
+
+  it('names the URL it cannot reach and how many attempts it made, and keeps trying', async () => {
+    const port = await freePort(); // nothing listens there
+    const c = connect({
+      host: `127.0.0.1:${port}`,
+      room: 'nowhere',
+      name: 'Ada',
+      WebSocket: flakyLink().WebSocket,
+      reconnectDelayMs: { min: 50, max: 200 },
+    });
+    clients.push(c);
+    await waitFor('two attempts refused', () => (c.$status.get().reason?.attempts ?? 0) >= 2, LONG);
+    const why = c.$status.get().reason;
+    assert.equal(c.$status.get().state, 'connecting');
+    assert.equal(why?.code, 'unreachable');
+    assert.equal(why?.retrying, true);
+    assert.equal(why?.url, `ws://127.0.0.1:${port}/parties/main/nowhere`);
+    assert.match(
+      why?.message ?? '',
+      new RegExp(
+        `^cannot reach ws://127\\.0\\.0\\.1:${port}/parties/main/nowhere \\(\\d+ attempts\\): still retrying, with backoff$`,
+      ),
+    );
+  });
+
   it('comes back from unauthorised when reconnected with a working token', async () => {
     let good = false;
     const getToken = () => (good ? token('second-try') : 'not-a-jwt');
@@ -125,7 +178,11 @@ describe('link: auth and close codes', () => {
     await state(first, 'live');
     await state(second, 'live');
     const { c, link } = open('full', { token: await token('full', 'cat') });
-    await waitFor('refused as full', () => /room is full/.test(c.$status.get().reason ?? ''), LONG);
+    await waitFor('refused as full', () => c.$status.get().reason?.code === 'room_full', LONG);
+    assert.match(
+      c.$status.get().reason?.message ?? '',
+      /^room is full \(2 connections\): retrying in \d+ s$/,
+    );
     assert.equal(c.$status.get().state, 'connecting');
     first.close();
     await state(c, 'live');

@@ -10,11 +10,11 @@ import { fakeServer, frames } from '../test/fake-socket.js';
 import { events, fakeClient as client, live } from '../test/fake-client.js';
 
 describe('session: close codes, watchdog, tokens', () => {
-  for (const [code, state] of [
-    [4401, 'unauthorised'],
-    [4403, 'forbidden'],
-    [4400, 'offline'],
-    [4500, 'offline'],
+  for (const [code, state, reason] of [
+    [4401, 'unauthorised', 'unauthorised'],
+    [4403, 'forbidden', 'forbidden'],
+    [4400, 'offline', 'invalid_room'],
+    [4500, 'offline', 'server_misconfigured'],
   ] as const) {
     it(`stays down after close ${code} and shows ${state} with the server's reason`, async () => {
       const server = fakeServer();
@@ -24,7 +24,12 @@ describe('session: close codes, watchdog, tokens', () => {
       const pending = c.send('queued before the refusal');
       s.drop(code, `closed with ${code}`);
       assert.equal(c.$status.get().state, state);
-      assert.equal(c.$status.get().reason, `closed with ${code}`);
+      const why = c.$status.get().reason;
+      assert.equal(why?.code, reason);
+      assert.equal(why?.closeCode, code);
+      assert.equal(why?.serverReason, `closed with ${code}`);
+      assert.equal(why?.retrying, false);
+      assert.match(why?.message ?? '', new RegExp(`closed with ${code}`));
       await assert.rejects(pending, (err: RealstreamError) => err.code !== 'closed');
       // The reconnect delay is 10-50 ms: twenty times that without a new socket is no loop.
       await new Promise((r) => setTimeout(r, 1000));
@@ -39,7 +44,11 @@ describe('session: close codes, watchdog, tokens', () => {
     s.accept();
     s.drop(4408, 'room is full (2 connections)');
     assert.equal(c.$status.get().state, 'connecting');
-    assert.match(c.$status.get().reason ?? '', /room is full.*retrying in \d+ ms/);
+    const why = c.$status.get().reason;
+    assert.equal(why?.code, 'room_full');
+    assert.equal(why?.retrying, true);
+    assert.ok((why?.retryInMs ?? 0) > 0);
+    assert.match(why?.message ?? '', /^room is full \(2 connections\): retrying in \d+ s$/);
     const next = await server.socket(1);
     next.accept();
     next.deliver(frames.welcome(0, 'snapshot'));

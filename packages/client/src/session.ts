@@ -2,6 +2,7 @@ import { parseServerFrame } from '@realstream/protocol/validate';
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
+  tokenProblemOf,
   type ClientFrame,
   type EventFrame,
   type ServerFrame,
@@ -17,7 +18,8 @@ import type { ClientStatus } from './types.js';
 import type { Operations } from './operations.js';
 import type { ToolHost } from './tool-host.js';
 import type { TypingTracker } from './typing.js';
-import type { Endpoint } from './url.js';
+import { describeClose, type CloseFacts } from './status-reason.js';
+import { roomSocketUrl, type Endpoint } from './url.js';
 import { Watchdog } from './watchdog.js';
 import { frameProblem } from './frame-size.js';
 
@@ -69,6 +71,8 @@ export class Session {
   /** A 4401 after having been live may be an expired token: one retry with getToken's next one. */
   private authRetried = false;
   private closed = false;
+  /** The socket of the current attempt opened: a close before that means the host is unreachable. */
+  private opened = false;
   /** Why the link is down for good (a final close), until reconnect() or the next live. */
   private finalError: RealstreamError | null = null;
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
@@ -148,6 +152,7 @@ export class Session {
   private async params(): Promise<Record<string, string | undefined>> {
     const { stores, options, uid } = this.parts;
     this.counters.connects++;
+    this.opened = false;
     stores.setStatus({ attempt: stores.status.attempt + 1 });
     let token: string | null | undefined;
     try {
@@ -161,6 +166,7 @@ export class Session {
   }
 
   private onOpen(): void {
+    this.opened = true;
     this.phase = 'hello';
     const since = this.wantSnapshot ? 0 : this.parts.state.lastSeq;
     this.helloSince = this.parts.state.lastSeq;
@@ -176,25 +182,41 @@ export class Session {
   private onClose({ code, reason, final, backoffMs }: LinkClose): void {
     this.goDown();
     if (this.closed) return;
-    const { stores, commands, options } = this.parts;
+    const { stores, commands, options, endpoint, party, room } = this.parts;
     stores.emit({ type: 'closed', code, reason });
-    const expired = code === CLOSE_CODES.unauthorised && options.getToken && this.everLive;
+    const facts: CloseFacts = {
+      code,
+      reason,
+      final,
+      backoffMs,
+      opened: this.opened,
+      attempts: stores.status.attempt,
+      url: roomSocketUrl(endpoint, party, room),
+      tokens: options.getToken ? 'getToken' : options.token ? 'static' : 'none',
+    };
+    // An expired token from getToken is worth one more try at once: getToken may have a fresh one.
+    const expired =
+      code === CLOSE_CODES.unauthorised &&
+      options.getToken &&
+      (this.everLive || tokenProblemOf(reason) === 'expired');
     if (final && expired && !this.authRetried) {
       this.authRetried = true;
-      stores.setStatus({ state: 'reconnecting', reason: reason || 'unauthorised' });
+      stores.setStatus({
+        state: 'reconnecting',
+        reason: describeClose({ ...facts, askingToken: true }),
+      });
       this.link.reopen();
     } else if (final) {
       const { state, code: errorCode } = FINAL[code] ?? { state: 'offline', code: 'internal' };
-      stores.setStatus({ state, reason: reason || `closed with ${code}` });
-      this.finalError = new RealstreamError(errorCode, reason || `closed with ${code}`);
+      const why = describeClose(facts);
+      stores.setStatus({ state, reason: why });
+      this.finalError = new RealstreamError(errorCode, why.message);
       commands.failAll(this.finalError);
       stores.flush();
     } else {
-      const why =
-        backoffMs !== undefined ? `${reason || code}; retrying in ${backoffMs} ms` : reason;
       stores.setStatus({
         state: this.everLive ? 'reconnecting' : 'connecting',
-        reason: why || undefined,
+        reason: describeClose(facts),
       });
     }
   }

@@ -12,6 +12,7 @@ import type {
   User,
 } from '@realstream/protocol';
 import type { ClientErrorCode, RealstreamError } from './errors.js';
+import type { StatusReason } from './status-reason.js';
 import type { TapBatch, TapFilter } from './operations.js';
 
 /** Anything constructible like the DOM WebSocket: the browser's, or `ws` in node. */
@@ -78,8 +79,12 @@ export interface ClientStatus {
   resumes: number;
   /** Snapshots received. */
   snapshots: number;
-  /** Why the link is not live: the server's close reason, or what the client saw. */
-  reason?: string;
+  /**
+   * Why the link is not live, typed: `code` says which problem, `message` says it for the page
+   * (what happens next, or what to do), and fields such as `attempts`, `url`, `retryInMs` or
+   * `serverReason` give the facts. Unset while live and while (re)connecting before any close.
+   */
+  reason?: StatusReason;
   /** The server has no secret: anyone can join with any name. Show it. */
   devMode: boolean;
   /** Who the server says we are. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEndpoint, roomHttpUrl } from './url.js';
+import { parseEndpoint, roomHttpUrl, roomSocketUrl } from './url.js';
 
 describe('parseEndpoint', () => {
   it('treats a bare local host as plain ws/http and a public one as secure', () => {
@@ -39,5 +39,18 @@ describe('roomHttpUrl', () => {
   it('builds the room API base with the same scheme as the socket', () => {
     const url = roomHttpUrl({ host: 'chat.example.com', secure: true }, 'main', 'a b');
     assert.equal(url, 'https://chat.example.com/parties/main/a%20b');
+  });
+});
+
+describe('roomSocketUrl', () => {
+  it('names the socket URL the link dials, with the scheme of the endpoint', () => {
+    assert.equal(
+      roomSocketUrl({ host: '127.0.0.1:1999', secure: false }, 'main', 'a b'),
+      'ws://127.0.0.1:1999/parties/main/a%20b',
+    );
+    assert.equal(
+      roomSocketUrl({ host: 'chat.example.com', secure: true }, 'ops', 'deployment'),
+      'wss://chat.example.com/parties/ops/deployment',
+    );
   });
 });

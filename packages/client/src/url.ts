@@ -30,8 +30,19 @@ export function parseEndpoint(input: string): Endpoint {
   return { host, secure: !LOCAL.test(host) };
 }
 
+/** Where the server routes a room, over HTTP and WebSocket alike. */
+const roomPath = (party: string, room: string) =>
+  `/parties/${encodeURIComponent(party)}/${encodeURIComponent(room)}`;
+
 /** Base URL of a room's HTTP API, as the server routes it: /parties/:party/:room. */
 export function roomHttpUrl(endpoint: Endpoint, party: string, room: string): string {
-  const scheme = endpoint.secure ? 'https' : 'http';
-  return `${scheme}://${endpoint.host}/parties/${encodeURIComponent(party)}/${encodeURIComponent(room)}`;
+  return `${endpoint.secure ? 'https' : 'http'}://${endpoint.host}${roomPath(party, room)}`;
+}
+
+/**
+ * The room's WebSocket URL as the link dials it, without the query (which carries the token): what
+ * an "unreachable" status names as tried.
+ */
+export function roomSocketUrl(endpoint: Endpoint, party: string, room: string): string {
+  return `${endpoint.secure ? 'wss' : 'ws'}://${endpoint.host}${roomPath(party, room)}`;
 }

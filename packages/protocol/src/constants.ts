@@ -26,3 +26,36 @@ export const FINAL_CLOSE_CODES: readonly number[] = [
   CLOSE_CODES.protocol_mismatch,
   CLOSE_CODES.server_misconfigured,
 ];
+
+/**
+ * How the server's 4401 close reasons begin, one per token problem. A close reason is free text
+ * (at most 123 bytes), so the client tells the problems apart by these prefixes: one place for
+ * both sides' spelling.
+ */
+export const TOKEN_PROBLEMS = {
+  missing: 'a token is required',
+  expired: 'token expired',
+  signature: 'token signature does not verify',
+  malformed: 'token malformed',
+} as const;
+
+export type TokenProblem = keyof typeof TOKEN_PROBLEMS;
+
+/** Which token problem a 4401 close reason names, or null for another refusal (claims, role). */
+export function tokenProblemOf(reason: string): TokenProblem | null {
+  for (const [problem, prefix] of Object.entries(TOKEN_PROBLEMS)) {
+    if (reason.startsWith(prefix)) return problem as TokenProblem;
+  }
+  return null;
+}
+
+/** The 4400 close reason for a hello in another protocol version: both versions, machine-readable. */
+export function protocolMismatchReason(server: number, client: number): string {
+  return `protocol mismatch: server speaks ${server}, client spoke ${client}`;
+}
+
+/** The versions in a protocolMismatchReason(), or null when a 4400 is about something else. */
+export function parseProtocolMismatch(reason: string): { server: number; client: number } | null {
+  const m = /^protocol mismatch: server speaks (\d+), client spoke (\d+)/.exec(reason);
+  return m ? { server: Number(m[1]), client: Number(m[2]) } : null;
+}

@@ -1,6 +1,7 @@
 import {
   CLOSE_CODES,
   clientFrameId,
+  TOKEN_PROBLEMS,
   parseClientFrame,
   roleAtLeast,
   type ClientFrame,
@@ -184,8 +185,8 @@ export function admit(
   const frame = parsed.value;
   const id = 'id' in frame ? frame.id : undefined;
   if (conn.identity.exp !== null && conn.identity.exp < now) {
-    gate.reply(conn, { type: 'error', id, code: 'unauthorised', message: 'token expired' });
-    gate.close(conn, CLOSE_CODES.unauthorised, 'token expired');
+    gate.reply(conn, { type: 'error', id, code: 'unauthorised', message: TOKEN_PROBLEMS.expired });
+    gate.close(conn, CLOSE_CODES.unauthorised, TOKEN_PROBLEMS.expired);
     return null;
   }
   if (!roleAtLeast(conn.identity.role, NEEDS[frame.type])) {

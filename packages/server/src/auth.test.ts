@@ -109,10 +109,10 @@ describe('authenticate with a secret', () => {
       { sub: 'u1', room: 'lobby', exp: nowSeconds() + 60 },
       { alg: 'HS512' },
     );
-    assert.equal(
-      refusal(await authenticate(request('lobby', { token }), 'lobby', SECRET)).code,
-      'unauthorised',
-    );
+    const result = refusal(await authenticate(request('lobby', { token }), 'lobby', SECRET));
+    assert.equal(result.code, 'unauthorised');
+    // Not a signature we take at all: the token is not what the server accepts.
+    assert.match(result.message, /^token malformed: /);
   });
 
   it('refuses a token whose payload was tampered with', async () => {
@@ -122,17 +122,19 @@ describe('authenticate with a secret', () => {
       JSON.stringify({ sub: 'u1', room: 'lobby', role: 'operator', exp: nowSeconds() + 60 }),
     ).toString('base64url');
     const forged = `${header}.${payload}.${signature}`;
-    assert.equal(
-      refusal(await authenticate(request('lobby', { token: forged }), 'lobby', SECRET)).code,
-      'unauthorised',
+    const result = refusal(
+      await authenticate(request('lobby', { token: forged }), 'lobby', SECRET),
     );
+    assert.equal(result.code, 'unauthorised');
+    assert.equal(result.message, 'token signature does not verify');
   });
 
-  it('refuses garbage', async () => {
-    assert.equal(
-      refusal(await authenticate(request('lobby', { token: 'not-a-jwt' }), 'lobby', SECRET)).code,
-      'unauthorised',
+  it('refuses garbage, saying the token is malformed', async () => {
+    const result = refusal(
+      await authenticate(request('lobby', { token: 'not-a-jwt' }), 'lobby', SECRET),
     );
+    assert.equal(result.code, 'unauthorised');
+    assert.match(result.message, /^token malformed: /);
   });
 
   it('refuses a request without a token', async () => {
@@ -140,6 +142,7 @@ describe('authenticate with a secret', () => {
       await authenticate(request('lobby', { query: 'name=Ada' }), 'lobby', SECRET),
     );
     assert.equal(result.code, 'unauthorised');
+    assert.match(result.message, /^a token is required/);
   });
 
   it('forbids a valid token for another room', async () => {

@@ -1,5 +1,11 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
-import { RoleSchema, roomClaimProblem, type Role, type User } from '@realstream/protocol';
+import {
+  RoleSchema,
+  roomClaimProblem,
+  TOKEN_PROBLEMS,
+  type Role,
+  type User,
+} from '@realstream/protocol';
 
 /** Who is on the other end, as established before the room is reached. */
 export interface Identity extends User {
@@ -61,7 +67,7 @@ export async function authenticate(
     return {
       ok: false,
       code: 'unauthorised',
-      message: 'a token is required (Authorization: Bearer or ?token=)',
+      message: `${TOKEN_PROBLEMS.missing} (Authorization: Bearer or ?token=)`,
     };
   try {
     const { payload } = await jwtVerify(token, encoder.encode(secret), { algorithms: ['HS256'] });
@@ -85,14 +91,29 @@ export async function authenticate(
       identity: { id: payload.sub, name, role: role.data, exp: payload.exp * 1000 },
     };
   } catch (err) {
-    const message =
-      err instanceof joseErrors.JWTExpired
-        ? 'token expired'
-        : err instanceof joseErrors.JWSSignatureVerificationFailed
-          ? 'token signature does not verify'
-          : `token rejected: ${(err as Error).message}`;
-    return { ok: false, code: 'unauthorised', message };
+    return { ok: false, code: 'unauthorised', message: tokenRefusal(err) };
   }
+}
+
+/**
+ * Why jose refused a token, beginning with the TOKEN_PROBLEMS prefix the client reads, so the page
+ * can say which it is: expired (a fresh one helps), a signature that does not verify (signed with
+ * another secret), or not a well-formed JWT at all.
+ */
+function tokenRefusal(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return TOKEN_PROBLEMS.expired;
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return TOKEN_PROBLEMS.signature;
+  const detail = (err as Error)?.message ?? String(err);
+  if (
+    err instanceof joseErrors.JWSInvalid ||
+    err instanceof joseErrors.JWTInvalid ||
+    err instanceof joseErrors.JOSENotSupported ||
+    err instanceof joseErrors.JOSEAlgNotAllowed
+  ) {
+    return `${TOKEN_PROBLEMS.malformed}: ${detail}`;
+  }
+  // A claim check that failed (nbf in the future, ...): jose's words name the claim.
+  return `token rejected: ${detail}`;
 }
 
 /** Signs a token the way a host's backend would (used by tests, benchmarks and the dev token route). */

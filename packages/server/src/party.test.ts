@@ -225,7 +225,10 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     const err = await a.next('error');
     assert.equal(err.code, 'protocol_mismatch');
     assert.match(err.message, /server speaks protocol 1, client spoke 99/);
-    assert.equal((await a.closed).code, 4400);
+    const closed = await a.closed;
+    assert.equal(closed.code, 4400);
+    // The client reads both versions from the reason to say what to upgrade.
+    assert.equal(closed.reason, 'protocol mismatch: server speaks 1, client spoke 99');
   });
 
   it('sends presence joins and leaves as events, typing as ephemeral notices', async () => {

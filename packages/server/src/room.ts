@@ -1,7 +1,9 @@
 import {
   CLOSE_CODES,
   PROTOCOL_VERSION,
+  protocolMismatchReason,
   roleAtLeast,
+  TOKEN_PROBLEMS,
   type ClientFrame,
   type EventFrame,
   type Message,
@@ -328,8 +330,8 @@ export class Room implements Gate {
       conn,
       () => this.close(conn, CLOSE_CODES.too_many_connections, 'say hello sooner'),
       () => {
-        this.reply(conn, { type: 'error', code: 'unauthorised', message: 'token expired' });
-        this.close(conn, CLOSE_CODES.unauthorised, 'token expired');
+        this.reply(conn, { type: 'error', code: 'unauthorised', message: TOKEN_PROBLEMS.expired });
+        this.close(conn, CLOSE_CODES.unauthorised, TOKEN_PROBLEMS.expired);
       },
     );
     this.scheduleWake();
@@ -602,7 +604,11 @@ export class Room implements Gate {
         code: 'protocol_mismatch',
         message: `server speaks protocol ${PROTOCOL_VERSION}, client spoke ${protocol}: update the client`,
       });
-      this.close(conn, CLOSE_CODES.protocol_mismatch, 'protocol mismatch');
+      this.close(
+        conn,
+        CLOSE_CODES.protocol_mismatch,
+        protocolMismatchReason(PROTOCOL_VERSION, protocol),
+      );
       return;
     }
     if (conn.ready) {

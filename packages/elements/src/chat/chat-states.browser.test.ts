@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { FakeClient, message } from '../../test/fake-client.js';
 import { $, $$, chatWith, settle, text, unmountAll } from '../../test/mount.js';
+import { reasons } from '../stories/reasons.js';
 import { RealstreamChat } from './chat.js';
 
 afterEach(unmountAll);
@@ -54,18 +55,52 @@ describe('realstream-chat link health', () => {
     chat.addEventListener('realstream-error', (e) =>
       errors.push(`${e.detail.source}:${e.detail.code}`),
     );
-    fake.status({ state: 'unauthorised', reason: 'token expired' });
+    fake.status({ state: 'unauthorised', reason: reasons.tokenExpiredGetToken });
     await settle(chat);
-    expect(text($(chat, '[part="link-status"]'))).to.contain('Not authorised: token expired');
+    expect(text($(chat, '[part="link-status"]'))).to.contain(
+      'Not authorised: token expired: getToken will be asked for a new one on reconnect',
+    );
     expect($<HTMLTextAreaElement>(chat, 'textarea').disabled).to.equal(true);
     expect(text($(chat, '#composer-status'))).to.equal('Not authorised to post in this room.');
     expect(errors).to.deep.equal(['connection:unauthorised']);
     $<HTMLButtonElement>(chat, '[part="link-status"] button').click();
     expect(fake.calls.map((c) => c.method)).to.include('reconnect');
 
-    fake.status({ state: 'offline', reason: 'closed with 4400' });
+    fake.status({ state: 'offline', reason: reasons.protocolMismatch });
     await settle(chat);
-    expect(text($(chat, '[part="link-status"]'))).to.contain('Offline: closed with 4400');
+    expect(text($(chat, '[part="link-status"]'))).to.contain(
+      'Offline: this client speaks protocol 1, the server 2: upgrade @realstream/client',
+    );
+  });
+
+  it('says why it is still not connected, except for a plain drop', async () => {
+    const fake = new FakeClient();
+    fake.status({ state: 'connecting', attempt: 4, reason: reasons.unreachable });
+    const chat = await chatWith(fake);
+    const pill = () => text($(chat, '[part="link-status"]'));
+    expect(pill()).to.equal(
+      'Not connected: cannot reach wss://chat.example.com/parties/main/lobby (4 attempts): still retrying, with backoff',
+    );
+    fake.status({ state: 'connecting', attempt: 2, reason: reasons.roomFull });
+    await settle(chat);
+    expect(pill()).to.equal('Not connected: room is full (1000 connections): retrying in 4 s');
+    fake.status({ state: 'reconnecting', attempt: 2, reason: reasons.connectionLost });
+    await settle(chat);
+    expect(pill()).to.equal('Reconnecting (attempt 2)…');
+  });
+
+  it('wraps a long reason inside the chat, the Reconnect button in view', async () => {
+    const fake = new FakeClient();
+    fake.status({ state: 'unauthorised', reason: reasons.tokenBadSignature });
+    const chat = await chatWith(fake);
+    chat.style.inlineSize = '480px';
+    await settle(chat);
+    const box = chat.getBoundingClientRect();
+    for (const part of ['[part="link-status"]', '[part="link-status"] button']) {
+      const r = $(chat, part).getBoundingClientRect();
+      expect(r.right, `${part} right edge`).to.be.at.most(box.right + 0.5);
+      expect(r.left, `${part} left edge`).to.be.at.least(box.left - 0.5);
+    }
   });
 });
 

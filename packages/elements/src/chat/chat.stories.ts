@@ -13,6 +13,7 @@ import {
   ScriptedClient,
   type ScriptedOptions,
 } from '../stories/scripted-client.js';
+import { reasons } from '../stories/reasons.js';
 import type { ChatStrings } from './strings.js';
 
 interface FrameOptions {
@@ -272,26 +273,92 @@ export const Reconnected: Story = {
   },
 };
 
+// Failures, each with the reason the client makes of the server's real close (stories/reasons.ts):
+// the pill says what is wrong and what happens next, never "Connecting…" forever.
+
 export const Offline: Story = {
+  name: 'Offline (server misconfigured)',
   render: () =>
     chat(
       room('offline', {
         messages: conversation(),
-        status: {
-          state: 'offline',
-          attempt: 0,
-          reason: 'the server closed the connection (4408 too many connections)',
-        },
+        status: { state: 'offline', attempt: 0, reason: reasons.misconfigured },
       }),
     ),
 };
 
+export const Unreachable: Story = {
+  name: 'Unreachable host (still retrying)',
+  render: () =>
+    chat(
+      room('unreachable', {
+        status: { state: 'connecting', attempt: 4, reason: reasons.unreachable },
+      }),
+    ),
+};
+
+export const RoomFull: Story = {
+  name: 'Room full (retrying)',
+  render: () =>
+    chat(room('full', { status: { state: 'connecting', attempt: 2, reason: reasons.roomFull } })),
+};
+
 export const Unauthorised: Story = {
-  name: 'Unauthorised with reason',
+  name: 'Unauthorised: token expired (getToken asked again)',
   render: () =>
     chat(
       room('unauthorised', {
-        status: { state: 'unauthorised', reason: 'token expired', user: undefined },
+        status: { state: 'unauthorised', reason: reasons.tokenExpiredGetToken, user: undefined },
+      }),
+    ),
+};
+
+export const TokenRenewing: Story = {
+  name: 'Token expired, asking getToken',
+  render: () =>
+    chat(
+      room('renewing', {
+        messages: conversation(),
+        status: { state: 'reconnecting', attempt: 1, reason: reasons.tokenExpiredRenewing },
+      }),
+    ),
+};
+
+export const BadToken: Story = {
+  name: 'Unauthorised: bad signature (static token)',
+  render: () =>
+    chat(
+      room('bad-token', {
+        status: { state: 'unauthorised', reason: reasons.tokenBadSignature, user: undefined },
+      }),
+    ),
+};
+
+export const MalformedToken: Story = {
+  name: 'Unauthorised: malformed token',
+  render: () =>
+    chat(
+      room('malformed-token', {
+        status: { state: 'unauthorised', reason: reasons.tokenMalformed, user: undefined },
+      }),
+    ),
+};
+
+export const ProtocolMismatch: Story = {
+  render: () =>
+    chat(
+      room('protocol', {
+        status: { state: 'offline', attempt: 0, reason: reasons.protocolMismatch },
+      }),
+    ),
+};
+
+export const OriginRefused: Story = {
+  name: 'Origin refused',
+  render: () =>
+    chat(
+      room('origin', {
+        status: { state: 'forbidden', attempt: 0, reason: reasons.originRefused, user: undefined },
       }),
     ),
 };

@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
-/** <realstream-chat>'s own layout, on top of the shared sheet. Logical properties only (RTL). */
+/**
+ * <realstream-chat>'s own layout, on top of the shared sheet. Logical properties only (RTL).
+ * (No comments inside the css``: they ship.) A failure's reason is a sentence (what is wrong, what
+ * happens next): the header wraps so the status can take a line of its own under the title, and
+ * the link pill wraps the sentence rather than run past the chat's edge.
+ */
 export const chatStyles = css`
   :host {
     --max-width: 46rem;
@@ -22,6 +27,7 @@ export const chatStyles = css`
   }
   .chat__header {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: calc(var(--spacing) * 3);
     min-block-size: calc(var(--spacing) * 12);
@@ -47,6 +53,14 @@ export const chatStyles = css`
   .chat__status {
     flex-wrap: wrap;
     justify-content: flex-end;
+    max-inline-size: 100%;
+  }
+  .chat__link {
+    min-inline-size: 0;
+  }
+  .chat__link .rs-badge {
+    white-space: normal;
+    overflow-wrap: anywhere;
   }
   .chat__clear-question {
     font-size: var(--text-xs);

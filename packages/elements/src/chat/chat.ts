@@ -44,7 +44,7 @@ import { defaultChatStrings, type ChatStrings } from './strings.js';
  *
  * @csspart base - The whole chat.
  * @csspart header - Title, presence, typing and link status.
- * @csspart link-status - The connection pill.
+ * @csspart link-status - The connection pill: the link's state and, when it fails, the client's `$status.reason.message` (what is wrong, and what happens next or what to do).
  * @csspart presence - "3 here".
  * @csspart typing - Who is typing.
  * @csspart transcript - The scrolling message log.
@@ -216,9 +216,9 @@ export class RealstreamChat extends RealstreamElement {
     if (
       from &&
       ['unauthorised', 'forbidden', 'offline'].includes(to) &&
-      status.reason !== 'closed'
+      status.reason?.code !== 'closed'
     ) {
-      this.fail('connection', { code: to, message: status.reason ?? to });
+      this.fail('connection', { code: to, message: status.reason?.message ?? to });
     }
   }
 

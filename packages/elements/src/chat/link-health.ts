@@ -1,5 +1,6 @@
 import type { ClientEvent, ClientStatus } from '@realstream/client';
 import type { BadgeTone } from '../internal/badge.js';
+import { waitingReason } from '../internal/reason.js';
 import type { ChatStrings } from './strings.js';
 
 /** How long "Reconnected…" stays up after a reconnect before the pill says "Live" again. */
@@ -49,13 +50,14 @@ export function linkView(
   s: ChatStrings,
   now = Date.now(),
 ): LinkView {
-  const reason = status.reason ?? '';
+  const reason = status.reason?.message ?? '';
+  const waitingOn = waitingReason(status.reason);
   switch (status.state) {
     case 'connecting':
       return {
         state: 'connecting',
         tone: 'warning',
-        label: s.connecting,
+        label: waitingOn ? s.notConnected(waitingOn) : s.connecting,
         busy: true,
         canReconnect: false,
       };
@@ -73,7 +75,7 @@ export function linkView(
       return {
         state: 'reconnecting',
         tone: 'warning',
-        label: s.reconnecting(status.attempt),
+        label: waitingOn ? s.notConnected(waitingOn) : s.reconnecting(status.attempt),
         busy: true,
         canReconnect: false,
       };

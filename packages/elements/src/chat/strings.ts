@@ -35,6 +35,8 @@ export const defaultChatStrings = {
   linkLabel: 'Connection',
   connecting: 'Connecting…',
   live: 'Live',
+  /** (Re)connecting, and why it has not worked yet: the client's reason (it says what happens next). */
+  notConnected: (reason: string) => `Not connected: ${reason}`,
   reconnecting: (attempt: number) =>
     attempt > 1 ? `Reconnecting (attempt ${attempt})…` : 'Reconnecting…',
   // After a reconnect: what the client did to catch up, not a seq (which reads as a wrong number

@@ -13,12 +13,14 @@ import type {
   RealstreamClient,
   RoomMetrics,
   SeriesPoint,
+  StatusReason,
   TapEntry,
   WindowFigures,
 } from '@realstream/client';
 import { FakeClient } from '../../test/fake-client.js';
 import { $, $$, settle, text } from '../../test/mount.js';
 import { clientContext } from '../internal/context.js';
+import { reasons } from '../stories/reasons.js';
 import type { RealstreamDashboard } from './dashboard.js';
 import { clock } from './model.js';
 
@@ -223,9 +225,11 @@ describe('realstream-dashboard states', () => {
     d.addEventListener('realstream-error', (e) =>
       errors.push(`${e.detail.source}:${e.detail.code}`),
     );
-    fake.status({ state: 'unauthorised', reason: 'token expired', user: undefined });
+    fake.status({ state: 'unauthorised', reason: reasons.tokenExpiredGetToken, user: undefined });
     await settle(d);
-    expect(text($(d, '[part="note"]'))).to.equal('Not authorised: token expired');
+    expect(text($(d, '[part="note"]'))).to.equal(
+      'Not authorised: token expired: getToken will be asked for a new one on reconnect',
+    );
     expect(errors).to.deep.equal(['connection:unauthorised']);
   });
 
@@ -617,7 +621,7 @@ describe('realstream-dashboard event feed', () => {
 describe('realstream-dashboard all rooms', () => {
   function source(state: ConnectionState = 'live') {
     const $metrics = atom<DeploymentMetrics | null>(null);
-    const $status = atom<{ state: ConnectionState; reason?: string }>({ state });
+    const $status = atom<{ state: ConnectionState; reason?: StatusReason }>({ state });
     const room = (name: string, connections: number) => {
       const m = busy();
       return {

@@ -6,6 +6,7 @@ import type { DeploymentWatch } from '@realstream/client';
 import '../define.js';
 import type { Theme } from '../internal/base.js';
 import { ada, lin, me, ScriptedClient, type ScriptedOptions } from '../stories/scripted-client.js';
+import { reasons } from '../stories/reasons.js';
 import { scriptedDeployment } from '../stories/scripted-ops.js';
 import type { DashboardScope, DashboardSection } from './dashboard.js';
 
@@ -109,7 +110,7 @@ export const TokenRefused: Story = {
   render: () =>
     dashboard(
       room('refused', {
-        status: { state: 'unauthorised', reason: 'token expired', user: undefined },
+        status: { state: 'unauthorised', reason: reasons.tokenExpiredGetToken, user: undefined },
       }),
     ),
 };

@@ -3,6 +3,8 @@ import { guard } from 'lit/directives/guard.js';
 import { property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type {
+  ConnectionState,
+  StatusReason,
   ConnectOptions,
   DeploymentWatch,
   RealstreamClient,
@@ -14,6 +16,7 @@ import { RealstreamElement } from '../internal/base.js';
 import { ClientController } from '../internal/client-controller.js';
 import { clientContext } from '../internal/context.js';
 import { OwnClient } from '../internal/own-client.js';
+import { waitingReason } from '../internal/reason.js';
 import { sharedStyles } from '../styles/shared.js';
 import { DashboardAlerts } from './alerts.js';
 import { dashboardStyles } from './dashboard.styles.js';
@@ -45,7 +48,7 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
  *
  * @csspart base - The whole dashboard.
  * @csspart header - Title, scope switch and badges; `scope`, `scope-room`, `scope-deployment`.
- * @csspart link-status - The connection badge.
+ * @csspart link-status - The connection badge, with the client's `$status.reason.message` when the link fails.
  * @csspart stale - "Stale: as of HH:MM:SS" while the figures are not live.
  * @csspart dev-mode - The warning badge of a server with auth off.
  * @csspart tabs - The section tabs; each `tab` (the current one also `tab-selected`).
@@ -190,8 +193,12 @@ export class RealstreamDashboard extends RealstreamElement {
     this.seenState = to;
     this.alerts.link(from, to, !!this.figures.metrics, this.merged);
     const reason = this.store.status.reason;
-    if (from && ['unauthorised', 'forbidden', 'offline'].includes(to) && reason !== 'closed') {
-      this.fail('connection', { code: to, message: reason ?? to });
+    if (
+      from &&
+      ['unauthorised', 'forbidden', 'offline'].includes(to) &&
+      reason?.code !== 'closed'
+    ) {
+      this.fail('connection', { code: to, message: reason?.message ?? to });
     }
   }
 
@@ -248,7 +255,7 @@ export class RealstreamDashboard extends RealstreamElement {
           title: deployment ? s.deploymentTitle : s.title(client?.room ?? this.room ?? ''),
           scope: this.scope,
           link: linkState,
-          reason: (deployment ? this.rooms.status.reason : status.reason) ?? '',
+          reason: headerReason(deployment ? this.rooms.status : status),
           devMode: status.devMode,
           staleAt: staleFor ? clock(staleFor) : null,
         },
@@ -278,7 +285,7 @@ export class RealstreamDashboard extends RealstreamElement {
     const access = this.access;
     if (access === 'none') return html`<p class="dash__note" part="note">${s.noRoom}</p>`;
     if (access === 'denied') {
-      const reason = status.reason ?? '';
+      const reason = status.reason?.message ?? '';
       const text = status.state === 'forbidden' ? s.forbidden(reason) : s.unauthorised(reason);
       return html`<p class="dash__note dash__note--bad" part="note">${text}</p>`;
     }
@@ -329,4 +336,17 @@ export class RealstreamDashboard extends RealstreamElement {
     if (!next.delete(id)) next.add(id);
     this.tables = next;
   }
+}
+
+/** What the header's link badge adds to its state: why it waits, or why it stopped. */
+function headerReason({
+  state,
+  reason,
+}: {
+  state: ConnectionState;
+  reason?: StatusReason;
+}): string {
+  return state === 'connecting' || state === 'reconnecting'
+    ? waitingReason(reason)
+    : (reason?.message ?? '');
 }

@@ -7,6 +7,7 @@ import {
   type DeploymentWatch,
   type RealstreamClient,
   type RoomMetrics,
+  type StatusReason,
 } from '@realstream/client';
 import { TrendHistory } from './model.js';
 import { historySample } from './tiles-view.js';
@@ -115,7 +116,7 @@ export interface DeploymentSpec {
  */
 export class DeploymentFigures implements ReactiveController {
   metrics: DeploymentMetrics | null = null;
-  status: { state: ConnectionState; reason?: string } = { state: 'connecting' };
+  status: { state: ConnectionState; reason?: StatusReason } = { state: 'connecting' };
   receivedAt = 0;
   private source: DeploymentWatch | undefined;
   private own = false;
@@ -173,7 +174,7 @@ export class DeploymentFigures implements ReactiveController {
         const was = this.status.state;
         this.status = status;
         if (was !== status.state && ['unauthorised', 'forbidden'].includes(status.state)) {
-          this.failed(status.state, status.reason ?? '');
+          this.failed(status.state, status.reason?.message ?? '');
         }
         this.host.requestUpdate();
       }),

@@ -17,6 +17,7 @@ export interface HeaderModel {
   title: string;
   scope: DashboardScope;
   link: ConnectionState | 'none';
+  /** The client's reason message, '' when there is none worth showing (see shownReason). */
   reason: string;
   devMode: boolean;
   /** "as of HH:MM:SS" when the figures shown are not live. */
@@ -26,9 +27,9 @@ export interface HeaderModel {
 function linkBadge(state: HeaderModel['link'], reason: string, s: DashboardStrings) {
   const view: Record<HeaderModel['link'], [string, BadgeTone, boolean]> = {
     none: [s.noRoom, 'neutral', false],
-    connecting: [s.connecting, 'neutral', true],
+    connecting: [reason ? s.notConnected(reason) : s.connecting, 'neutral', true],
     live: [s.live, 'success', false],
-    reconnecting: [s.reconnecting, 'warning', true],
+    reconnecting: [reason ? s.notConnected(reason) : s.reconnecting, 'warning', true],
     offline: [reason ? `${s.offline}: ${reason}` : s.offline, 'danger', false],
     unauthorised: [s.unauthorised(reason), 'danger', false],
     forbidden: [s.forbidden(reason), 'danger', false],

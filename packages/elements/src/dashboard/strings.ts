@@ -25,6 +25,7 @@ export const defaultDashboardStrings = {
   connecting: 'Connecting…',
   live: 'Live',
   reconnecting: 'Reconnecting…',
+  notConnected: (reason: string) => `Not connected: ${reason}`,
   offline: 'Offline',
   waiting: 'Waiting for the first figures…',
   stale: (time: string) => `Stale: as of ${time}`,

@@ -1,14 +1,16 @@
 import { atom } from 'nanostores';
-import type {
-  ConnectionState,
-  DeploymentMetrics,
-  DeploymentWatch,
-  Latency,
-  RoomMetrics,
-  RoomSummary,
-  SeriesPoint,
-  User,
-  WindowFigures,
+import {
+  CLIENT_CLOSED,
+  type ConnectionState,
+  type DeploymentMetrics,
+  type DeploymentWatch,
+  type Latency,
+  type RoomMetrics,
+  type RoomSummary,
+  type SeriesPoint,
+  type StatusReason,
+  type User,
+  type WindowFigures,
 } from '@realstream/client';
 
 /**
@@ -158,7 +160,7 @@ export function roomMetrics(
  */
 export function scriptedDeployment(opts: { state?: ConnectionState } = {}): DeploymentWatch {
   const $metrics = atom<DeploymentMetrics | null>(null);
-  const $status = atom<{ state: ConnectionState; reason?: string }>({
+  const $status = atom<{ state: ConnectionState; reason?: StatusReason }>({
     state: opts.state ?? 'live',
   });
   const rooms: [string, number, number][] = [
@@ -205,7 +207,7 @@ export function scriptedDeployment(opts: { state?: ConnectionState } = {}): Depl
     $status,
     close() {
       clearInterval(timer);
-      $status.set({ state: 'offline', reason: 'closed' });
+      $status.set({ state: 'offline', reason: CLIENT_CLOSED });
     },
   };
 }

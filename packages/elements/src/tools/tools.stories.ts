@@ -14,6 +14,7 @@ import {
   storyCall,
   type ScriptedOptions,
 } from '../stories/scripted-client.js';
+import { reasons } from '../stories/reasons.js';
 import { RealstreamSchemaForm } from './schema-form.js';
 import type { ToolsStrings } from './strings.js';
 import { RealstreamTools } from './tools.js';
@@ -229,7 +230,7 @@ export const OfflineLink: Story = {
     tools(
       room('offline', {
         calls: endedCalls().slice(0, 2),
-        status: { state: 'offline', attempt: 0, reason: 'closed with 4408' },
+        status: { state: 'offline', attempt: 0, reason: reasons.protocolMismatch },
       }),
       { selected: 'math.evaluate' },
     ),
