@@ -58,6 +58,7 @@ describe('readConfig', () => {
         firstTokenMs: 30_000,
         idleMs: 20_000,
         retries: 2,
+        tools: 'auto',
       },
       tools: {
         httpFetchHosts: [],
@@ -274,6 +275,15 @@ describe('readConfig', () => {
       for (const bad of ['-0.1', '2.1', 'warm', 'NaN', 'Infinity', ' ']) {
         refuses({ REALSTREAM_LLM_TEMPERATURE: bad }, 'REALSTREAM_LLM_TEMPERATURE');
       }
+    });
+
+    it('REALSTREAM_LLM_TOOLS: auto by default, on or off, and nothing else', () => {
+      for (const mode of ['auto', 'on', 'off'] as const) {
+        assert.equal(readConfig({ REALSTREAM_LLM_TOOLS: mode }).llm.tools, mode);
+      }
+      assert.equal(readConfig({}).llm.tools, 'auto');
+      for (const bad of ['yes', 'OFF', 'true'])
+        refuses({ REALSTREAM_LLM_TOOLS: bad }, 'REALSTREAM_LLM_TOOLS');
     });
 
     it('takes a custom system prompt', () => {

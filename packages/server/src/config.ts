@@ -3,6 +3,7 @@
  * configuration table with its default; an invalid value fails loudly at start, naming the variable.
  */
 import { DEFAULT_SYSTEM_PROMPT } from './responders/context.js';
+import { TOOLS_MODES, type ToolsMode } from './responders/model-quirks.js';
 import type { Retention } from './retention.js';
 import {
   WebhookConfigError,
@@ -95,6 +96,8 @@ export interface LlmConfig {
   firstTokenMs: number;
   idleMs: number;
   retries: number;
+  /** Whether replies offer the room's tools to the model (see model-quirks.ts). */
+  tools: ToolsMode;
 }
 
 export class ConfigError extends Error {
@@ -189,6 +192,7 @@ function readLlm(env: Env): LlmConfig {
     firstTokenMs: int(env, 'REALSTREAM_LLM_FIRST_TOKEN_MS', 30_000, 100, 600_000),
     idleMs: int(env, 'REALSTREAM_LLM_IDLE_MS', 20_000, 100, 600_000),
     retries: int(env, 'REALSTREAM_LLM_RETRIES', 2, 0, 10),
+    tools: oneOf(env, 'REALSTREAM_LLM_TOOLS', TOOLS_MODES, 'auto'),
   };
 }
 

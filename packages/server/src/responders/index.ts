@@ -17,12 +17,15 @@ export type {
 } from './types.js';
 
 /** One responder of each kind a room of this deployment may use, by kind. */
-export function createResponders(config: Config): Map<ResponderKind, Responder> {
+export function createResponders(
+  config: Config,
+  log: (message: string) => void = () => {},
+): Map<ResponderKind, Responder> {
   const responders = new Map<ResponderKind, Responder>();
   for (const kind of config.roomResponders) {
     const provider = config.providers.find((p) => p.kind === kind);
     if (provider) {
-      const options: ProviderOptions = { ...config.llm, ...provider };
+      const options: ProviderOptions = { ...config.llm, ...provider, log };
       responders.set(
         kind,
         provider.kind === 'openai' ? new OpenAiResponder(options) : new AnthropicResponder(options),
