@@ -246,6 +246,9 @@ export class AnthropicDecoder implements StreamDecoder {
         this.started = true;
         return [{ type: 'text', text: block.text }];
       }
+    } else if (block?.type === 'thinking' || block?.type === 'redacted_thinking') {
+      // Extended thinking is work: no first-token timeout may cut the reply off meanwhile.
+      this.started = true;
     } else if (block?.type === 'tool_use') {
       this.started = true;
       this.calls.set(index, {
@@ -266,6 +269,7 @@ export class AnthropicDecoder implements StreamDecoder {
       const call = this.calls.get(index);
       if (call) call.arguments += delta.partial_json;
     }
+    if (delta?.type === 'thinking_delta') this.started = true;
     // thinking_delta, signature_delta, citations_delta: nothing the room shows yet.
     return [];
   }

@@ -2,6 +2,7 @@ import type { Config, ResponderKind } from '../config.js';
 import { AnthropicResponder } from './anthropic.js';
 import { DemoResponder } from './demo.js';
 import { OpenAiResponder } from './openai.js';
+import { OpenAiResponsesResponder } from './openai-responses.js';
 import type { Responder } from './types.js';
 import type { ProviderOptions } from './upstream.js';
 
@@ -28,7 +29,11 @@ export function createResponders(
       const options: ProviderOptions = { ...config.llm, ...provider, log };
       responders.set(
         kind,
-        provider.kind === 'openai' ? new OpenAiResponder(options) : new AnthropicResponder(options),
+        provider.kind === 'anthropic'
+          ? new AnthropicResponder(options)
+          : provider.api === 'responses'
+            ? new OpenAiResponsesResponder(options)
+            : new OpenAiResponder(options),
       );
     } else {
       responders.set(

@@ -16,6 +16,10 @@ import type { ResponderChunk } from './types.js';
 export type ToolsMode = 'auto' | 'on' | 'off';
 export const TOOLS_MODES: readonly ToolsMode[] = ['auto', 'on', 'off'];
 
+/** How hard a reasoning model thinks (OpenAI's `reasoning_effort` / `reasoning.effort`). */
+export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
+export const REASONING_EFFORTS: readonly ReasoningEffort[] = ['minimal', 'low', 'medium', 'high'];
+
 export type MaxTokensParam = 'max_tokens' | 'max_completion_tokens';
 
 /** Provider answers that mean "this model takes no tools", from their own error texts. */

@@ -73,6 +73,7 @@ export function openAiRequestBody(
     stream_options: { include_usage: true },
     ...(options.temperature !== null && { temperature: options.temperature }),
     ...(options.maxTokens !== null && { [maxTokensParam]: options.maxTokens }),
+    ...(options.reasoningEffort && { reasoning_effort: options.reasoningEffort }),
   };
 }
 
@@ -173,6 +174,11 @@ export class OpenAiDecoder implements StreamDecoder {
     for (const choice of choices) {
       if ((choice?.index ?? 0) !== 0) continue;
       const delta = choice.delta ?? {};
+      // DeepSeek, vLLM and others stream the model's thinking first (`reasoning_content`, or
+      // `reasoning`): it is work, so no first-token timeout may cut the reply off meanwhile.
+      for (const thought of [delta.reasoning_content, delta.reasoning]) {
+        if (typeof thought === 'string' && thought) this.started = true;
+      }
       for (const text of [delta.content, delta.refusal]) {
         if (typeof text === 'string' && text) {
           this.started = true;

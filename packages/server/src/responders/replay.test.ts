@@ -8,7 +8,8 @@ import { AnthropicResponder } from './anthropic.js';
 import { DEFAULT_SYSTEM_PROMPT } from './context.js';
 import { FakeUpstream, collect, textOf, type Received } from './fake-upstream.js';
 import { OpenAiResponder } from './openai.js';
-import { SPLIT_PATTERNS, recording, script } from './replay/recordings.js';
+import { OpenAiResponsesResponder } from './openai-responses.js';
+import { SPLIT_PATTERNS, recording, script, slowBetween } from './replay/recordings.js';
 import type { ResponderChunk, ResponderInput, ToolCall, ToolOffer } from './types.js';
 import type { ProviderOptions } from './upstream.js';
 
@@ -16,9 +17,11 @@ type Finish = Extract<ResponderChunk, { type: 'finish' }>;
 
 interface Case {
   name: string;
-  responder: 'openai' | 'anthropic';
+  responder: 'openai' | 'responses' | 'anthropic';
   /** Served in order, one per request the responder makes. */
   recordings: string[];
+  /** The model thinks this long (ms): from its first thought to the answer's second word. */
+  thinkMs?: number;
   options?: Partial<ProviderOptions>;
   /** Offer the weather and time tools. */
   tools?: boolean;
@@ -135,15 +138,96 @@ const CASES: Case[] = [
   {
     name: 'a reasoning model refusing max_tokens: asked again with max_completion_tokens',
     responder: 'openai',
-    options: { maxTokens: 300 },
+    options: { maxTokens: 300, reasoningEffort: 'low' },
     recordings: ['openai-max-tokens-unsupported', 'chat-text-usage'],
     text: TEXT,
     finish: { reason: 'stop', usage: { inputTokens: 19, outputTokens: 15 } },
     requests: ([first, second]) => {
       assert.equal(first?.body.max_tokens, 300);
       assert.equal(second?.body.max_completion_tokens, 300);
+      assert.equal(second?.body.reasoning_effort, 'low');
       assert.ok(!('max_tokens' in second!.body));
     },
+  },
+  {
+    name: 'DeepSeek reasoning_content for longer than the first-token timeout, then the answer',
+    responder: 'openai',
+    options: { firstTokenMs: 800 },
+    thinkMs: 1600,
+    recordings: ['deepseek-reasoning'],
+    text: TEXT,
+    finish: { reason: 'stop', usage: { inputTokens: 21, outputTokens: 64 } },
+  },
+  {
+    name: 'vLLM `reasoning` deltas for longer than the first-token timeout, then the answer',
+    responder: 'openai',
+    options: { firstTokenMs: 800 },
+    thinkMs: 1600,
+    recordings: ['vllm-reasoning'],
+    text: TEXT,
+    finish: { reason: 'stop', usage: { inputTokens: 18, outputTokens: 62 } },
+  },
+  {
+    name: 'Responses API: a reasoning summary past the first-token timeout, text, usage',
+    responder: 'responses',
+    options: { firstTokenMs: 800, reasoningEffort: 'medium' },
+    thinkMs: 1600,
+    recordings: ['responses-reasoning-text'],
+    text: TEXT,
+    finish: { reason: 'stop', usage: { inputTokens: 36, outputTokens: 87 } },
+    requests: ([req]) => {
+      assert.equal(req?.path, '/v1/responses');
+      assert.deepEqual(req?.body.reasoning, { effort: 'medium', summary: 'auto' });
+      assert.equal(req?.body.store, false);
+      assert.equal(req?.body.input.at(-1).role, 'user');
+    },
+  },
+  {
+    name: 'Responses API: a function call, arguments in deltas',
+    responder: 'responses',
+    tools: true,
+    recordings: ['responses-function-call'],
+    toolCalls: [
+      {
+        id: 'call_Qm3xV8pL2sT9wE4rY6uI0oPa',
+        name: 'get_weather',
+        arguments: '{"location":"Paris, France"}',
+      },
+    ],
+    finish: { reason: 'tool-calls', usage: { inputTokens: 74, outputTokens: 18 } },
+    requests: ([req]) => {
+      assert.deepEqual(
+        req?.body.tools.map((t: { type: string; name: string }) => [t.type, t.name]),
+        [
+          ['function', 'get_weather'],
+          ['function', 'get_time'],
+        ],
+      );
+    },
+  },
+  {
+    name: "Responses API: response.failed ends the reply with the provider's words",
+    responder: 'responses',
+    recordings: ['responses-failed'],
+    error: { code: 'provider_error', includes: 'invalid content.*server_error' },
+  },
+  {
+    name: 'Responses API: cut off at max_output_tokens',
+    responder: 'responses',
+    options: { maxTokens: 4 },
+    recordings: ['responses-incomplete'],
+    text: 'Rooms keep every event',
+    finish: { reason: 'length', usage: { inputTokens: 36, outputTokens: 4 } },
+    requests: ([req]) => assert.equal(req?.body.max_output_tokens, 4),
+  },
+  {
+    name: 'Anthropic extended thinking past the first-token timeout, then text',
+    responder: 'anthropic',
+    options: { firstTokenMs: 800 },
+    thinkMs: 1600,
+    recordings: ['anthropic-thinking'],
+    text: TEXT,
+    finish: { reason: 'stop', usage: { inputTokens: 31, outputTokens: 112 } },
   },
   {
     name: 'Anthropic text, with a ping',
@@ -191,9 +275,9 @@ describe('provider replays', () => {
 
   function responder(c: Case) {
     const options: ProviderOptions = {
-      baseUrl: c.responder === 'openai' ? `${upstream.url}/v1` : upstream.url,
+      baseUrl: c.responder === 'anthropic' ? upstream.url : `${upstream.url}/v1`,
       apiKey: 'sk-replay-0123456789',
-      model: c.responder === 'openai' ? 'gpt-4o-mini' : 'claude-sonnet-4-5',
+      model: c.responder === 'anthropic' ? 'claude-sonnet-4-5' : 'gpt-5-mini',
       temperature: null,
       maxTokens: null,
       systemPrompt: DEFAULT_SYSTEM_PROMPT,
@@ -204,21 +288,25 @@ describe('provider replays', () => {
       backoffMs: 10,
       ...c.options,
     };
-    return c.responder === 'openai'
-      ? new OpenAiResponder(options)
-      : new AnthropicResponder(options);
+    if (c.responder === 'anthropic') return new AnthropicResponder(options);
+    if (c.responder === 'responses') return new OpenAiResponsesResponder(options);
+    return new OpenAiResponder(options);
   }
 
   for (const c of CASES) {
     describe(c.name, () => {
       for (const pattern of SPLIT_PATTERNS) {
         it(pattern.name, async () => {
-          upstream.requests.length = 0;
-          upstream.reply(...c.recordings.map((name) => script(recording(name), pattern)));
+          upstream.reset().reply(
+            ...c.recordings.map((name) => {
+              const played = script(recording(name), pattern);
+              return c.thinkMs ? slowBetween(played, 'The user', '" keep"', c.thinkMs) : played;
+            }),
+          );
           const chunks = await collect(
             responder(c).respond(input(c.tools ?? false), new AbortController().signal),
           );
-          assert.equal(textOf(chunks), c.text ?? '');
+          assert.equal(textOf(chunks), c.text ?? '', JSON.stringify(chunks.at(-1)));
           const calls = chunks
             .filter((x) => x.type === 'tool-call')
             .map(({ type: _type, ...call }) => call);

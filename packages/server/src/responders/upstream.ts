@@ -5,7 +5,7 @@
  * never an API key. The provider supplies the request and a decoder for its SSE events.
  */
 import { errorReason, httpError, redactSecrets, type ErrorChunk } from './provider-errors.js';
-import { refusesTools, type ToolsMode } from './model-quirks.js';
+import { refusesTools, type ReasoningEffort, type ToolsMode } from './model-quirks.js';
 import { backoff, retryAfterMs, sleep } from './retry.js';
 import { SseParser, type SseEvent } from './sse.js';
 import type { ResponderChunk } from './types.js';
@@ -32,6 +32,8 @@ export interface ProviderOptions extends UpstreamTiming {
   maxTokens: number | null;
   systemPrompt: string;
   contextChars: number;
+  /** `REALSTREAM_LLM_REASONING_EFFORT`, for models that take one (OpenAI); null: not sent. */
+  reasoningEffort?: ReasoningEffort | null;
   /** Default `auto`: offer tools until the model says it takes none. */
   tools?: ToolsMode;
   /** Where a responder says what it learned about its model. */

@@ -102,3 +102,32 @@ export function script(rec: Recording, pattern: SplitPattern): Script {
   const body = pattern.sseOnly && !isEventStream(rec) ? [rec.body] : pattern.writes(rec.body);
   return { status: rec.status, headers: { 'content-type': rec.headers['content-type']! }, body };
 }
+
+/**
+ * The script with `ms` of pauses spread over the writes between the one that completes `from`
+ * and the one that completes `until`: a model that thinks that long, however the bytes are cut.
+ */
+export function slowBetween(s: Script, from: string, until: string, ms: number): Script {
+  const decoder = new TextDecoder();
+  let seen = '';
+  let start = -1;
+  let end = -1;
+  for (const [i, step] of s.body.entries()) {
+    if (typeof step === 'string') seen += step;
+    else if (step instanceof Uint8Array) seen += decoder.decode(step, { stream: true });
+    if (start < 0 && seen.includes(from)) start = i;
+    if (seen.includes(until)) {
+      end = i;
+      break;
+    }
+  }
+  if (start < 0 || end < start) throw new Error(`no "${from}" before "${until}" in the script`);
+  // Even when one write holds both: the pause then follows it, and the timing still applies.
+  const span = Math.max(1, end - start);
+  const pauses = Math.min(8, span);
+  const at = new Set(
+    Array.from({ length: pauses }, (_, k) => start + Math.floor((k * span) / pauses)),
+  );
+  const body = s.body.flatMap((step, i) => (at.has(i) ? [step, { wait: ms / pauses }] : [step]));
+  return { ...s, body };
+}
