@@ -53,6 +53,18 @@ export const ToolFiguresSchema = z.object({
 });
 export type ToolFigures = z.infer<typeof ToolFiguresSchema>;
 
+/** One source of replies since the room started: how its replies ended, and what it learned. */
+export const ResponderFiguresSchema = z.object({
+  /** `demo`, `openai`, `anthropic`. */
+  name: z.string(),
+  replies: z.int(),
+  /** Failed replies by error code (`timeout`, `provider_unavailable`, ...), most first. */
+  errors: z.array(z.object({ code: z.string(), count: z.int() })),
+  /** The provider's words when the model refused tools: replies then go on without them. */
+  toolsRefused: z.nullable(z.string()),
+});
+export type ResponderFigures = z.infer<typeof ResponderFiguresSchema>;
+
 /** One point of the time series: figures of one bucket (`seconds` long, ending at `t`). */
 export const SeriesPointSchema = z.object({
   t: z.number(),
@@ -84,6 +96,8 @@ export const RoomMetricsSchema = z.object({
   total: WindowFiguresSchema,
   /** Per tool over the last 15 minutes. */
   tools: z.array(ToolFiguresSchema),
+  /** Every responder the room may use, since the room started. */
+  responders: z.array(ResponderFiguresSchema),
   /** The last 15 minutes in buckets of `bucketSeconds`, oldest first. */
   series: z.array(SeriesPointSchema),
   bucketSeconds: z.number(),

@@ -293,6 +293,12 @@ const ToolFiguresSchema = object({
   timeouts: number(true),
   latency: LatencySchema,
 });
+const ResponderFiguresSchema = object({
+  name: string(),
+  replies: number(true),
+  errors: array(object({ code: string(), count: number(true) })),
+  toolsRefused: nullable(string()),
+});
 const SeriesPointSchema = object({
   t: number(),
   messagesIn: number(true),
@@ -319,6 +325,7 @@ const RoomMetricsSchema = object({
   last15Minutes: WindowFiguresSchema,
   total: WindowFiguresSchema,
   tools: array(ToolFiguresSchema),
+  responders: array(ResponderFiguresSchema),
   series: array(SeriesPointSchema),
   bucketSeconds: number(),
   people: array(

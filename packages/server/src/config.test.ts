@@ -58,6 +58,8 @@ describe('readConfig', () => {
         firstTokenMs: 30_000,
         idleMs: 20_000,
         retries: 2,
+        tools: 'auto',
+        reasoningEffort: null,
       },
       tools: {
         httpFetchHosts: [],
@@ -276,6 +278,36 @@ describe('readConfig', () => {
       }
     });
 
+    it('REALSTREAM_LLM_TOOLS: auto by default, on or off, and nothing else', () => {
+      for (const mode of ['auto', 'on', 'off'] as const) {
+        assert.equal(readConfig({ REALSTREAM_LLM_TOOLS: mode }).llm.tools, mode);
+      }
+      assert.equal(readConfig({}).llm.tools, 'auto');
+      for (const bad of ['yes', 'OFF', 'true'])
+        refuses({ REALSTREAM_LLM_TOOLS: bad }, 'REALSTREAM_LLM_TOOLS');
+    });
+
+    it('REALSTREAM_LLM_REASONING_EFFORT: not sent unless set, one of four efforts', () => {
+      assert.equal(readConfig({}).llm.reasoningEffort, null);
+      for (const effort of ['minimal', 'low', 'medium', 'high'] as const) {
+        assert.equal(
+          readConfig({ REALSTREAM_LLM_REASONING_EFFORT: effort }).llm.reasoningEffort,
+          effort,
+        );
+      }
+      refuses({ REALSTREAM_LLM_REASONING_EFFORT: 'max' }, 'REALSTREAM_LLM_REASONING_EFFORT');
+    });
+
+    it('REALSTREAM_OPENAI_API: Chat Completions unless the Responses API is chosen', () => {
+      const env = { REALSTREAM_RESPONDER: 'openai', REALSTREAM_OPENAI_MODEL: 'm' };
+      assert.equal(readConfig(env).provider?.api, 'chat');
+      assert.equal(
+        readConfig({ ...env, REALSTREAM_OPENAI_API: 'responses' }).provider?.api,
+        'responses',
+      );
+      refuses({ ...env, REALSTREAM_OPENAI_API: 'completions' }, 'REALSTREAM_OPENAI_API');
+    });
+
     it('takes a custom system prompt', () => {
       const prompt = 'You are a pirate.\nSpeak like one.';
       assert.equal(readConfig({ REALSTREAM_SYSTEM_PROMPT: prompt }).llm.systemPrompt, prompt);
@@ -320,6 +352,7 @@ describe('readConfig', () => {
         baseUrl: 'https://api.openai.com/v1',
         apiKey: null,
         model: 'gpt-4o-mini',
+        api: 'chat',
       });
     });
 

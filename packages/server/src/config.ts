@@ -3,6 +3,12 @@
  * configuration table with its default; an invalid value fails loudly at start, naming the variable.
  */
 import { DEFAULT_SYSTEM_PROMPT } from './responders/context.js';
+import {
+  REASONING_EFFORTS,
+  TOOLS_MODES,
+  type ReasoningEffort,
+  type ToolsMode,
+} from './responders/model-quirks.js';
 import type { Retention } from './retention.js';
 import {
   WebhookConfigError,
@@ -82,6 +88,8 @@ export interface ProviderConfig {
   /** Server-side only: never logged, never sent to a client, never put in an error message. */
   apiKey: string | null;
   model: string;
+  /** OpenAI only: Chat Completions (every compatible server) or the Responses API. */
+  api?: 'chat' | 'responses';
 }
 
 export interface LlmConfig {
@@ -95,6 +103,10 @@ export interface LlmConfig {
   firstTokenMs: number;
   idleMs: number;
   retries: number;
+  /** Whether replies offer the room's tools to the model (see model-quirks.ts). */
+  tools: ToolsMode;
+  /** null = not sent (the model's default). */
+  reasoningEffort: ReasoningEffort | null;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +179,7 @@ function readProvider(env: Env, responder: ResponderKind): ProviderConfig | null
       // Optional: local servers (Ollama, llama.cpp, vLLM, LM Studio) take none.
       apiKey: str(env, 'REALSTREAM_OPENAI_API_KEY')?.trim() || null,
       model: required(env, 'REALSTREAM_OPENAI_MODEL', responder),
+      api: oneOf(env, 'REALSTREAM_OPENAI_API', ['chat', 'responses'] as const, 'chat'),
     };
   }
   if (responder === 'anthropic') {
@@ -189,7 +202,13 @@ function readLlm(env: Env): LlmConfig {
     firstTokenMs: int(env, 'REALSTREAM_LLM_FIRST_TOKEN_MS', 30_000, 100, 600_000),
     idleMs: int(env, 'REALSTREAM_LLM_IDLE_MS', 20_000, 100, 600_000),
     retries: int(env, 'REALSTREAM_LLM_RETRIES', 2, 0, 10),
+    tools: oneOf(env, 'REALSTREAM_LLM_TOOLS', TOOLS_MODES, 'auto'),
+    reasoningEffort: optionalOneOf(env, 'REALSTREAM_LLM_REASONING_EFFORT', REASONING_EFFORTS),
   };
+}
+
+function optionalOneOf<T extends string>(env: Env, key: string, values: readonly T[]): T | null {
+  return str(env, key) === undefined ? null : oneOf(env, key, values, values[0]!);
 }
 
 function oneOf<T extends string>(env: Env, key: string, values: readonly T[], fallback: T): T {

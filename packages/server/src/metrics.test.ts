@@ -92,6 +92,9 @@ describe('room metrics', () => {
       'the series shows the traffic',
     );
     assert.equal(live.series.length, 90);
+    assert.deepEqual(live.responders, [
+      { name: 'demo', replies: 3, errors: [], toolsRefused: null },
+    ]);
     for (const s of [op, ada, vic]) s.close();
   });
 
@@ -203,6 +206,16 @@ describe('room metrics', () => {
         { tool: 'math.evaluate' },
       );
       assert.equal(tool?.value, 1, format);
+      const byResponder = sample(
+        'realstream_responder_replies',
+        'realstream_responder_replies_total',
+        {
+          room,
+          responder: 'demo',
+        },
+      );
+      assert.equal(byResponder?.value, 3, format);
+      assert.equal(families.get('realstream_responder_errors')?.type, 'counter', format);
       for (const family of families.values())
         assert.ok(family.documentation, `HELP for ${family.name}`);
     }

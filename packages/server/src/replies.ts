@@ -41,8 +41,8 @@ export interface ReplyEvents {
   tokens(n: number): void;
   /** Milliseconds from the reply's start to its first text. */
   firstToken(ms: number): void;
-  /** Milliseconds from start to end, however it ended. */
-  ended(ms: number, failed: boolean): void;
+  /** Milliseconds from start to end, however it ended; `errorCode` when it failed. */
+  ended(ms: number, responder: string, errorCode?: string): void;
 }
 
 const NO_EVENTS: ReplyEvents = {
@@ -66,6 +66,8 @@ interface Stream {
   spoke: boolean;
   /** Tokens generated since the last delta. */
   tokens: number;
+  /** The name of the responder writing it (the metrics count replies per responder). */
+  responder: string;
 }
 
 /**
@@ -159,6 +161,7 @@ export class Replies {
       done: false,
       spoke: false,
       tokens: 0,
+      responder: this.current().responder.name,
     };
     this.streams.set(message.id, stream);
     // The context is taken now: a retry must not see the reply it replaces, nor later messages.
@@ -170,6 +173,7 @@ export class Replies {
   private async run(stream: Stream, context: ContextMessage[], asker: Role): Promise<void> {
     let usage: Usage | undefined;
     const { responder, systemPrompt } = this.current();
+    stream.responder = responder.name;
     const messages = [...context];
     const maxRounds = this.config.tools.maxAssistantRounds;
     try {
@@ -394,7 +398,7 @@ export class Replies {
   ): Promise<number> {
     this.endStream(stream);
     const message: Message = { ...stream.message, status, updatedAt: Date.now() };
-    this.events.ended(message.updatedAt - message.createdAt, false);
+    this.events.ended(message.updatedAt - message.createdAt, stream.responder);
     if (extra.usage) message.usage = extra.usage;
     this.messages.replace(message);
     const { frame, sent } = this.log.append(() => ({
@@ -413,13 +417,18 @@ export class Replies {
 
   private failStream(stream: Stream, code: string, text: string): void {
     this.endStream(stream);
-    this.dropPieces(stream.pieces, this.fail(stream.message, code, text));
+    this.dropPieces(stream.pieces, this.fail(stream.message, code, text, stream.responder));
   }
 
-  private fail(base: Message, code: string, text: string): Promise<void> {
+  private fail(
+    base: Message,
+    code: string,
+    text: string,
+    responder = this.current().responder.name,
+  ): Promise<void> {
     const error = { code, message: text };
     const message: Message = { ...base, status: 'failed', error, updatedAt: Date.now() };
-    this.events.ended(message.updatedAt - message.createdAt, true);
+    this.events.ended(message.updatedAt - message.createdAt, responder, code);
     this.messages.replace(message);
     this.logger.warn('reply failed', { messageId: message.id, code, error: text });
     return this.log.append(() => ({

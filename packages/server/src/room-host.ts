@@ -122,7 +122,9 @@ export class RoomHost {
       ),
       config: this.config,
       logger: this.logger,
-      responders: createResponders(this.config),
+      responders: createResponders(this.config, (message) =>
+        this.logger.warn(message, { event: 'model_quirk' }),
+      ),
       serverTools: serverTools(this.config),
       wakeAt: (at) => {
         this.roomWakeAt = at;

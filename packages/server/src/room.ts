@@ -162,6 +162,11 @@ export class Room implements Gate {
         streaming: () => room?.replies.active ?? 0,
         toolsRunning: () => room?.calls.running ?? 0,
         storageWrites: () => log.storageWrites,
+        responders: () =>
+          [...responders.values()].map((r) => ({
+            name: r.name,
+            toolsRefused: r.quirks?.toolsRefused ?? null,
+          })),
       },
       config.metrics,
     );
@@ -200,7 +205,7 @@ export class Room implements Gate {
         started: () => ops.count('messagesOut'),
         tokens: (n) => ops.count('tokens', n),
         firstToken: (ms) => ops.ttft(ms),
-        ended: (ms, failed) => ops.replyEnded(ms, failed),
+        ended: (ms, responder, errorCode) => ops.replyEnded(ms, responder, errorCode),
       },
     );
     room = new Room(

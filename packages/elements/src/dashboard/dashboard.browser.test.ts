@@ -87,6 +87,7 @@ function quiet(patch: Partial<RoomMetrics> = {}): RoomMetrics {
     last15Minutes: figures(600),
     total: figures(600),
     tools: [],
+    responders: [{ name: 'demo', replies: 0, errors: [], toolsRefused: null }],
     series: series(),
     bucketSeconds: 10,
     people: [
@@ -125,6 +126,18 @@ function busy(): RoomMetrics {
     tools: [
       { name: 'math.evaluate', calls: 5, errors: 0, timeouts: 0, latency: latency(3, 5) },
       { name: 'web.fetch', calls: 2, errors: 1, timeouts: 1, latency: latency(900, 2) },
+    ],
+    responders: [
+      {
+        name: 'openai',
+        replies: 80,
+        errors: [
+          { code: 'timeout', count: 2 },
+          { code: 'provider_unavailable', count: 1 },
+        ],
+        toolsRefused: 'openai answered HTTP 400: gemma2:2b does not support tools',
+      },
+      { name: 'demo', replies: 0, errors: [], toolsRefused: null },
     ],
     series: series((i) => ({
       messagesIn: i % 5,
@@ -327,6 +340,19 @@ describe('realstream-dashboard charts and tables', () => {
     toggle().click();
     await settle(d);
     expect(chart().querySelector('svg')).to.exist;
+  });
+
+  it('counts replies per responder, their failures by code, and a model that took no tools', async () => {
+    const fake = operator();
+    fake.$metrics.set(busy());
+    const d = await dashboardWith(fake);
+    const rows = $$(d, '[part="responders-table"] tbody tr');
+    expect(rows.map((r) => [...r.children].map((c) => text(c)))).to.deep.equal([
+      ['openai', '80', '3', 'timeout 2, provider_unavailable 1', 'refused by the model'],
+      ['demo', '0', '0', '–', 'offered'],
+    ]);
+    expect(rows[0]!.lastElementChild!.getAttribute('title')).to.contain('does not support tools');
+    await expect(d).to.be.accessible();
   });
 
   it('lists who is connected and each tool', async () => {

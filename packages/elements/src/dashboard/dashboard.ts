@@ -33,7 +33,7 @@ import {
 import { clock, isQuiet, roomRows } from './model.js';
 import { SettingsForm } from './settings-view.js';
 import { defaultDashboardStrings, type DashboardStrings } from './strings.js';
-import { renderPeople, renderRooms, renderTools } from './tables-view.js';
+import { renderPeople, renderResponders, renderRooms, renderTools } from './tables-view.js';
 import { chartModels, renderCharts, renderTiles, tileModels } from './tiles-view.js';
 
 export type { DashboardScope, DashboardSection } from './header-view.js';
@@ -327,7 +327,8 @@ export class RealstreamDashboard extends RealstreamElement {
       if (section === 'people') return renderPeople(m, s);
       if (section === 'tools') return renderTools(m, s);
       return html`${renderTiles(tileModels(m, this.figures.history, s), s)}
-      ${renderCharts(chartModels(m, s, this.tables), s, (id) => this.toggleTable(id))}`;
+      ${renderCharts(chartModels(m, s, this.tables), s, (id) => this.toggleTable(id))}
+      ${renderResponders(m, s)}`;
     });
   }
 

@@ -83,6 +83,41 @@ export function renderTools(m: RoomMetrics, s: DashboardStrings): TemplateResult
     )}`;
 }
 
+/**
+ * Each responder the room may use, since the room started: its replies, the failed ones by error
+ * code, and whether the model took the room's tools.
+ */
+export function renderResponders(m: RoomMetrics, s: DashboardStrings): TemplateResult {
+  const rows = m.responders.map((r) => {
+    const failed = r.errors.reduce((n, e) => n + e.count, 0);
+    return html`<tr data-responder=${r.name}>
+      <th scope="row">${r.name}</th>
+      <td>${formatCount(r.replies)}</td>
+      <td class=${failed ? 'table__bad' : ''}>${formatCount(failed)}</td>
+      <td>
+        ${
+          r.errors.length
+            ? r.errors.map(
+                (e, i) => html`${i ? ', ' : ''}<code>${e.code}</code> ${formatCount(e.count)}`,
+              )
+            : '–'
+        }
+      </td>
+      <td title=${r.toolsRefused ?? nothing}>
+        ${r.toolsRefused ? s.toolsRefused : s.toolsOffered}
+      </td>
+    </tr>`;
+  });
+  return html`<h3 class="dash__heading">${s.respondersTable}</h3>
+    ${table(
+      s.respondersTable,
+      'responders-table',
+      [s.responder, s.responderReplies, s.failed, s.errorCodes, s.toolsHeader],
+      rows,
+      s.noResponders,
+    )}`;
+}
+
 /** Every active room of the deployment; a room's name opens it when `open` is given. */
 export function renderRooms(
   rows: readonly RoomRow[],

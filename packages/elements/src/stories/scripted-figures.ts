@@ -142,6 +142,22 @@ export function roomMetrics(
           { name: 'web.fetch', calls: 6, errors: 1, timeouts: 1, latency: latency(6, 840) },
         ]
       : [],
+    // A room that talks to a local model without tool support, and a hosted one that timed out.
+    responders: load
+      ? [
+          {
+            name: 'openai',
+            replies: last15.replies,
+            errors: [
+              { code: 'timeout', count: 2 },
+              { code: 'provider_unavailable', count: 1 },
+            ],
+            toolsRefused:
+              'openai answered HTTP 400: registry.ollama.ai/library/gemma2:2b does not support tools',
+          },
+          { name: 'demo', replies: 3, errors: [], toolsRefused: null },
+        ]
+      : [{ name: 'demo', replies: 0, errors: [], toolsRefused: null }],
     series,
     bucketSeconds: BUCKET_S,
     people: people.map((u, i) => ({

@@ -1,7 +1,7 @@
 import type { EventFrame, RoomMetrics, RoomSummary, ServerFrame } from '@realstream/protocol';
 import type { Counter } from './figures.js';
 import { metricsText, type MetricsFormat } from './prometheus.js';
-import { MetricsRecorder, type Connected } from './recorder.js';
+import { MetricsRecorder, type Connected, type ResponderState } from './recorder.js';
 import { Tap, type TapFilter } from './tap.js';
 
 /** How often subscribed operators get a `metrics` frame. */
@@ -15,6 +15,8 @@ export interface LiveView {
   toolsRunning(): number;
   /** Storage writes so far (the event log counts them). */
   storageWrites(): number;
+  /** The responders the room may use, and what each learned about its model. */
+  responders(): ResponderState[];
 }
 
 /**
@@ -45,11 +47,13 @@ export class Operations {
     if (this.enabled) this.recorder.ttft(ms);
   }
 
-  replyEnded(ms: number, failed: boolean): void {
+  /** A reply from `responder` ended after `ms`; `errorCode` when it failed. */
+  replyEnded(ms: number, responder: string, errorCode?: string): void {
     if (!this.enabled) return;
     this.recorder.replyDuration(ms);
     this.recorder.count('replies');
-    if (failed) this.recorder.count('replyErrors');
+    if (errorCode) this.recorder.count('replyErrors');
+    this.recorder.reply(responder, errorCode);
   }
 
   toolEnded(name: string, status: string, ms: number): void {
@@ -99,6 +103,7 @@ export class Operations {
       people: this.live.people(),
       streaming: this.live.streaming(),
       toolsRunning: this.live.toolsRunning(),
+      responders: this.live.responders(),
     });
   }
 

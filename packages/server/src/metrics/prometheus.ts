@@ -78,6 +78,26 @@ export function metricsText(
   metric('realstream_tools_running', 'gauge', 'Tool calls running now.', [
     [`{room="${room}"}`, m.toolsRunning],
   ]);
+  const counter = (name: string, help: string, samples: [string, number][]) => {
+    family(open ? name : `${name}_total`, 'counter', help);
+    for (const [labels, value] of samples) lines.push(`${name}_total${labels} ${num(value)}`);
+  };
+  const byResponder = m.responders.map((x) => ({
+    ...x,
+    labels: `room="${room}",responder="${label(x.name)}"`,
+  }));
+  counter(
+    'realstream_responder_replies',
+    'Replies that ended, by responder.',
+    byResponder.map((x) => [`{${x.labels}}`, x.replies]),
+  );
+  counter(
+    'realstream_responder_errors',
+    'Replies that failed, by responder and error code.',
+    byResponder.flatMap((x) =>
+      x.errors.map((e): [string, number] => [`{${x.labels},code="${label(e.code)}"}`, e.count]),
+    ),
+  );
   const seen = new Set<string>();
   const histogram = (name: string, help: string, labels: string, latency: Histogram) => {
     // HELP, TYPE and UNIT once per family, however many label sets follow.

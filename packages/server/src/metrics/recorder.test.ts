@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { histogram, latencyOf, recordLatency } from './latency.js';
 import { BUCKET_MS, MetricsRecorder } from './recorder.js';
 
-const live = { people: [], streaming: 0, toolsRunning: 0 };
+const live = { people: [], streaming: 0, toolsRunning: 0, responders: [] };
 
 describe('MetricsRecorder', () => {
   it('keeps the last minute and the last 15 apart, with totals since the start', () => {
@@ -28,6 +28,36 @@ describe('MetricsRecorder', () => {
     assert.equal(later.total.messagesIn, 7, 'totals keep everything');
     assert.equal(later.series.length, 90);
     assert.ok(later.series.every((p) => p.messagesIn === 0));
+  });
+
+  it('counts replies per responder and their failures by code, most first', () => {
+    const m = new MetricsRecorder('r');
+    m.reply('openai');
+    m.reply('openai', 'timeout');
+    m.reply('openai', 'provider_unavailable');
+    m.reply('openai', 'timeout');
+    m.reply('demo');
+    const s = m.snapshot({
+      ...live,
+      responders: [
+        { name: 'openai', toolsRefused: 'does not support tools' },
+        { name: 'demo', toolsRefused: null },
+        { name: 'anthropic', toolsRefused: null },
+      ],
+    });
+    assert.deepEqual(s.responders, [
+      {
+        name: 'openai',
+        replies: 4,
+        errors: [
+          { code: 'timeout', count: 2 },
+          { code: 'provider_unavailable', count: 1 },
+        ],
+        toolsRefused: 'does not support tools',
+      },
+      { name: 'demo', replies: 1, errors: [], toolsRefused: null },
+      { name: 'anthropic', replies: 0, errors: [], toolsRefused: null },
+    ]);
   });
 
   it('puts every bucket in the series, oldest first, and counts tools per name', () => {

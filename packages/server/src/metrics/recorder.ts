@@ -1,5 +1,5 @@
 import type { LatencyHistograms } from './prometheus.js';
-import type { RoomMetrics, WindowFigures } from '@realstream/protocol';
+import type { ResponderFigures, RoomMetrics, WindowFigures } from '@realstream/protocol';
 import {
   Bucket,
   emptyPoint,
@@ -31,7 +31,15 @@ export interface Connected {
  * running sums, updated as buckets close and expire, so reading them (once a second for a watching
  * operator) costs a few histogram additions, never a merge of every bucket.
  */
+/** A responder the room may use, as the room knows it now. */
+export interface ResponderState {
+  name: string;
+  toolsRefused: string | null;
+}
+
 export class MetricsRecorder {
+  /** Replies and their error codes per responder, since the room started. */
+  private readonly responders = new Map<string, { replies: number; errors: Map<string, number> }>();
   /** Closed buckets of the last 15 minutes, oldest first. */
   private readonly closed: ClosedBucket[] = [];
   private filling: Bucket;
@@ -63,6 +71,25 @@ export class MetricsRecorder {
     recordLatency(this.totals.replyDuration, ms);
   }
 
+  /** A reply from `responder` ended, failed with `errorCode` if it has one. */
+  reply(responder: string, errorCode?: string): void {
+    let tally = this.responders.get(responder);
+    if (!tally) this.responders.set(responder, (tally = { replies: 0, errors: new Map() }));
+    tally.replies++;
+    if (errorCode) tally.errors.set(errorCode, (tally.errors.get(errorCode) ?? 0) + 1);
+  }
+
+  /** Each of `responders` with its replies since the room started. */
+  responderFigures(responders: readonly ResponderState[]): ResponderFigures[] {
+    return responders.map(({ name, toolsRefused }) => {
+      const tally = this.responders.get(name);
+      const errors = [...(tally?.errors ?? [])]
+        .map(([code, count]) => ({ code, count }))
+        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+      return { name, replies: tally?.replies ?? 0, errors, toolsRefused };
+    });
+  }
+
   tool(name: string, status: string, ms: number): void {
     this.current().tool(name, status, ms);
     this.totals.tool(name, status, ms);
@@ -71,7 +98,12 @@ export class MetricsRecorder {
   }
 
   /** The figures now. `live` is what the room knows of itself at this moment. */
-  snapshot(live: { people: Connected[]; streaming: number; toolsRunning: number }): RoomMetrics {
+  snapshot(live: {
+    people: Connected[];
+    streaming: number;
+    toolsRunning: number;
+    responders: readonly ResponderState[];
+  }): RoomMetrics {
     const now = this.now();
     const current = this.current();
     const connections = { total: live.people.length, viewer: 0, member: 0, operator: 0 };
@@ -92,6 +124,7 @@ export class MetricsRecorder {
       toolsRunning: live.toolsRunning,
       total: this.total(now),
       tools: this.quarter.toolFigures(current),
+      responders: this.responderFigures(live.responders),
       series,
       bucketSeconds: BUCKET_MS / 1000,
       people: live.people,

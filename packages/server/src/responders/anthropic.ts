@@ -6,6 +6,7 @@ import type { Usage } from '@realstream/protocol';
 import { buildConversation, mergeTurns, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
 import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import { ModelQuirks, withQuirks } from './model-quirks.js';
 import { providerMessage } from './provider-errors.js';
 import { ToolNames, providerSchema } from './tool-names.js';
 import {
@@ -95,6 +96,7 @@ export function anthropicRequestBody(
   input: ResponderInput,
   options: ProviderOptions,
   names = ToolNames.for(input.tools, input.messages),
+  offerTools = true,
 ) {
   const { system, turns } = buildConversation(input, options);
   // The API wants a user turn first; an assistant turn dropped here takes its tool results along.
@@ -106,7 +108,7 @@ export function anthropicRequestBody(
   if (last.role === 'assistant' && typeof last.content === 'string') {
     last.content = last.content.trimEnd();
   }
-  const tools = input.tools ?? [];
+  const tools = offerTools ? (input.tools ?? []) : [];
   return {
     model: options.model,
     max_tokens: options.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
@@ -126,12 +128,28 @@ export function anthropicRequestBody(
 
 export class AnthropicResponder implements Responder {
   readonly name = 'anthropic';
-  constructor(private readonly options: ProviderOptions) {}
+  readonly quirks: ModelQuirks;
+
+  constructor(private readonly options: ProviderOptions) {
+    // The Messages API has one name for max tokens; compatible servers may still refuse tools.
+    this.quirks = new ModelQuirks(options.tools ?? 'auto', 'max_tokens', options.log);
+  }
 
   respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
+    const hasTools = (input.tools?.length ?? 0) > 0;
+    return withQuirks(this.quirks, hasTools, (offerTools) =>
+      this.request(input, signal, offerTools),
+    );
+  }
+
+  private request(
+    input: ResponderInput,
+    signal: AbortSignal,
+    offerTools: boolean,
+  ): AsyncIterable<ResponderChunk> {
     const { options } = this;
     const names = ToolNames.for(input.tools, input.messages);
-    const body = anthropicRequestBody(input, options, names);
+    const body = anthropicRequestBody(input, options, names, offerTools);
     if (!body) return nothingToAnswer();
     return streamUpstream(
       {
@@ -228,6 +246,9 @@ export class AnthropicDecoder implements StreamDecoder {
         this.started = true;
         return [{ type: 'text', text: block.text }];
       }
+    } else if (block?.type === 'thinking' || block?.type === 'redacted_thinking') {
+      // Extended thinking is work: no first-token timeout may cut the reply off meanwhile.
+      this.started = true;
     } else if (block?.type === 'tool_use') {
       this.started = true;
       this.calls.set(index, {
@@ -248,6 +269,7 @@ export class AnthropicDecoder implements StreamDecoder {
       const call = this.calls.get(index);
       if (call) call.arguments += delta.partial_json;
     }
+    if (delta?.type === 'thinking_delta') this.started = true;
     // thinking_delta, signature_delta, citations_delta: nothing the room shows yet.
     return [];
   }

@@ -83,6 +83,13 @@ export class FakeUpstream {
     return this;
   }
 
+  /** Forgets the requests seen and the scripts not played yet (a failed test may leave some). */
+  reset(): this {
+    this.requests.length = 0;
+    this.queue = [];
+    return this;
+  }
+
   /** Answers every request the queue does not cover. */
   handle(handler: Handler): this {
     this.handler = handler;

@@ -6,6 +6,7 @@ import type { Usage } from '@realstream/protocol';
 import { buildConversation, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
 import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import { ModelQuirks, withQuirks, type MaxTokensParam } from './model-quirks.js';
 import { providerMessage } from './provider-errors.js';
 import { ToolNames, providerSchema } from './tool-names.js';
 import {
@@ -50,9 +51,10 @@ export function openAiRequestBody(
   input: ResponderInput,
   options: ProviderOptions,
   names = ToolNames.for(input.tools, input.messages),
+  { offerTools = true, maxTokensParam = 'max_tokens' as MaxTokensParam } = {},
 ) {
   const { system, turns } = buildConversation(input, options);
-  const tools = input.tools ?? [];
+  const tools = offerTools ? (input.tools ?? []) : [];
   return {
     model: options.model,
     messages: [{ role: 'system', content: system }, ...turns.map((t) => openAiMessage(t, names))],
@@ -70,16 +72,41 @@ export function openAiRequestBody(
     stream: true,
     stream_options: { include_usage: true },
     ...(options.temperature !== null && { temperature: options.temperature }),
-    ...(options.maxTokens !== null && { max_tokens: options.maxTokens }),
+    ...(options.maxTokens !== null && { [maxTokensParam]: options.maxTokens }),
+    ...(options.reasoningEffort && { reasoning_effort: options.reasoningEffort }),
   };
+}
+
+/**
+ * OpenAI itself takes `max_completion_tokens` from every chat model and `max_tokens` from none of
+ * its reasoning models; compatible servers may know only `max_tokens` (and say so if not).
+ */
+function maxTokensParamFor(baseUrl: string): MaxTokensParam {
+  return new URL(baseUrl).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
 }
 
 export class OpenAiResponder implements Responder {
   readonly name = 'openai';
-  constructor(private readonly options: ProviderOptions) {}
+  readonly quirks: ModelQuirks;
+
+  constructor(private readonly options: ProviderOptions) {
+    const { tools = 'auto', baseUrl, log } = options;
+    this.quirks = new ModelQuirks(tools, maxTokensParamFor(baseUrl), log);
+  }
 
   respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
-    const { options } = this;
+    const hasTools = (input.tools?.length ?? 0) > 0;
+    return withQuirks(this.quirks, hasTools, (offerTools) =>
+      this.request(input, signal, offerTools),
+    );
+  }
+
+  private request(
+    input: ResponderInput,
+    signal: AbortSignal,
+    offerTools: boolean,
+  ): AsyncIterable<ResponderChunk> {
+    const { options, quirks } = this;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'text/event-stream',
@@ -92,7 +119,10 @@ export class OpenAiResponder implements Responder {
         provider: this.name,
         url: `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`,
         headers,
-        body: openAiRequestBody(input, options, names),
+        body: openAiRequestBody(input, options, names, {
+          offerTools,
+          maxTokensParam: quirks.maxTokensParam,
+        }),
         decoder: () => new OpenAiDecoder(names),
         secrets: options.apiKey ? [options.apiKey] : [],
       },
@@ -144,6 +174,11 @@ export class OpenAiDecoder implements StreamDecoder {
     for (const choice of choices) {
       if ((choice?.index ?? 0) !== 0) continue;
       const delta = choice.delta ?? {};
+      // DeepSeek, vLLM and others stream the model's thinking first (`reasoning_content`, or
+      // `reasoning`): it is work, so no first-token timeout may cut the reply off meanwhile.
+      for (const thought of [delta.reasoning_content, delta.reasoning]) {
+        if (typeof thought === 'string' && thought) this.started = true;
+      }
       for (const text of [delta.content, delta.refusal]) {
         if (typeof text === 'string' && text) {
           this.started = true;
@@ -165,7 +200,7 @@ export class OpenAiDecoder implements StreamDecoder {
 
   private addToolCallPart(part: any): void {
     this.started = true;
-    const index = Number.isInteger(part?.index) ? part.index : this.calls.size;
+    const index = Number.isInteger(part?.index) ? part.index : this.indexOf(part);
     let call = this.calls.get(index);
     if (!call) this.calls.set(index, (call = { id: '', name: '', arguments: '' }));
     if (typeof part.id === 'string' && part.id && !call.id) call.id = part.id;
@@ -173,6 +208,23 @@ export class OpenAiDecoder implements StreamDecoder {
     // The name normally comes whole in the first part; some servers repeat it in every part.
     if (typeof name === 'string' && name !== call.name) call.name += name;
     if (typeof part.function?.arguments === 'string') call.arguments += part.function.arguments;
+  }
+
+  /**
+   * Where a fragment without `index` belongs (some compatible servers leave it out): the call with
+   * its id; a new call when it brings a new id, or a name while the call opened last has another
+   * name or already holds whole JSON arguments; otherwise the call opened last, the only one a
+   * streaming server can be in the middle of.
+   */
+  private indexOf(part: any): number {
+    const id = typeof part?.id === 'string' ? part.id : '';
+    const name = typeof part?.function?.name === 'string' ? part.function.name : '';
+    for (const [index, call] of this.calls) if (id && call.id === id) return index;
+    const last = Math.max(-1, ...this.calls.keys());
+    const open = this.calls.get(last);
+    const opensCall =
+      !open || id !== '' || (name !== '' && (name !== open.name || isWholeJson(open.arguments)));
+    return opensCall ? last + 1 : last;
   }
 
   private finish(): DecodedChunk[] {
@@ -195,6 +247,15 @@ export class OpenAiDecoder implements StreamDecoder {
     }
     out.push({ type: 'finish', reason, ...(this.usage && { usage: this.usage }) });
     return out;
+  }
+}
+
+function isWholeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

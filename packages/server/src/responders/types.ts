@@ -69,5 +69,7 @@ export type ResponderChunk =
  */
 export interface Responder {
   readonly name: string;
+  /** What a provider responder learned about its model (model-quirks.ts); none for the demo. */
+  readonly quirks?: { readonly toolsRefused: string | null };
   respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk>;
 }

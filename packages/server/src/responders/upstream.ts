@@ -5,6 +5,7 @@
  * never an API key. The provider supplies the request and a decoder for its SSE events.
  */
 import { errorReason, httpError, redactSecrets, type ErrorChunk } from './provider-errors.js';
+import { refusesTools, type ReasoningEffort, type ToolsMode } from './model-quirks.js';
 import { backoff, retryAfterMs, sleep } from './retry.js';
 import { SseParser, type SseEvent } from './sse.js';
 import type { ResponderChunk } from './types.js';
@@ -31,6 +32,12 @@ export interface ProviderOptions extends UpstreamTiming {
   maxTokens: number | null;
   systemPrompt: string;
   contextChars: number;
+  /** `REALSTREAM_LLM_REASONING_EFFORT`, for models that take one (OpenAI); null: not sent. */
+  reasoningEffort?: ReasoningEffort | null;
+  /** Default `auto`: offer tools until the model says it takes none. */
+  tools?: ToolsMode;
+  /** Where a responder says what it learned about its model. */
+  log?: (message: string) => void;
 }
 
 /** A decoder's output: chunks for the room, and errors that may be worth a retry. */
@@ -181,7 +188,8 @@ async function* attemptOnce(
       }
       // Redacted before it is parsed or clipped, so no part of a key can survive the cut.
       const error = httpError(call.provider, res.status, redactSecrets(text, call.secrets));
-      if (res.status === 429 || res.status >= 500) {
+      // llama.cpp refuses tools with a 500: asking again the same way cannot help.
+      if ((res.status === 429 || res.status >= 500) && !refusesTools(error)) {
         return { type: 'retry', error, retryAfterMs: retryAfterMs(res.headers) };
       }
       yield redact(error);

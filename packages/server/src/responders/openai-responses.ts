@@ -1,0 +1,226 @@
+/**
+ * OpenAI's Responses API (`POST /v1/responses`, streamed): typed events (`response.output_text
+ * .delta`, `response.function_call_arguments.delta`, reasoning summaries, ...) ending with
+ * `response.completed`, `response.incomplete` or `response.failed`; no `[DONE]`. Chosen with
+ * `REALSTREAM_OPENAI_API=responses`; nothing is stored on OpenAI's side (`store: false`).
+ */
+import type { Usage } from '@realstream/protocol';
+import { buildConversation, type Turn } from './context.js';
+import { ModelQuirks, withQuirks } from './model-quirks.js';
+import { providerMessage } from './provider-errors.js';
+import type { SseEvent } from './sse.js';
+import { ToolNames, providerSchema } from './tool-names.js';
+import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import {
+  streamUpstream,
+  type DecodedChunk,
+  type ProviderOptions,
+  type StreamDecoder,
+} from './upstream.js';
+
+/** One turn as Responses input items: a message, or the function calls and their outputs. */
+function inputItems(turn: Turn, names: ToolNames): Record<string, unknown>[] {
+  if (turn.role === 'tool') {
+    return [{ type: 'function_call_output', call_id: turn.callId, output: turn.content }];
+  }
+  const items: Record<string, unknown>[] = [];
+  if (turn.content || !('toolCalls' in turn) || !turn.toolCalls) {
+    items.push({ role: turn.role, content: turn.content });
+  }
+  if (turn.role === 'assistant') {
+    for (const call of turn.toolCalls ?? []) {
+      items.push({
+        type: 'function_call',
+        call_id: call.id,
+        name: names.provider(call.name),
+        arguments: call.arguments || '{}',
+      });
+    }
+  }
+  return items;
+}
+
+export function responsesRequestBody(
+  input: ResponderInput,
+  options: ProviderOptions,
+  names = ToolNames.for(input.tools, input.messages),
+  offerTools = true,
+) {
+  const { system, turns } = buildConversation(input, options);
+  const tools = offerTools ? (input.tools ?? []) : [];
+  return {
+    model: options.model,
+    instructions: system,
+    input: turns.flatMap((turn) => inputItems(turn, names)),
+    ...(tools.length > 0 && {
+      tools: tools.map((tool) => ({
+        type: 'function',
+        name: names.provider(tool.name),
+        description: tool.description,
+        parameters: providerSchema(tool.inputSchema),
+        // Strict mode would demand every property be required: room schemas are not written so.
+        strict: false,
+      })),
+      tool_choice: 'auto',
+    }),
+    stream: true,
+    store: false,
+    ...(options.temperature !== null && { temperature: options.temperature }),
+    ...(options.maxTokens !== null && { max_output_tokens: options.maxTokens }),
+    ...(options.reasoningEffort && {
+      reasoning: { effort: options.reasoningEffort, summary: 'auto' },
+    }),
+  };
+}
+
+export class OpenAiResponsesResponder implements Responder {
+  readonly name = 'openai';
+  readonly quirks: ModelQuirks;
+
+  constructor(private readonly options: ProviderOptions) {
+    // max_output_tokens is the one name this API has.
+    this.quirks = new ModelQuirks(options.tools ?? 'auto', 'max_tokens', options.log);
+  }
+
+  respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
+    const hasTools = (input.tools?.length ?? 0) > 0;
+    return withQuirks(this.quirks, hasTools, (offerTools) => {
+      const { options } = this;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      };
+      if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+      const names = ToolNames.for(input.tools, input.messages);
+      return streamUpstream(
+        {
+          provider: this.name,
+          url: `${options.baseUrl.replace(/\/+$/, '')}/responses`,
+          headers,
+          body: responsesRequestBody(input, options, names, offerTools),
+          decoder: () => new ResponsesDecoder(names),
+          secrets: options.apiKey ? [options.apiKey] : [],
+        },
+        options,
+        signal,
+      );
+    });
+  }
+}
+
+/** Reads Responses stream events, by their `type` (the `event:` line says the same). */
+export class ResponsesDecoder implements StreamDecoder {
+  started = false;
+  /** Function calls by item id, in the order they were added. */
+  private readonly calls = new Map<string, ToolCall>();
+
+  constructor(private readonly names = new ToolNames()) {}
+
+  event({ event, data }: SseEvent): DecodedChunk[] {
+    let msg: any;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      const quoted = providerMessage(data).slice(0, 200);
+      return [
+        {
+          type: 'error',
+          code: 'bad_response',
+          message: `openai sent an event that is not JSON: ${quoted}`,
+        },
+      ];
+    }
+    switch (msg?.type ?? event) {
+      case 'response.output_text.delta':
+      case 'response.refusal.delta':
+        if (typeof msg.delta !== 'string' || !msg.delta) return [];
+        this.started = true;
+        return [{ type: 'text', text: msg.delta }];
+      case 'response.reasoning_summary_text.delta':
+      case 'response.reasoning_text.delta':
+        // The model is at work: no first-token timeout may cut it off while it thinks.
+        this.started = true;
+        return [];
+      case 'response.output_item.added':
+      case 'response.output_item.done':
+        this.functionCall(msg.item);
+        return [];
+      case 'response.function_call_arguments.delta': {
+        const call = this.calls.get(String(msg.item_id));
+        if (call && typeof msg.delta === 'string') call.arguments += msg.delta;
+        return [];
+      }
+      case 'response.function_call_arguments.done': {
+        const call = this.calls.get(String(msg.item_id));
+        if (call && typeof msg.arguments === 'string') call.arguments = msg.arguments;
+        return [];
+      }
+      case 'response.completed':
+        return this.finish(msg.response, this.calls.size > 0 ? 'tool-calls' : 'stop');
+      case 'response.incomplete': {
+        const why = msg.response?.incomplete_details?.reason;
+        return this.finish(msg.response, why === 'max_output_tokens' ? 'length' : 'other');
+      }
+      case 'response.failed': {
+        const error = msg.response?.error;
+        const text = typeof error?.message === 'string' ? error.message : 'the response failed';
+        const code = typeof error?.code === 'string' ? ` (${error.code})` : '';
+        return [{ type: 'error', code: 'provider_error', message: `openai: ${text}${code}` }];
+      }
+      case 'error': {
+        const code = typeof msg.code === 'string' ? ` (${msg.code})` : '';
+        const text = providerMessage(data) || 'unknown error';
+        return [{ type: 'error', code: 'provider_error', message: `openai: ${text}${code}` }];
+      }
+      default:
+        // Lifecycle events, content parts, and event types added after this was written.
+        return [];
+    }
+  }
+
+  end(): DecodedChunk[] | null {
+    return null;
+  }
+
+  /** A function_call item opens a call (added) or states it whole (done). */
+  private functionCall(item: any): void {
+    // A reasoning item opens as the model starts thinking, long before any summary text.
+    if (item?.type === 'reasoning') this.started = true;
+    if (item?.type !== 'function_call' || typeof item.id !== 'string') return;
+    this.started = true;
+    const known = this.calls.get(item.id);
+    const call = known ?? { id: '', name: '', arguments: '' };
+    if (typeof item.call_id === 'string' && item.call_id) call.id = item.call_id;
+    if (typeof item.name === 'string' && item.name) call.name = this.names.room(item.name);
+    if (typeof item.arguments === 'string' && item.arguments) call.arguments = item.arguments;
+    if (!known) this.calls.set(item.id, call);
+  }
+
+  private finish(
+    response: any,
+    reason: 'stop' | 'length' | 'tool-calls' | 'other',
+  ): DecodedChunk[] {
+    const out: DecodedChunk[] = [];
+    if (reason === 'tool-calls') {
+      [...this.calls.entries()].forEach(([itemId, call]) =>
+        out.push({
+          type: 'tool-call',
+          ...call,
+          id: call.id || itemId,
+          arguments: call.arguments || '{}',
+        }),
+      );
+    }
+    const u = response?.usage;
+    const usage: Usage | undefined =
+      u && typeof u === 'object'
+        ? { inputTokens: count(u.input_tokens), outputTokens: count(u.output_tokens) }
+        : undefined;
+    out.push({ type: 'finish', reason, ...(usage && { usage }) });
+    return out;
+  }
+}
+
+function count(n: unknown): number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : 0;
+}
