@@ -284,7 +284,7 @@ export default [
   },
   // The elements for one <script type="module"> tag: realstream.min.js, a small loader that
   // defines each tag when it first appears in the page, importing then that element's chunk and
-  // the one chunk every element shares (lit, @lit/context, the client, nanostores, partysocket,
+  // the one chunk every element shares (lit, @lit/context, the client, nanostores,
   // the generated frame validators, the base class and sheet). Chunk names carry a content hash, so they can be cached
   // for ever; the loader's own name is fixed, and is the only file a page names. Everything is
   // also copied next to the script-tag example and the reference host, which `npm start` serves.

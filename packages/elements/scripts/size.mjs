@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run size`: what a chat-only page downloads. Bundles packages/elements/src/chat/define.ts
-// self-contained (lit, @lit/context, the client, the protocol's generated validators, partysocket,
+// self-contained (lit, @lit/context, the client, the protocol's generated validators,
 // the stylesheet all inside; zod only if an import brought it back), minified and gzipped the way
 // rollup.config.mjs does its bundles, then again with the parts below stubbed out one after
 // another: a part's share is what the bundle loses when it goes ("by removal"). `--total` prints the whole only (one build instead of ten); `--budget KB` exits 1
@@ -23,7 +23,6 @@ const PARTS = [
       /node_modules\/(lit|lit-html|lit-element|@lit\/[^/]+|@lit\/reactive-element)\//.test(id),
   ],
   ['zod', (id) => /node_modules\/zod\//.test(id)],
-  ['partysocket', (id) => /node_modules\/partysocket\//.test(id)],
   ['nanostores', (id) => /node_modules\/nanostores\//.test(id)],
   ['stylesheet', (id) => /packages\/elements\/src\/styles\/sheet[^/]*\.generated\.ts$/.test(id)],
   [
