@@ -8,6 +8,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import { rollup } from 'rollup';
+import { minifyCss } from './packages/elements/scripts/minify-css.mjs';
 
 /** Fails the build when a chunk's gzipped size exceeds `kb`; prints the size either way. */
 function budget(kb) {
@@ -280,7 +281,7 @@ export default [
       preserveModulesRoot: 'packages/elements/src',
     },
     external,
-    plugins: [ts()],
+    plugins: [minifyCss(), ts()],
   },
   // The elements for one <script type="module"> tag: realstream.min.js, a small loader that
   // defines each tag when it first appears in the page, importing then that element's chunk and
@@ -301,6 +302,7 @@ export default [
       elementChunks(ELEMENT_CHUNKS),
       resolve({ browser: true }),
       production(),
+      minifyCss(),
       ts(),
       terser(),
       // Issue 14's goal for a chat-only page is 45 KB. With our own markdown lexer and the
