@@ -232,9 +232,17 @@ export default [
     external,
     plugins: [ts()],
   },
+  // What the client imports only when needed (the history page fetch) stays a chunk of its own,
+  // so an app's bundler can leave it out of the first download too.
   {
     input: 'packages/client/src/index.ts',
-    output: { file: 'packages/client/dist/index.js', format: 'es', sourcemap: true },
+    output: {
+      dir: 'packages/client/dist',
+      entryFileNames: 'index.js',
+      chunkFileNames: '[name].js',
+      format: 'es',
+      sourcemap: true,
+    },
     external,
     plugins: [ts()],
   },
@@ -280,7 +288,12 @@ export default [
   // The headless client for a <script type="module"> tag: everything inside, minified.
   {
     input: 'packages/client/src/index.ts',
-    output: { file: 'packages/client/dist/realstream-client.min.js', format: 'es' },
+    output: {
+      file: 'packages/client/dist/realstream-client.min.js',
+      format: 'es',
+      // One file for a script tag: what the client imports when needed comes inside.
+      inlineDynamicImports: true,
+    },
     plugins: [resolve({ browser: true }), production(), ts(), terser(), budget(18)],
   },
   // @realstream/elements for npm: ESM with lit, @lit/context and the client left to the
