@@ -11,7 +11,7 @@ import type {
 } from '@realstream/protocol';
 import { Commands, quiet } from './commands.js';
 import { RealstreamError } from './errors.js';
-import { fetchPage, History } from './history.js';
+import { History } from './history.js';
 import { makeId } from './ids.js';
 import { withDefaults, type Options } from './options.js';
 import { RoomState } from './room-state.js';
@@ -108,14 +108,16 @@ export class Client implements RealstreamClient {
     const token = () => this.token();
     this.history = new History(
       this.state,
-      async (before) =>
-        fetchPage({
+      async (before) => {
+        const { fetchPage } = await import('./fetch-page.js');
+        return fetchPage({
           roomUrl,
           before,
           limit: opts.pageSize,
           token: await token(),
           fetch: opts.fetch,
-        }),
+        });
+      },
       () => stores.schedule(),
     );
     const { party, room, uid, state } = this;

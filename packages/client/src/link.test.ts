@@ -1,13 +1,147 @@
 /**
- * Close codes and tokens against a real `partykit dev` with a secret: refusals are final and shown,
- * "not now" is retried with backoff, and getToken is asked again on every connection.
+ * The link on its own against scripted sockets (its URL, handshake timeout, stale sockets), then
+ * close codes and tokens against a real `partykit dev` with a secret: refusals are final and
+ * shown, "not now" is retried with backoff, and getToken is asked again on every connection.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort, startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { signToken } from '@realstream/server';
 import { flakyLink } from '../test/flaky-ws.js';
+import { fakeServer, type FakeServer } from '../test/fake-socket.js';
 import { connect, type ClientEvent, type ConnectOptions, type RealstreamClient } from './index.js';
+import { Link, type LinkClose, type LinkOptions } from './link.js';
+
+describe('link: one socket at a time', () => {
+  const links: Link[] = [];
+  afterEach(() => {
+    for (const l of links.splice(0)) l.close();
+  });
+  function link(server: FakeServer, extra: Partial<LinkOptions> = {}) {
+    const seen = { opens: 0, messages: [] as unknown[], closes: [] as LinkClose[] };
+    const l = new Link(
+      {
+        endpoint: { host: 'localhost:1999', secure: false },
+        party: 'main',
+        room: 'r 1',
+        params: async () => ({ token: 't', name: undefined, uid: 'u1' }),
+        WebSocket: server.WebSocket,
+        minDelayMs: 20,
+        maxDelayMs: 100,
+        connectionTimeoutMs: 5_000,
+        ...extra,
+      },
+      {
+        open: () => seen.opens++,
+        message: (data) => seen.messages.push(data),
+        close: (info) => seen.closes.push(info),
+      },
+    );
+    links.push(l);
+    return { l, seen };
+  }
+
+  it('connects to the PartyKit room URL with a fresh _pk per attempt and no empty params', async () => {
+    const server = fakeServer();
+    link(server);
+    const first = await server.socket(0);
+    const url = new URL(first.url);
+    assert.equal(
+      `${url.protocol}//${url.host}${url.pathname}`,
+      'ws://localhost:1999/parties/main/r%201',
+    );
+    assert.deepEqual([...url.searchParams.keys()].sort(), ['_pk', 'token', 'uid']);
+    first.accept();
+    first.drop(1006);
+    const second = await server.socket(1);
+    assert.notEqual(second.params.get('_pk'), first.params.get('_pk'));
+    assert.equal(second.params.get('token'), 't');
+  });
+
+  it('uses wss for a secure endpoint', async () => {
+    const server = fakeServer();
+    link(server, { endpoint: { host: 'chat.example.com', secure: true } });
+    assert.match((await server.socket(0)).url, /^wss:\/\/chat\.example\.com\/parties\/main\//);
+  });
+
+  it('sends only on an open socket and queues nothing', async () => {
+    const server = fakeServer();
+    const { l, seen } = link(server);
+    const s = await server.socket(0);
+    assert.equal(l.send('{"type":"ping","t":1}'), false);
+    s.accept();
+    assert.equal(seen.opens, 1);
+    assert.equal(l.send('{"type":"ping","t":2}'), true);
+    assert.deepEqual(s.sent, [{ type: 'ping', t: 2 }]);
+  });
+
+  it('gives up on a handshake that does not answer in time, and tries again', async () => {
+    const server = fakeServer();
+    const { seen } = link(server, { connectionTimeoutMs: 50 });
+    const first = await server.socket(0);
+    const second = await server.socket(1);
+    assert.deepEqual(first.closedBy, { code: 1000, reason: 'timeout' });
+    assert.equal(seen.closes[0]?.code, 1006);
+    assert.match(seen.closes[0]?.reason ?? '', /no answer within 50 ms/);
+    second.accept();
+    assert.equal(seen.opens, 1);
+  });
+
+  it('reports a dropped socket once and never hears from it after reconnect()', async () => {
+    const server = fakeServer();
+    const { l, seen } = link(server);
+    const first = await server.socket(0);
+    first.accept();
+    l.reconnect();
+    assert.deepEqual(first.closedBy, { code: 1000, reason: 'reconnecting' });
+    assert.deepEqual(seen.closes, [{ code: 1000, reason: '', final: false }]);
+    first.deliver('late');
+    first.drop(1006);
+    const second = await server.socket(1);
+    second.accept();
+    second.deliver('fresh');
+    assert.deepEqual(seen.messages, ['fresh']);
+    assert.equal(seen.closes.length, 1, 'the old socket’s own close is not reported');
+  });
+
+  it('stays down after a final close until reopen()', async () => {
+    const server = fakeServer();
+    const { l, seen } = link(server);
+    const first = await server.socket(0);
+    first.drop(4401, 'token expired');
+    assert.deepEqual(seen.closes, [{ code: 4401, reason: 'token expired', final: true }]);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(server.sockets.length, 1, 'no retry after a final close');
+    l.reopen();
+    await server.socket(1);
+  });
+
+  it('retries with a growing delay when the params cannot be had', async () => {
+    const server = fakeServer();
+    let calls = 0;
+    link(server, {
+      params: async () => {
+        if (++calls < 3) throw new Error('no token yet');
+        return { token: 't' };
+      },
+    });
+    await server.socket(0);
+    assert.equal(calls, 3);
+  });
+
+  it('refuses to start without a WebSocket implementation', () => {
+    const saved = globalThis.WebSocket;
+    Reflect.deleteProperty(globalThis, 'WebSocket');
+    try {
+      assert.throws(
+        () => link(fakeServer(), { WebSocket: undefined }),
+        /pass the WebSocket option/,
+      );
+    } finally {
+      if (saved) globalThis.WebSocket = saved;
+    }
+  });
+});
 
 const SECRET = 'test-secret-for-the-client-suite-0123456789';
 const LONG = { timeoutMs: 30_000 };

@@ -17,8 +17,8 @@ interface Entry {
 }
 
 /**
- * Commands not yet answered by `ack` or `error`, in the order they were made. partysocket can lose
- * the frame in flight when a link drops, so the client keeps its own copy and sends every pending
+ * Commands not yet answered by `ack` or `error`, in the order they were made. A dropping link can
+ * lose the frame in flight, so the client keeps its own copy and sends every pending
  * command again after each reconnect; the server dedupes by id, so a resend is applied once.
  */
 export class Outbox {

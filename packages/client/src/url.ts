@@ -5,7 +5,7 @@ export interface Endpoint {
   secure: boolean;
 }
 
-// The same private-network heuristic partysocket uses, so a bare host means the same thing to both.
+// The private-network heuristic PartyKit's own client uses, so a bare host means what it means there.
 const LOCAL =
   /^(localhost|127\.0\.0\.1|192\.168\.|10\.|172\.(1[6-9]|2\d|3[01])\.|\[::1\]|\[::ffff:7f00:1\])/;
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run size`: what a chat-only page downloads. Bundles packages/elements/src/chat/define.ts
-// self-contained (lit, @lit/context, the client, the protocol's generated validators, partysocket,
-// the stylesheet all inside; zod only if an import brought it back), minified and gzipped the way
+// self-contained (lit, @lit/context, the client, the protocol's generated validators,
+// the stylesheet all inside; zod only if an import brought it back; what the chat import()s when
+// needed, the tool cards, counted apart), minified and gzipped the way
 // rollup.config.mjs does its bundles, then again with the parts below stubbed out one after
 // another: a part's share is what the bundle loses when it goes ("by removal"). `--total` prints the whole only (one build instead of ten); `--budget KB` exits 1
 // when the whole is over KB gzipped.
@@ -11,6 +12,7 @@ import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import { minifyCss } from './minify-css.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const entry = `${root}packages/elements/src/chat/define.ts`;
@@ -23,7 +25,6 @@ const PARTS = [
       /node_modules\/(lit|lit-html|lit-element|@lit\/[^/]+|@lit\/reactive-element)\//.test(id),
   ],
   ['zod', (id) => /node_modules\/zod\//.test(id)],
-  ['partysocket', (id) => /node_modules\/partysocket\//.test(id)],
   ['nanostores', (id) => /node_modules\/nanostores\//.test(id)],
   ['stylesheet', (id) => /packages\/elements\/src\/styles\/sheet[^/]*\.generated\.ts$/.test(id)],
   [
@@ -60,26 +61,30 @@ async function measure(test) {
       ...(test ? [stub(test)] : []),
       resolve({ browser: true }),
       production,
+      minifyCss(),
       esbuild({ target: 'es2022', tsconfig: `${root}packages/tsconfig.base.json` }),
     ],
   });
-  const { output } = await bundle.generate({
-    format: 'es',
-    plugins: [terser()],
-    inlineDynamicImports: true,
-  });
+  const { output } = await bundle.generate({ format: 'es', plugins: [terser()] });
   await bundle.close();
-  const code = output.map((c) => (c.type === 'chunk' ? c.code : '')).join('');
+  // The entry is what the page downloads; what it import()s (the tool cards) comes when needed.
+  const chunks = output.filter((c) => c.type === 'chunk');
+  const code = chunks.find((c) => c.isEntry).code;
+  const lazy = chunks.filter((c) => !c.isEntry).map((c) => c.code);
   return {
     min: code.length,
     gz: gzipSync(code, { level: 9 }).length,
-    modules: output[0].moduleIds ?? [],
+    lazyGz: lazy.reduce((n, c) => n + gzipSync(c, { level: 9 }).length, 0),
+    modules: chunks.flatMap((c) => c.moduleIds),
   };
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const whole = await measure(null);
-console.log(`chat, self-contained: ${kb(whole.min)} minified, ${kb(whole.gz)} gzipped`);
+console.log(
+  `chat, self-contained: ${kb(whole.min)} minified, ${kb(whole.gz)} gzipped` +
+    (whole.lazyGz ? ` (+ ${kb(whole.lazyGz)} gzipped loaded when needed)` : ''),
+);
 if (!process.argv.includes('--total')) {
   // Removed one after another, in this order: each share is what the bundle loses when that part
   // goes too, so the shares are disjoint and add up (code two parts share counts for the first).

@@ -32,11 +32,10 @@ import { packAll, tarballsFor, withOurDependencies, type Packed } from './pack.j
 
 /**
  * The chat alone, imported from npm by a Vite app: its gzipped JS, all files the page loads.
- * Issue 14's goal is 45 KB; it measures 49.2 KB (our own markdown lexer, validators generated from
- * the zod schemas), and until the goal is met the budget is that, rounded up, so nothing grows
- * unnoticed.
+ * Issue 14's goal, 45 KB, which the loader's chat-only page meets too (rollup.config.mjs); what the
+ * chat import()s when needed (tool cards, history fetch) loads only when a page needs it.
  */
-const CHAT_ONLY_BUDGET_KB = 50;
+const CHAT_ONLY_BUDGET_KB = 45;
 /** Every tag; the react-ts app renders each. */
 const TAGS = [
   'realstream-room',

@@ -38,7 +38,7 @@ export async function openRaw(
   if (opts.token) params.set('token', opts.token);
   if (opts.name) params.set('name', opts.name);
   if (opts.uid) params.set('uid', opts.uid);
-  // PartyKit takes the connection id from `_pk`, as partysocket sends it.
+  // PartyKit takes the connection id from `_pk`, as the client's link sends it.
   if (opts.connectionId) params.set('_pk', opts.connectionId);
   const url = `ws://${server.host}/parties/${opts.party ?? 'main'}/${encodeURIComponent(room)}?${params}`;
   const ws = new WebSocket(url, opts.origin ? { origin: opts.origin } : {});

@@ -18,20 +18,32 @@ const bundle = `${dir}realstream.min.js`;
 
 let server: TestServer;
 let browser: Browser;
-/** File name of each chunk the build put next to the loader: shared, room, chat, tools, dashboard. */
+/**
+ * File name of each chunk the build put next to the loader: shared, room, chat, tools, dashboard,
+ * and the two loaded when needed: the tool cards (the tools import them outright, a chat with its
+ * first tool call) and the client's history page fetch.
+ */
 let chunk: Record<string, string>;
 
 before(async () => {
   assert.ok(existsSync(bundle), `${bundle} is missing: run \`npm run build\` first`);
   chunk = {};
   for (const file of readdirSync(dir)) {
-    const m = /^realstream-([a-z]+)-[\w-]+\.js$/.exec(file);
+    const m = /^realstream-(tool-card-lazy|fetch-page|[a-z]+)-[\w-]+\.js$/.exec(file);
     if (m) {
       assert.ok(!chunk[m[1]], `two ${m[1]} chunks in ${dir}: ${chunk[m[1]]} and ${file}`);
       chunk[m[1]] = file;
     }
   }
-  assert.deepEqual(Object.keys(chunk).sort(), ['chat', 'dashboard', 'room', 'shared', 'tools']);
+  assert.deepEqual(Object.keys(chunk).sort(), [
+    'chat',
+    'dashboard',
+    'fetch-page',
+    'room',
+    'shared',
+    'tool-card-lazy',
+    'tools',
+  ]);
   server = await startServer({ vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200 } });
   // A page fulfilled by route() has no IP address space, so Chromium's local network access
   // check would refuse its socket to 127.0.0.1; that check is not what this test is about.
@@ -243,7 +255,14 @@ test(
 
     assert.deepEqual(
       [...scripts].sort(),
-      ['realstream.min.js', chunk.shared, chunk.chat, chunk.tools, chunk.dashboard].sort(),
+      [
+        'realstream.min.js',
+        chunk.shared,
+        chunk.chat,
+        chunk.tools,
+        chunk['tool-card-lazy'],
+        chunk.dashboard,
+      ].sort(),
       'each chunk once, the room chunk never (no room in this page)',
     );
     assert.deepEqual(await problems(), [], 'no CSP violation, no error');
@@ -309,6 +328,7 @@ test(
         chunk.room,
         chunk.chat,
         chunk.tools,
+        chunk['tool-card-lazy'],
         chunk.dashboard,
       ].sort(),
     );

@@ -4,7 +4,11 @@
 import { expect } from '@open-wc/testing';
 import { FakeClient, message, toolCall } from '../../test/fake-client.js';
 import { $, $$, chatWith, settle, text, unmountAll } from '../../test/mount.js';
+import { loadToolCardView } from './tool-cards.js';
 
+// The card view is a chunk the chat loads with the first call it shows (that path:
+// chat-tools-lazy.browser.test.ts); loaded up front here, so each test sees its cards at once.
+before(() => loadToolCardView());
 afterEach(unmountAll);
 
 const assistant = { kind: 'assistant' as const, id: 'assistant', name: 'Assistant' };

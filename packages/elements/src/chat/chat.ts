@@ -1,4 +1,4 @@
-import { html, type PropertyValues } from 'lit';
+import { adoptStyles, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -27,7 +27,6 @@ import { LinkHistory, linkView, RESUMED_MS } from './link-health.js';
 import { authorName, renderMessage, type MessageViewContext } from './message-view.js';
 import { otherWatchers, retryableReply } from './reply-actions.js';
 import { ChatToolCards } from './tool-cards.js';
-import { toolCardStyles } from '../tools/tool-card.styles.js';
 import { renderJump, renderTranscriptEdges } from './transcript-view.js';
 import { ComposerController } from './composer-controller.js';
 import { ScrollController } from './scroll.js';
@@ -80,7 +79,8 @@ export class RealstreamChat extends RealstreamElement {
     sharedStyles,
     markdownStyles,
     messageStyles,
-    toolCardStyles,
+    // The tool cards' styles come with their view, loaded when a reply first has a call; they
+    // go here, before chatStyles, which adjusts them (see `cards` below).
     chatStyles,
   ];
 
@@ -107,6 +107,15 @@ export class RealstreamChat extends RealstreamElement {
     client: () => this.store.client,
     strings: () => this.merged,
     fail: (e) => this.fail('tool', e),
+    loaded: (styles) => {
+      const own = (this.constructor as typeof RealstreamChat).elementStyles;
+      const at = own.indexOf(chatStyles);
+      adoptStyles(
+        this.renderRoot as ShadowRoot,
+        at < 0 ? [...own, styles] : [...own.slice(0, at), styles, ...own.slice(at)],
+      );
+      this.requestUpdate();
+    },
   });
   private readonly watch = new StreamWatch(this, this.announcer);
   /** The markdown of each message, kept so a streaming reply re-renders only its tail. */

@@ -1,7 +1,27 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { nothing, type CSSResult, type TemplateResult } from 'lit';
 import type { ClientStatus, RealstreamClient, ToolCall } from '@realstream/client';
-import { renderToolCard } from '../tools/tool-card-view.js';
 import type { ChatStrings } from './strings.js';
+
+type CardView = typeof import('./tool-card-lazy.js');
+
+/** The card view once loaded, for every chat on the page. */
+let view: CardView | undefined;
+let loading: Promise<CardView> | undefined;
+
+/**
+ * Loads the card view and its styles (a chunk of their own: most chats never show a tool call).
+ * A failed load is forgotten, so the next render that needs the cards tries again.
+ */
+export function loadToolCardView(): Promise<CardView> {
+  loading ??= import('./tool-card-lazy.js').then(
+    (m) => (view = m),
+    (err: unknown) => {
+      loading = undefined;
+      throw err;
+    },
+  );
+  return loading;
+}
 
 export interface ChatToolCardsHost {
   calls(): readonly ToolCall[];
@@ -9,15 +29,20 @@ export interface ChatToolCardsHost {
   client(): RealstreamClient | undefined;
   strings(): ChatStrings;
   fail(err: { code?: string; message?: string }): void;
+  /** The cards' view has loaded: adopt its styles and render again. */
+  loaded(styles: CSSResult): void;
 }
 
 /**
  * The tool calls an assistant reply made, as compact cards under its text: live progress, the
- * outcome, and Approve / Deny for operators when a call waits for one.
+ * outcome, and Approve / Deny for operators when a call waits for one. The card view is loaded
+ * the first time a reply has calls; until it arrives (a few milliseconds) the reply shows none.
  */
 export class ChatToolCards {
   private source: readonly ToolCall[] | null = null;
   private byMessage = new Map<string, readonly ToolCall[]>();
+  /** This chat has adopted the cards' styles. */
+  private styled = false;
 
   constructor(private readonly host: ChatToolCardsHost) {}
 
@@ -32,12 +57,18 @@ export class ChatToolCards {
   deps(id: string): unknown[] {
     const calls = this.of(id);
     const status = this.host.status();
-    return calls ? [calls, status.user?.role, status.state === 'live'] : [undefined, null, null];
+    return calls
+      ? [calls, status.user?.role, status.state === 'live', this.styled]
+      : [undefined, null, null, null];
   }
 
   render(id: string): TemplateResult | typeof nothing {
     const calls = this.of(id);
     if (!calls?.length) return nothing;
+    if (!view || !this.styled) {
+      this.load();
+      return nothing;
+    }
     const s = this.host.strings();
     const status = this.host.status();
     const ctx = {
@@ -51,9 +82,18 @@ export class ChatToolCards {
           ?.decideTool(callId, approve)
           .catch((e) => this.host.fail(e)),
     };
-    return html`<ul class="message__tools" role="list" aria-label=${s.toolCardsLabel}>
-      ${calls.map((c) => html`<li>${renderToolCard(c, ctx)}</li>`)}
-    </ul>`;
+    return view.renderCards(calls, ctx, s.toolCardsLabel);
+  }
+
+  private load(): void {
+    loadToolCardView().then(
+      (v) => {
+        if (this.styled) return;
+        this.styled = true;
+        this.host.loaded(v.toolCardStyles);
+      },
+      (err: Error) => this.host.fail({ code: 'network', message: `tool cards: ${err.message}` }),
+    );
   }
 
   /**
