@@ -29,6 +29,7 @@ import { otherWatchers, retryableReply } from './reply-actions.js';
 import { ChatToolCards } from './tool-cards.js';
 import { toolCardStyles } from '../tools/tool-card.styles.js';
 import { renderJump, renderTranscriptEdges } from './transcript-view.js';
+import { localeOf } from '../internal/numbers.js';
 import { ComposerController } from './composer-controller.js';
 import { ScrollController } from './scroll.js';
 import { StreamWatch } from './stream-watch.js';
@@ -106,6 +107,7 @@ export class RealstreamChat extends RealstreamElement {
     status: () => this.store.status,
     client: () => this.store.client,
     strings: () => this.merged,
+    locale: () => localeOf(this),
     fail: (e) => this.fail('tool', e),
   });
   private readonly watch = new StreamWatch(this, this.announcer);
