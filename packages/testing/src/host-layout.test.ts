@@ -67,14 +67,13 @@ const PAGES: ExamplePage[] = [
   {
     name: 'inspector',
     path: '/inspector.html?room=layout-inspector',
-    ready: (page) =>
-      page.waitForFunction(
+    ready: async (page) => {
+      await page.waitForFunction(
         () => document.getElementById('status')?.textContent?.startsWith('live'),
         undefined,
-        {
-          timeout: 15_000,
-        },
-      ),
+        { timeout: 15_000 },
+      );
+    },
   },
   {
     name: 'script-tag',
