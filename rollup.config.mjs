@@ -303,11 +303,14 @@ export default [
       // generated validators instead of zod/mini it measures 50.8 KB; the next levers are the
       // markdown (8 KB), the elements' and client's code and partysocket. Until the goal is met the
       // budgets are what the pages measure, rounded up, so that nothing grows unnoticed.
+      // Numbers and units through Intl.NumberFormat in the element's locale (internal/numbers.ts,
+      // dashboard/amounts.ts) took the chat-only page from 51.0 to 51.2 KB, tools-only from 59.8
+      // to 60.1, dashboard-only from 47.9 to 48.3, all elements from 94.2 to 94.7.
       pageBudgets(2, [
-        { name: 'chat-only', elements: ['chat'], kb: 51 },
+        { name: 'chat-only', elements: ['chat'], kb: 52 },
         { name: 'room + chat', elements: ['room', 'chat'], kb: 53 },
-        { name: 'tools-only', elements: ['tools'], kb: 60 },
-        { name: 'dashboard-only', elements: ['dashboard'], kb: 48 },
+        { name: 'tools-only', elements: ['tools'], kb: 61 },
+        { name: 'dashboard-only', elements: ['dashboard'], kb: 49 },
         { name: 'all elements', elements: Object.keys(ELEMENT_CHUNKS), kb: 95 },
       ]),
       pruneStale(),

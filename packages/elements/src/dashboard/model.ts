@@ -1,4 +1,5 @@
-import { bytesAmount, durationAmount, numberFormat, type Amount } from '../internal/numbers.js';
+import { numberFormat } from '../internal/numbers.js';
+import { bytesAmount, durationAmount, type Amount } from './amounts.js';
 import type {
   DeploymentMetrics,
   RoomMetrics,

@@ -1,5 +1,6 @@
 import type { User } from '@realstream/client';
-import { formatBytes, formatDuration, formatTime } from '../internal/numbers.js';
+import { formatDuration } from '../internal/numbers.js';
+import { formatBytes, formatTime } from './amounts.js';
 
 const plural = (n: number, one: string, many: string) =>
   `${n.toLocaleString()} ${n === 1 ? one : many}`;

@@ -1,10 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RoomMetrics } from '@realstream/client';
-import {
-  formatBytes as formatBytesText,
-  formatDuration,
-  formatPercent,
-} from '../internal/numbers.js';
+import { formatDuration } from '../internal/numbers.js';
+import { formatBytes as formatBytesText, formatPercent } from './amounts.js';
 import { skeleton } from '../internal/skeleton.js';
 import { renderChart, sparkline, type ChartModel } from './chart.js';
 import {
