@@ -124,7 +124,7 @@ for (const viewport of VIEWPORTS) {
       async () => {
         const page = await browser.newPage({
           viewport: { width: viewport.width, height: viewport.height },
-          ...(viewport.name === 'phone'
+          ...(viewport.width < 500
             ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
             : {}),
         });

@@ -6,8 +6,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 
-/** The two screens every page is checked at: a phone (iPhone 12-15 class) and a laptop. */
+/**
+ * The screens every page is checked at: the smallest phone still in use (320 px, iPhone SE 1st
+ * generation class), a phone (iPhone 12-15 class) and a laptop.
+ */
 export const VIEWPORTS = [
+  { name: 'small phone', width: 320, height: 640 },
   { name: 'phone', width: 390, height: 844 },
   { name: 'laptop', width: 1280, height: 800 },
 ] as const;
