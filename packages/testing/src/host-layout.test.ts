@@ -124,9 +124,7 @@ for (const viewport of VIEWPORTS) {
       async () => {
         const page = await browser.newPage({
           viewport: { width: viewport.width, height: viewport.height },
-          ...(viewport.width < 500
-            ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
-            : {}),
+          ...(viewport.width < 500 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
         });
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
