@@ -1,7 +1,7 @@
 // Every published bundle. Budgets are checked here, at build time: a bundle over its gzipped budget
 // fails the build (and so `npm test`, which builds first).
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import resolve from '@rollup/plugin-node-resolve';
@@ -42,22 +42,18 @@ function virtual(id, code) {
 const CHUNK_FILE = /^realstream-([a-z]+-[\w-]+|chat\.min)\.js$/;
 
 /**
- * Copies every file of the written bundle into each of `dirs` as well (the examples serve their
- * own copies), and removes there and in the output folder the chunks of earlier builds: their
- * names change with their content, and stale ones would pile up and be served or published.
+ * Removes from the output folder the chunks of earlier builds: their names change with their
+ * content, and stale ones would pile up and be served or published. Nothing is copied anywhere
+ * else: `npm start` serves this folder as it is (packages/server/scripts/dev-front.mjs), because a
+ * file written under examples/ makes `partykit dev` restart every room.
  */
-function copyTo(...dirs) {
+function pruneStale() {
   return {
-    name: 'copy-bundle',
+    name: 'prune-stale-chunks',
     writeBundle(options, bundle) {
       const files = Object.keys(bundle);
-      for (const dir of [options.dir, ...dirs]) {
-        mkdirSync(dir, { recursive: true });
-        for (const old of readdirSync(dir))
-          if (CHUNK_FILE.test(old) && !files.includes(old)) rmSync(join(dir, old));
-        if (dir === options.dir) continue;
-        for (const file of files) copyFileSync(join(options.dir, file), join(dir, file));
-      }
+      for (const old of readdirSync(options.dir))
+        if (CHUNK_FILE.test(old) && !files.includes(old)) rmSync(join(options.dir, old));
     },
   };
 }
@@ -324,8 +320,8 @@ export default [
   // defines each tag when it first appears in the page, importing then that element's chunk and
   // the one chunk every element shares (lit, @lit/context, the client, nanostores,
   // the generated frame validators, the base class and sheet). Chunk names carry a content hash, so they can be cached
-  // for ever; the loader's own name is fixed, and is the only file a page names. Everything is
-  // also copied next to the script-tag example and the reference host, which `npm start` serves.
+  // for ever; the loader's own name is fixed, and is the only file a page names. `npm start`
+  // serves them from packages/elements/dist, never from a copy under examples/.
   {
     input: { 'realstream.min': 'packages/elements/src/loader/loader.ts' },
     output: {
@@ -354,7 +350,7 @@ export default [
         { name: 'dashboard-only', elements: ['dashboard'], kb: 42 },
         { name: 'all elements', elements: Object.keys(ELEMENT_CHUNKS), kb: 91 },
       ]),
-      copyTo('examples/script-tag', 'examples'),
+      pruneStale(),
     ],
   },
 ];

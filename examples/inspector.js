@@ -65,9 +65,21 @@ function open(name) {
   source.onmessage = (msg) => apply(JSON.parse(msg.data));
 }
 
+// The room is in the URL (?room=), as on the other pages of the host, whose links keep it.
+function keepRoomInLinks() {
+  for (const link of document.querySelectorAll('a[data-keep-room]')) {
+    link.href = `${link.pathname}?${new URLSearchParams({ room })}`;
+    if (link.pathname === location.pathname) link.setAttribute('aria-current', 'page');
+  }
+}
+
 $('room-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
+  $('room').value = new URLSearchParams(location.search).get('room') || $('room').value;
   open($('room').value);
+  keepRoomInLinks();
+  history.replaceState(null, '', `${location.pathname}?${new URLSearchParams({ room })}`);
+  keepRoomInLinks();
 });
 
 $('send-form').addEventListener('submit', async (ev) => {
@@ -83,4 +95,6 @@ $('send-form').addEventListener('submit', async (ev) => {
   else logLine(`send failed: ${(await res.json()).error.message}`);
 });
 
+$('room').value = new URLSearchParams(location.search).get('room') || $('room').value;
 open($('room').value);
+keepRoomInLinks();

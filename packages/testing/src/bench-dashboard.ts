@@ -35,7 +35,7 @@ const SAMPLE_S = Number(args.get('sample-s') ?? 60);
 const WARMUP_S = Number(args.get('warmup-s') ?? 30);
 const RATE = Number(args.get('rate') ?? 200);
 
-const bundle = fileURLToPath(new URL('../../../examples/realstream.min.js', import.meta.url));
+const bundle = fileURLToPath(new URL('../../elements/dist/realstream.min.js', import.meta.url));
 assert.ok(existsSync(bundle), `${bundle} is missing: run \`npm run build\` first`);
 
 const PAGE = (host: string) => `<!doctype html>
@@ -48,6 +48,7 @@ const PAGE = (host: string) => `<!doctype html>
 
 async function main(): Promise<void> {
   const server = await startServer({
+    front: true, // serves /realstream.min.js from packages/elements/dist
     persist: false,
     vars: {
       REALSTREAM_DEMO_TOKENS_PER_SECOND: RATE,

@@ -19,6 +19,8 @@ import {
   wranglerVarFlags,
   // @ts-expect-error plain ESM helper shared with `npm run start:wrangler`
 } from '../../server/scripts/wrangler.mjs';
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { startFront } from '../../server/scripts/dev-front.mjs';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PARTYKIT = join(ROOT, 'node_modules/.bin/partykit');
@@ -47,6 +49,12 @@ export interface ServerOptions {
   /** Another main party than partykit.json's, relative to the repository root (the bench's baselines; partykit only). */
   script?: string;
   startTimeoutMs?: number;
+  /**
+   * Put the front of `npm start` before it (packages/server/scripts/dev-front.mjs), which serves
+   * the built loader, chunks and host assets the pages load: `port`, `host` and `url` are then the
+   * front's. For suites that open the example pages.
+   */
+  front?: boolean;
 }
 
 export interface TestServer {
@@ -214,14 +222,19 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   };
 
   await launch();
+  type Front = { address(): { port: number }; close(): void };
+  const front: Front | null = options.front
+    ? await startFront({ port: 0, upstreamPort: port, hostname: '127.0.0.1' })
+    : null;
+  const publicPort = front ? front.address().port : port;
   const server: TestServer = {
     engine,
-    port,
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    port: publicPort,
+    host: `127.0.0.1:${publicPort}`,
+    url: `http://127.0.0.1:${publicPort}`,
     logFile,
     roomUrl: (room, party = 'main') =>
-      `http://127.0.0.1:${port}/parties/${party}/${encodeURIComponent(room)}`,
+      `http://127.0.0.1:${publicPort}/parties/${party}/${encodeURIComponent(room)}`,
     async restart() {
       killGroup(child, 'SIGKILL');
       live.delete(child);
@@ -230,6 +243,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       live.add(child);
     },
     async stop() {
+      front?.close();
       live.delete(child);
       killGroup(child, 'SIGTERM');
       await exited(child, 3000);

@@ -25,6 +25,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { issueToken, TokenRouteError } from '../../../examples/npm-app/server/token-route.js';
 import { freePort, startServer, waitFor, type TestServer } from './harness.js';
+import { axeProblems, chatAWhile, composerBox, horizontalOverflow } from './page-checks.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -240,7 +241,13 @@ test(
     assert.match((await presence.textContent()) ?? '', /\b1\b/);
 
     await page.screenshot({ path: join(shots, 'realstream-npm-app-1280.png') });
+    const overflow = await horizontalOverflow(page);
+    assert.ok(overflow.scrollWidth <= overflow.innerWidth, `${overflow.scrollWidth} px wide`);
+    assert.deepEqual(overflow.outside, [], "elements past the viewport's sides");
+    const box = await composerBox(page);
+    assert.ok(box.top >= 0 && box.bottom <= box.innerHeight, 'the composer is in view');
     assert.deepEqual(errors, [], 'no page or console error');
+    assert.deepEqual(await axeProblems(page), [], 'axe: serious or critical violations');
     await page.close();
   },
 );
@@ -263,11 +270,23 @@ test('390 px: one column, nothing overflows sideways', { timeout: 60_000 }, asyn
   }));
   assert.ok(scrollWidth <= innerWidth, `page is ${scrollWidth} px wide in ${innerWidth} px`);
   assert.equal(columns.split(' ').length, 1, `one column at 390 px, got ${columns}`);
+  assert.deepEqual(
+    (await horizontalOverflow(page)).outside,
+    [],
+    "elements past the viewport's sides",
+  );
+  await chatAWhile(page, ['One', 'Two', 'Three']);
+  const box = await composerBox(page);
+  assert.ok(
+    box.top >= 0 && box.bottom <= box.innerHeight,
+    `the composer is in view after three messages: ${Math.round(box.top)}..${Math.round(box.bottom)} of ${box.innerHeight}`,
+  );
   // What the phone shows first, and the whole page (tools and dashboard below the chat).
   const path = join(shots, 'realstream-npm-app-390.png');
   await page.screenshot({ path });
   await page.screenshot({ path: join(shots, 'realstream-npm-app-390-full.png'), fullPage: true });
   console.log(`390 px screenshots: ${path}, realstream-npm-app-390-full.png beside it`);
   assert.deepEqual(errors, [], 'no page or console error');
+  assert.deepEqual(await axeProblems(page), [], 'axe: serious or critical violations');
   await page.close();
 });

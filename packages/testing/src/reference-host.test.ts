@@ -11,15 +11,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type TestServer } from './harness.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 
-const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
-const bundle = `${examples}realstream.min.js`;
+// The loader and its chunks as the build writes them; `npm start`'s front serves them at the root.
+const built = fileURLToPath(new URL('../../elements/dist/', import.meta.url));
+const bundle = `${built}realstream.min.js`;
 
 /** The scripts a page of the reference host may fetch, by file name: its own and the loader's. */
 function scriptsOf(...elements: string[]): string[] {
-  const chunks = readdirSync(examples).filter((f) =>
+  const chunks = readdirSync(built).filter((f) =>
     new RegExp(`^realstream-(${['shared', ...elements].join('|')})-[\\w-]+\\.js$`).test(f),
   );
-  assert.equal(chunks.length, elements.length + 1, `chunks in ${examples}: ${chunks.join(', ')}`);
+  assert.equal(chunks.length, elements.length + 1, `chunks in ${built}: ${chunks.join(', ')}`);
   return ['host.js', 'realstream.min.js', ...chunks].sort();
 }
 
@@ -28,7 +29,7 @@ let browser: Browser;
 
 before(async () => {
   assert.ok(existsSync(bundle), `${bundle} is missing: run \`npm run build\` first`);
-  server = await startServer({ vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 300 } });
+  server = await startServer({ front: true, vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 300 } });
   browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,

@@ -1,5 +1,7 @@
-// examples/script-tag in Chromium, under its own strict CSP, against a real `partykit dev` (which
-// serves examples/ as it does for `npm start`): realstream.min.js is a small loader that defines
+// examples/script-tag in Chromium, under its own strict CSP, against a real `partykit dev` behind
+// the front of `npm start` (examples/ from partykit, the built loader and chunks from the front),
+// the page as served: no host in it, the chat connects to the server its script came from, on
+// whichever port. realstream.min.js is a small loader that defines
 // each tag when it appears and only then imports that element's chunk. The page is served from
 // another origin than the script, whose origin alone the CSP's script-src names; the chat goes live,
 // a message gets a streamed reply, and the page fetched the loader, the shared chunk and the
@@ -13,7 +15,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type TestServer } from './harness.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 
-const dir = fileURLToPath(new URL('../../../examples/script-tag/', import.meta.url));
+const examples = fileURLToPath(new URL('../../../examples/script-tag/', import.meta.url));
+// Where the build writes the loader and its chunks (served at the root by the front).
+const dir = fileURLToPath(new URL('../../elements/dist/', import.meta.url));
 const bundle = `${dir}realstream.min.js`;
 
 let server: TestServer;
@@ -44,7 +48,7 @@ before(async () => {
     'tool-card-lazy',
     'tools',
   ]);
-  server = await startServer({ vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200 } });
+  server = await startServer({ front: true, vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200 } });
   // A page fulfilled by route() has no IP address space, so Chromium's local network access
   // check would refuse its socket to 127.0.0.1; that check is not what this test is about.
   const args = [...CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks'];
@@ -107,13 +111,10 @@ async function watch(): Promise<Watched & { errors: string[] }> {
   return { page, problems, scripts, errors };
 }
 
-/** The example page as the server has it, pointed at this test's server (`npm start` uses 1999). */
+/** The example page's source, for the tests that serve a variant of it. */
 function examplePage(): string {
-  const body = readFileSync(`${dir}index.html`, 'utf8').replace(
-    'host="localhost:1999"',
-    `host="${server.host}"`,
-  );
-  assert.ok(body.includes(`host="${server.host}"`), 'the page has a host attribute to point at');
+  const body = readFileSync(`${examples}index.html`, 'utf8');
+  assert.ok(!/<realstream-chat[^>]* host=/.test(body), 'the page names no host: it derives it');
   return body;
 }
 
@@ -139,7 +140,7 @@ test(
     // server too, under the page's origin.
     const origin = 'http://page.test';
     const html = examplePage()
-      .replace('src="realstream.min.js"', `src="${server.url}/script-tag/realstream.min.js"`)
+      .replace('src="/realstream.min.js"', `src="${server.url}/realstream.min.js"`)
       .replace("script-src 'self'", `script-src ${server.url}`);
     assert.ok(html.includes(`script-src ${server.url};`), 'the CSP names the script origin only');
     await page.route(`${origin}/**`, async (route) => {
@@ -151,6 +152,11 @@ test(
 
     await page.goto(`${origin}/script-tag/`);
     await waitLive(page, errors);
+    assert.equal(
+      await page.locator('realstream-chat').getAttribute('host'),
+      server.host,
+      "the chat's host is the origin its script came from, not the page's",
+    );
 
     await page.locator('realstream-chat textarea').fill('Hello from a script tag');
     await page.locator('realstream-chat textarea').press('Enter');
@@ -202,11 +208,10 @@ test(
   { timeout: 60_000 },
   async () => {
     const { page, problems, scripts, errors } = await watch();
-    await page.route(`${server.url}/script-tag/`, (route) =>
-      route.fulfill({ contentType: 'text/html', body: examplePage() }),
-    );
+    // The page exactly as served, on this test's port (not 1999): it derives its host.
     await page.goto(`${server.url}/script-tag/`);
     await waitLive(page, errors);
+    assert.equal(await page.locator('realstream-chat').getAttribute('host'), server.host);
     assert.ok(!scripts.includes(chunk.tools), 'no tools chunk before there is a tool panel');
 
     // Made by createElement and given its room by properties while the tag is still undefined.
@@ -239,7 +244,7 @@ test(
     // A page can also ask for a tag (one inside its own component's shadow root, say) and wait.
     const loaded = await page.evaluate(async () => {
       // Same URL, same module: the loader the page already runs.
-      const url = '/script-tag/realstream.min.js';
+      const url = '/realstream.min.js';
       const loader = (await import(url)) as {
         load(tag: string): Promise<CustomElementConstructor>;
       };
@@ -277,7 +282,7 @@ test(
     const { page, problems, scripts, errors } = await watch();
     const html = examplePage().replace(
       /<realstream-chat [^>]*><\/realstream-chat>/,
-      `<realstream-room host="${server.host}" room="script-tag-all" name="All">
+      `<realstream-room room="script-tag-all" name="All">
         <realstream-chat></realstream-chat>
         <realstream-tools></realstream-tools>
         <realstream-dashboard></realstream-dashboard>
@@ -289,7 +294,7 @@ test(
     );
     // The room's chunk arrives last: the elements inside ask for the room's client before there
     // is a room to answer, and must still get it.
-    await page.route(`${server.url}/script-tag/${chunk.room}`, async (route) => {
+    await page.route(`${server.url}/${chunk.room}`, async (route) => {
       await page.waitForFunction(
         () =>
           ['realstream-chat', 'realstream-tools', 'realstream-dashboard'].every((t) =>
@@ -342,10 +347,7 @@ test(
   { timeout: 30_000 },
   async () => {
     const { page, problems, errors } = await watch();
-    await page.route(`${server.url}/script-tag/`, (route) =>
-      route.fulfill({ contentType: 'text/html', body: examplePage() }),
-    );
-    await page.route(`${server.url}/script-tag/${chunk.chat}`, (route) =>
+    await page.route(`${server.url}/${chunk.chat}`, (route) =>
       route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' }),
     );
     await page.goto(`${server.url}/script-tag/`);
@@ -354,7 +356,7 @@ test(
       undefined,
       { timeout: 15_000 },
     );
-    const url = `${server.url}/script-tag/${chunk.chat}`;
+    const url = `${server.url}/${chunk.chat}`;
     assert.deepEqual(
       await page.evaluate(() => (window as unknown as { loadErrors: unknown[] }).loadErrors),
       [{ tag: 'realstream-chat', url, target: 'realstream-chat' }],

@@ -28,6 +28,7 @@ import { authorName, renderMessage, type MessageViewContext } from './message-vi
 import { otherWatchers, retryableReply } from './reply-actions.js';
 import { ChatToolCards } from './tool-cards.js';
 import { renderJump, renderTranscriptEdges } from './transcript-view.js';
+import { localeOf } from '../internal/numbers.js';
 import { ComposerController } from './composer-controller.js';
 import { ScrollController } from './scroll.js';
 import { StreamWatch } from './stream-watch.js';
@@ -106,6 +107,7 @@ export class RealstreamChat extends RealstreamElement {
     status: () => this.store.status,
     client: () => this.store.client,
     strings: () => this.merged,
+    locale: () => localeOf(this),
     fail: (e) => this.fail('tool', e),
     loaded: (styles) => {
       const own = (this.constructor as typeof RealstreamChat).elementStyles;

@@ -28,6 +28,8 @@ export interface ChatToolCardsHost {
   status(): ClientStatus;
   client(): RealstreamClient | undefined;
   strings(): ChatStrings;
+  /** The element's language for numbers and units (see internal/numbers.ts). */
+  locale(): string | undefined;
   fail(err: { code?: string; message?: string }): void;
   /** The cards' view has loaded: adopt its styles and render again. */
   loaded(styles: CSSResult): void;
@@ -73,6 +75,7 @@ export class ChatToolCards {
     const status = this.host.status();
     const ctx = {
       strings: s,
+      locale: this.host.locale(),
       user: status.user,
       live: !!this.host.client() && status.state === 'live',
       compact: true,

@@ -200,12 +200,12 @@ describe('realstream-dashboard states', () => {
     expect(tile(d, 'replies').classList.contains('tile--danger')).to.equal(true);
     expect(value(d, 'ttftP50')).to.equal('420ms');
     expect(value(d, 'ttftP95')).to.equal('840ms');
-    expect(value(d, 'replyP95')).to.equal('5s');
+    expect(value(d, 'replyP95')).to.equal('5sec');
     expect(value(d, 'toolCalls')).to.equal('7');
     expect(detail(d, 'toolCalls')).to.equal('2 errors');
     expect(detail(d, 'resumes')).to.equal('1 snapshot fallback');
     expect(detail(d, 'rateLimited')).to.equal('2 bad frames');
-    expect(value(d, 'bytesOut')).to.equal('1KB/s');
+    expect(value(d, 'bytesOut')).to.equal('1kB/s');
     expect(tile(d, 'messagesIn').querySelector('polyline'), 'sparkline from the series').to.exist;
     expect($$(d, '[part~="tile"]')).to.have.length(12);
     await expect(d).to.be.accessible();
@@ -363,9 +363,9 @@ describe('realstream-dashboard charts and tables', () => {
       [...r.children].map((c) => text(c)),
     );
     expect(people).to.deep.equal([
-      ['Ada', 'member', '1 h 5 min'],
+      ['Ada', 'member', '1 hr 5 min'],
       ['Me', 'operator', '1 min'],
-      ['Vic', 'viewer', '12 s'],
+      ['Vic', 'viewer', '12 sec'],
     ]);
     await expect(d).to.be.accessible();
     d.section = 'tools';
@@ -375,7 +375,7 @@ describe('realstream-dashboard charts and tables', () => {
     );
     expect(tools).to.deep.equal([
       ['math.evaluate', '5', '0', '0', '3 ms', '6 ms', '9 ms'],
-      ['web.fetch', '2', '1', '1', '900 ms', '1.8 s', '2.7 s'],
+      ['web.fetch', '2', '1', '1', '900 ms', '1.8 sec', '2.7 sec'],
     ]);
     await expect(d).to.be.accessible();
   });

@@ -33,6 +33,7 @@ import {
 import { clock, isQuiet, roomRows } from './model.js';
 import { SettingsForm } from './settings-view.js';
 import { defaultDashboardStrings, type DashboardStrings } from './strings.js';
+import { localeOf } from '../internal/numbers.js';
 import { renderPeople, renderResponders, renderRooms, renderTools } from './tables-view.js';
 import { chartModels, renderCharts, renderTiles, tileModels } from './tiles-view.js';
 
@@ -275,7 +276,7 @@ export class RealstreamDashboard extends RealstreamElement {
     if (!this.rooms.active) return html`<p class="dash__note" part="note">${s.noDeployment}</p>`;
     if (!this.rooms.metrics) return html`<p class="dash__note" part="note">${s.waiting}</p>`;
     return html`<div class="dash__panel" part="panel panel-rooms">
-      ${renderRooms(roomRows(this.rooms.metrics), s, open)}
+      ${renderRooms(roomRows(this.rooms.metrics), s, open, localeOf(this))}
     </div>`;
   }
 
@@ -317,18 +318,19 @@ export class RealstreamDashboard extends RealstreamElement {
 
   private renderSection(section: DashboardSection, m: RoomMetrics) {
     const s = this.merged;
-    if (section === 'feed') return this.panel.render(m, s);
+    const locale = localeOf(this);
+    if (section === 'feed') return this.panel.render(m, s, locale);
     if (section === 'settings') {
       const { client, settings, status } = this.store;
       return this.settings.render(client, settings, status.responders, s);
     }
     // The store re-renders on every message of a busy room: redraw the figures only when they move.
-    return guard([section, m, s, this.tables], () => {
-      if (section === 'people') return renderPeople(m, s);
-      if (section === 'tools') return renderTools(m, s);
-      return html`${renderTiles(tileModels(m, this.figures.history, s), s)}
-      ${renderCharts(chartModels(m, s, this.tables), s, (id) => this.toggleTable(id))}
-      ${renderResponders(m, s)}`;
+    return guard([section, m, s, this.tables, locale], () => {
+      if (section === 'people') return renderPeople(m, s, locale);
+      if (section === 'tools') return renderTools(m, s, locale);
+      return html`${renderTiles(tileModels(m, this.figures.history, s, locale), s)}
+      ${renderCharts(chartModels(m, s, this.tables, locale), s, (id) => this.toggleTable(id))}
+      ${renderResponders(m, s, locale)}`;
     });
   }
 

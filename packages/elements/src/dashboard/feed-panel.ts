@@ -72,7 +72,7 @@ export class FeedPanel implements ReactiveController {
     }
   }
 
-  render(m: RoomMetrics, s: DashboardStrings) {
+  render(m: RoomMetrics, s: DashboardStrings, locale?: string) {
     const people = m.people.map((p) => ({
       id: p.connectionId,
       label: `${p.name || p.userId} (${p.connectionId})`,
@@ -87,6 +87,7 @@ export class FeedPanel implements ReactiveController {
         scrollTop: this.scrollTop,
         viewportHeight: this.viewportHeight,
         selected: this.selected,
+        locale,
       },
       s,
       {

@@ -22,6 +22,8 @@ export interface FeedViewModel {
   scrollTop: number;
   viewportHeight: number;
   selected: FeedItem | undefined;
+  /** The element's language for numbers and units; undefined: the browser's. */
+  locale?: string;
 }
 
 export interface FeedActions {
@@ -67,7 +69,7 @@ export function renderFeed(m: FeedViewModel, s: DashboardStrings, on: FeedAction
     </div>
     <div class="feed__body">
       ${m.available || feed.size ? renderList(m, s, on) : html`<p class="dash__note">${s.feedOff}</p>`}
-      ${m.selected ? renderFrame(m.selected, s, on) : nothing}
+      ${m.selected ? renderFrame(m.selected, s, on, m.locale) : nothing}
     </div>
   </div>`;
 }
@@ -162,7 +164,8 @@ function renderList(m: FeedViewModel, s: DashboardStrings, on: FeedActions) {
         ${repeat(
           rows,
           (r) => r.item.n,
-          ({ item, index }) => renderRow(item, index, size, m.selected?.n === item.n, s, on),
+          ({ item, index }) =>
+            renderRow(item, index, size, m.selected?.n === item.n, s, on, m.locale),
         )}
       </ul>
     </div>
@@ -176,6 +179,7 @@ function renderRow(
   selected: boolean,
   s: DashboardStrings,
   on: FeedActions,
+  locale: string | undefined,
 ) {
   const e = item.entry;
   return html`<li class="feed__item" aria-setsize=${size} aria-posinset=${index + 1}>
@@ -195,14 +199,21 @@ function renderRow(
       >
       <span class="feed__type">${e.type}</span>
       <span class="feed__seq">${e.seq !== undefined ? `#${e.seq}` : ''}</span>
-      <span class="feed__bytes">${s.bytes(e.bytes)}</span>
+      <span class="feed__bytes">${s.bytes(e.bytes, locale)}</span>
       <span class="feed__conn" title=${e.connection}>${e.connection}</span>
-      <span class="feed__latency">${e.latencyMs !== undefined ? s.latency(e.latencyMs) : ''}</span>
+      <span class="feed__latency"
+        >${e.latencyMs !== undefined ? s.latency(e.latencyMs, locale) : ''}</span
+      >
     </button>
   </li>`;
 }
 
-function renderFrame(item: FeedItem, s: DashboardStrings, on: FeedActions) {
+function renderFrame(
+  item: FeedItem,
+  s: DashboardStrings,
+  on: FeedActions,
+  locale: string | undefined,
+) {
   const e = item.entry;
   const keydown = (ev: KeyboardEvent) => {
     if (ev.key === 'Escape') {
@@ -219,7 +230,7 @@ function renderFrame(item: FeedItem, s: DashboardStrings, on: FeedActions) {
     <div class="feed__frame-head">
       <h3 class="dash__heading" id="frame-title">
         ${s.frameTitle}: <code>${e.type}</code> · ${e.dir === 'in' ? s.dirIn : s.dirOut} ·
-        ${s.bytes(e.bytes)}
+        ${s.bytes(e.bytes, locale)}
       </h3>
       ${button({ label: s.closeFrame, icon: 'close', iconOnly: true, small: true, part: 'frame-close', onClick: on.close })}
     </div>

@@ -120,10 +120,10 @@ describe('dashboard model: figures', () => {
     ]);
     expect(formatLatency(0)).to.deep.equal({ value: '0', unit: 'ms' });
     expect(formatLatency(842.4)).to.deep.equal({ value: '842', unit: 'ms' });
-    expect(formatLatency(1234)).to.deep.equal({ value: '1.23', unit: 's' });
-    expect(formatLatency(12_345)).to.deep.equal({ value: '12.3', unit: 's' });
-    expect(formatBytes(512)).to.deep.equal({ value: '512', unit: 'B' });
-    expect(formatBytes(1536)).to.deep.equal({ value: '1.5', unit: 'KB' });
+    expect(formatLatency(1234)).to.deep.equal({ value: '1.23', unit: 'sec' });
+    expect(formatLatency(12_345)).to.deep.equal({ value: '12.3', unit: 'sec' });
+    expect(formatBytes(512)).to.deep.equal({ value: '512', unit: 'byte' });
+    expect(formatBytes(1536)).to.deep.equal({ value: '1.5', unit: 'kB' });
     expect(formatBytes(5 * 1024 ** 2)).to.deep.equal({ value: '5', unit: 'MB' });
     expect(durationParts(12_500)).to.deep.equal([[12, 's']]);
     expect(durationParts(185_000)).to.deep.equal([[3, 'min']]);

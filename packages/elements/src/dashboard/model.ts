@@ -1,3 +1,5 @@
+import { numberFormat } from '../internal/numbers.js';
+import { bytesAmount, durationAmount, type Amount } from './amounts.js';
 import type {
   DeploymentMetrics,
   RoomMetrics,
@@ -98,46 +100,31 @@ export function isQuiet(m: RoomMetrics): boolean {
   return !t.messagesIn && !t.messagesOut && !t.replies && !t.toolCalls && !t.tokens;
 }
 
-const number = (digits: number) =>
-  new Intl.NumberFormat(undefined, { maximumFractionDigits: digits });
-const plain = number(0);
-const compact = new Intl.NumberFormat(undefined, {
-  notation: 'compact',
-  maximumFractionDigits: 1,
-});
+const number = (digits: number, locale: string | undefined) =>
+  numberFormat(locale, { maximumFractionDigits: digits });
+const compact = (locale: string | undefined) =>
+  numberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
 
-/** A count: grouped below 10 000, compact above (12.3K). */
-export function formatCount(n: number): string {
-  return Math.abs(n) < 10_000 ? plain.format(n) : compact.format(n);
+/** A count: grouped below 10 000, compact above (12.3K), in `locale` (the element's). */
+export function formatCount(n: number, locale?: string): string {
+  return Math.abs(n) < 10_000 ? number(0, locale).format(n) : compact(locale).format(n);
 }
 
 /** A rate: two decimals below 10, one below 100, none above. */
-export function formatRate(perSecond: number): string {
+export function formatRate(perSecond: number, locale?: string): string {
   const a = Math.abs(perSecond);
-  if (a >= 10_000) return compact.format(perSecond);
-  return number(a < 10 ? 2 : a < 100 ? 1 : 0).format(perSecond);
+  if (a >= 10_000) return compact(locale).format(perSecond);
+  return number(a < 10 ? 2 : a < 100 ? 1 : 0, locale).format(perSecond);
 }
 
-export type DurationUnit = 'ms' | 's';
-
-/** A latency: milliseconds below a second, seconds (one decimal) above. */
-export function formatLatency(ms: number): { value: string; unit: DurationUnit } {
-  if (ms < 1000) return { value: plain.format(Math.round(ms)), unit: 'ms' };
-  return { value: number(ms < 10_000 ? 2 : 1).format(ms / 1000), unit: 's' };
+/** A latency: milliseconds below a second, seconds (two decimals, one above 10 s) above. */
+export function formatLatency(ms: number, locale?: string): Amount {
+  return durationAmount(ms, locale);
 }
 
-export type ByteUnit = 'B' | 'KB' | 'MB' | 'GB';
-
-/** Bytes (a size or a rate): binary multiples, one decimal. */
-export function formatBytes(bytes: number): { value: string; unit: ByteUnit } {
-  const units: ByteUnit[] = ['B', 'KB', 'MB', 'GB'];
-  let v = bytes;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return { value: number(i === 0 ? 0 : 1).format(v), unit: units[i] };
+/** Bytes (a size, or a rate with `perSecond`): binary multiples, one decimal. */
+export function formatBytes(bytes: number, locale?: string, perSecond = false): Amount {
+  return bytesAmount(bytes, locale, perSecond);
 }
 
 /** How long, in whole units: `[45, 's']`, `[3, 'min']`, `[[1, 'h'], [5, 'min']]` as parts. */

@@ -1,5 +1,6 @@
 import type { User } from '@realstream/client';
-import type { ByteUnit, DurationUnit } from './model.js';
+import { formatDuration } from '../internal/numbers.js';
+import { formatBytes, formatTime } from './amounts.js';
 
 const plural = (n: number, one: string, many: string) =>
   `${n.toLocaleString()} ${n === 1 ? one : many}`;
@@ -69,8 +70,6 @@ export const defaultDashboardStrings = {
   trendDown: (pct: string) => `down ${pct} on 15 min`,
   trendFlat: 'steady',
   perSecond: '/s',
-  duration: (unit: DurationUnit) => unit,
-  bytesPerSecond: (unit: ByteUnit) => `${unit}/s`,
   // charts
   chartsLabel: 'Last 15 minutes',
   chartMessages: 'Messages per 10 s',
@@ -95,7 +94,8 @@ export const defaultDashboardStrings = {
   role: (role: User['role']) => role,
   roleHeader: 'Role',
   connectedFor: 'Connected for',
-  durationPart: (n: number, unit: 's' | 'min' | 'h' | 'd') => `${n} ${unit}`,
+  durationPart: (n: number, unit: 's' | 'min' | 'h' | 'd', locale?: string) =>
+    formatTime(n, unit, locale),
   nobody: 'Nobody is connected.',
   toolsTable: 'Tools (15 min)',
   tool: 'Tool',
@@ -143,8 +143,8 @@ export const defaultDashboardStrings = {
   dirOut: 'out',
   frameTitle: 'Frame',
   closeFrame: 'Close',
-  bytes: (n: number) => `${n.toLocaleString()} B`,
-  latency: (ms: number) => `+${Math.round(ms)} ms`,
+  bytes: (n: number, locale?: string) => formatBytes(n, locale),
+  latency: (ms: number, locale?: string) => `+${formatDuration(ms, locale, 0)}`,
   // settings
   responderLabel: 'Responder',
   responderHint:

@@ -1,12 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RoomMetrics } from '@realstream/client';
-import { durationParts, formatCount, formatLatency, formatRate, type RoomRow } from './model.js';
+import { formatDuration } from '../internal/numbers.js';
+import { durationParts, formatCount, formatRate, type RoomRow } from './model.js';
 import type { DashboardStrings } from './strings.js';
 
-const ms = (v: number, s: DashboardStrings) => {
-  const f = formatLatency(v);
-  return `${f.value} ${s.duration(f.unit)}`;
-};
+const ms = (v: number, locale: string | undefined) => formatDuration(v, locale, v < 10_000 ? 2 : 1);
 
 /** A table in a scroll area that a keyboard can reach (it scrolls when long). */
 function table(
@@ -41,7 +39,7 @@ function table(
 }
 
 /** Who is connected now, longest first, with how long for (as of the figures' time). */
-export function renderPeople(m: RoomMetrics, s: DashboardStrings): TemplateResult {
+export function renderPeople(m: RoomMetrics, s: DashboardStrings, locale?: string): TemplateResult {
   const people = [...m.people].sort((a, b) => a.connectedAt - b.connectedAt);
   const rows = people.map(
     (p) =>
@@ -50,7 +48,7 @@ export function renderPeople(m: RoomMetrics, s: DashboardStrings): TemplateResul
         <td>${s.role(p.role)}</td>
         <td>
           ${durationParts(m.at - p.connectedAt)
-            .map(([n, unit]) => s.durationPart(n, unit))
+            .map(([n, unit]) => s.durationPart(n, unit, locale))
             .join(' ')}
         </td>
       </tr>`,
@@ -60,17 +58,17 @@ export function renderPeople(m: RoomMetrics, s: DashboardStrings): TemplateResul
 }
 
 /** Each tool that ran in the last 15 minutes. */
-export function renderTools(m: RoomMetrics, s: DashboardStrings): TemplateResult {
+export function renderTools(m: RoomMetrics, s: DashboardStrings, locale?: string): TemplateResult {
   const rows = m.tools.map(
     (t) =>
       html`<tr data-tool=${t.name}>
         <th scope="row"><code>${t.name}</code></th>
-        <td>${formatCount(t.calls)}</td>
-        <td class=${t.errors ? 'table__bad' : ''}>${formatCount(t.errors)}</td>
-        <td class=${t.timeouts ? 'table__bad' : ''}>${formatCount(t.timeouts)}</td>
-        <td>${ms(t.latency.p50, s)}</td>
-        <td>${ms(t.latency.p95, s)}</td>
-        <td>${ms(t.latency.p99, s)}</td>
+        <td>${formatCount(t.calls, locale)}</td>
+        <td class=${t.errors ? 'table__bad' : ''}>${formatCount(t.errors, locale)}</td>
+        <td class=${t.timeouts ? 'table__bad' : ''}>${formatCount(t.timeouts, locale)}</td>
+        <td>${ms(t.latency.p50, locale)}</td>
+        <td>${ms(t.latency.p95, locale)}</td>
+        <td>${ms(t.latency.p99, locale)}</td>
       </tr>`,
   );
   return html`<h3 class="dash__heading">${s.toolsTable}</h3>
@@ -87,18 +85,23 @@ export function renderTools(m: RoomMetrics, s: DashboardStrings): TemplateResult
  * Each responder the room may use, since the room started: its replies, the failed ones by error
  * code, and whether the model took the room's tools.
  */
-export function renderResponders(m: RoomMetrics, s: DashboardStrings): TemplateResult {
+export function renderResponders(
+  m: RoomMetrics,
+  s: DashboardStrings,
+  locale?: string,
+): TemplateResult {
   const rows = m.responders.map((r) => {
     const failed = r.errors.reduce((n, e) => n + e.count, 0);
     return html`<tr data-responder=${r.name}>
       <th scope="row">${r.name}</th>
-      <td>${formatCount(r.replies)}</td>
-      <td class=${failed ? 'table__bad' : ''}>${formatCount(failed)}</td>
+      <td>${formatCount(r.replies, locale)}</td>
+      <td class=${failed ? 'table__bad' : ''}>${formatCount(failed, locale)}</td>
       <td>
         ${
           r.errors.length
             ? r.errors.map(
-                (e, i) => html`${i ? ', ' : ''}<code>${e.code}</code> ${formatCount(e.count)}`,
+                (e, i) =>
+                  html`${i ? ', ' : ''}<code>${e.code}</code> ${formatCount(e.count, locale)}`,
               )
             : '–'
         }
@@ -123,6 +126,7 @@ export function renderRooms(
   rows: readonly RoomRow[],
   s: DashboardStrings,
   open?: (room: string) => void,
+  locale?: string,
 ): TemplateResult {
   const body = rows.map(
     (r) =>
@@ -142,17 +146,17 @@ export function renderRooms(
           }
           ${r.party !== 'main' ? html`<span class="table__party">${r.party}</span>` : nothing}
         </th>
-        <td>${formatCount(r.connections)}</td>
-        <td>${formatCount(r.streaming)}</td>
-        <td>${formatRate(r.messagesPerMinute)}</td>
+        <td>${formatCount(r.connections, locale)}</td>
+        <td>${formatCount(r.streaming, locale)}</td>
+        <td>${formatRate(r.messagesPerMinute, locale)}</td>
         <td>
           ${
             r.ttftP95 === null
               ? html`<span title=${s.latencyCount(0)} aria-label=${s.latencyCount(0)}>–</span>`
-              : ms(r.ttftP95, s)
+              : ms(r.ttftP95, locale)
           }
         </td>
-        <td class=${r.errors ? 'table__bad' : ''}>${formatCount(r.errors)}</td>
+        <td class=${r.errors ? 'table__bad' : ''}>${formatCount(r.errors, locale)}</td>
       </tr>`,
   );
   return html`<h3 class="dash__heading">${s.roomsTable} · ${s.roomCount(rows.length)}</h3>

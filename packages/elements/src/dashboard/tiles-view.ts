@@ -1,5 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RoomMetrics } from '@realstream/client';
+import { formatDuration } from '../internal/numbers.js';
+import { formatBytes as formatBytesText, formatPercent } from './amounts.js';
 import { skeleton } from '../internal/skeleton.js';
 import { renderChart, sparkline, type ChartModel } from './chart.js';
 import {
@@ -40,20 +42,26 @@ export function historySample(m: RoomMetrics): Record<string, number> {
   };
 }
 
-const pct = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
-
-/** The key figures of a room, in the order the tiles show them. */
-export function tileModels(m: RoomMetrics, h: TrendHistory, s: DashboardStrings): TileModel[] {
+/**
+ * The key figures of a room, in the order the tiles show them; numbers and units in `locale`
+ * (the element's, see internal/numbers.ts).
+ */
+export function tileModels(
+  m: RoomMetrics,
+  h: TrendHistory,
+  s: DashboardStrings,
+  locale?: string,
+): TileModel[] {
   const min = m.lastMinute;
   const w = m.last15Minutes;
   const perSecond = (key: 'messagesIn' | 'messagesOut' | 'tokens', label: string): TileModel => {
     const now = rate(min[key], min.seconds);
     const t = trend(now, rate(w[key], w.seconds));
-    const change = t.change === null ? '' : pct.format(Math.abs(t.change));
+    const change = t.change === null ? '' : formatPercent(Math.abs(t.change), locale);
     return {
       id: key,
       label,
-      value: formatRate(now),
+      value: formatRate(now, locale),
       unit: s.perSecond,
       detail: s.in15(w[key]),
       trend: {
@@ -69,12 +77,12 @@ export function tileModels(m: RoomMetrics, h: TrendHistory, s: DashboardStrings)
     };
   };
   const latency = (id: string, label: string, ms: number, count: number, spark: number[]) => {
-    const f = formatLatency(ms);
+    const f = formatLatency(ms, locale);
     return {
       id,
       label,
       value: f.value,
-      unit: s.duration(f.unit),
+      unit: f.unit,
       detail: s.latencyCount(count),
       spark,
     };
@@ -88,14 +96,13 @@ export function tileModels(m: RoomMetrics, h: TrendHistory, s: DashboardStrings)
   ) => ({
     id,
     label,
-    value: formatCount(n),
+    value: formatCount(n, locale),
     unit: '',
     detail,
     tone,
     spark: h.values(id),
   });
-  const bytes = formatBytes(rate(min.bytesOut, min.seconds));
-  const bytes15 = formatBytes(w.bytesOut);
+  const bytes = formatBytes(rate(min.bytesOut, min.seconds), locale, true);
   return [
     count('people', s.people, m.connections.total, s.peopleByRole(m.connections)),
     perSecond('messagesIn', s.messagesIn),
@@ -136,8 +143,8 @@ export function tileModels(m: RoomMetrics, h: TrendHistory, s: DashboardStrings)
       id: 'bytesOut',
       label: s.bytesOut,
       value: bytes.value,
-      unit: s.bytesPerSecond(bytes.unit),
-      detail: s.amountIn15(`${bytes15.value} ${bytes15.unit}`),
+      unit: bytes.unit,
+      detail: s.amountIn15(formatBytesText(w.bytesOut, locale)),
       spark: h.values('bytesOut'),
     },
   ];
@@ -183,13 +190,15 @@ export function renderTiles(tiles: readonly TileModel[] | null, s: DashboardStri
 }
 
 /** The charts of the last 15 minutes, from the series. */
-export function chartModels(m: RoomMetrics, s: DashboardStrings, tables: ReadonlySet<string>) {
+export function chartModels(
+  m: RoomMetrics,
+  s: DashboardStrings,
+  tables: ReadonlySet<string>,
+  locale?: string,
+) {
   const times = seriesOf(m.series, 't');
-  const count = (v: number) => formatCount(v);
-  const ms = (v: number) => {
-    const f = formatLatency(v);
-    return `${f.value} ${s.duration(f.unit)}`;
-  };
+  const count = (v: number) => formatCount(v, locale);
+  const ms = (v: number) => formatDuration(v, locale, v < 10_000 ? 2 : 1);
   const models: Omit<ChartModel, 'asTable' | 'times'>[] = [
     {
       id: 'messages',

@@ -13,6 +13,10 @@
  * except <realstream-schema-form> inside <realstream-tools>, which the tools chunk defines. A tag
  * inside some other component's shadow root is not seen: call `load(tag)` for it.
  * A page waits for a tag with `customElements.whenDefined(tag)` or `await load(tag)`.
+ *
+ * The room server serves this file, so an element the loader finds with a `room` but no `host`
+ * (attribute or property) and no `<realstream-room>` around it connects to the server the loader
+ * came from: a page can embed the chat with one tag and no address, on any port or domain.
  */
 import { chunkUrls } from 'virtual:realstream-chunks';
 import { RealstreamLoadErrorEvent } from '../events/load-error.js';
@@ -82,24 +86,46 @@ export function load(tag: string): Promise<CustomElementConstructor> {
 
 const wanted = new Set(TAGS);
 
+/** The elements that connect to a room themselves (the schema form does not). */
+const CONNECTING = new Set([
+  'realstream-room',
+  'realstream-chat',
+  'realstream-tools',
+  'realstream-dashboard',
+]);
+const ownHost = new URL(import.meta.url).host;
+
+/**
+ * Gives `el` the loader's own host when it names a room but no host, and has no room element to
+ * take a client from.
+ */
+function defaultHost(el: Element): void {
+  if (!CONNECTING.has(el.localName) || el.hasAttribute('host') || !el.hasAttribute('room')) return;
+  // A property set before the upgrade is an own property of the element; after it, a getter.
+  if ((el as Element & { host?: unknown }).host) return;
+  if (el.localName !== 'realstream-room' && el.parentElement?.closest('realstream-room')) return;
+  el.setAttribute('host', ownHost);
+}
+
 /** Starts the import of every tag in `root` (itself included) not defined or asked for yet. */
 function scan(root: Element | Document): void {
-  const found = [...root.querySelectorAll([...wanted].join(','))];
-  if (root instanceof Element && wanted.has(root.localName)) found.push(root);
+  const found = [...root.querySelectorAll(TAGS.join(','))];
+  if (root instanceof Element && Object.hasOwn(CHUNKS, root.localName)) found.push(root);
   for (const el of found) {
     const tag = el.localName;
+    defaultHost(el);
     if (!wanted.has(tag)) continue;
     for (const t of TAGS) if (CHUNKS[t] === CHUNKS[tag]) wanted.delete(t);
     // Another copy of the library (a bundle of the page) may have defined it already.
     if (!customElements.get(tag)) importChunk(tag).catch(() => undefined); // reported above
   }
-  if (!wanted.size) observer.disconnect();
 }
 
 const observer = new MutationObserver((records) => {
   for (const record of records) {
     for (const node of record.addedNodes) {
-      if (wanted.size && node instanceof Element) scan(node);
+      // Kept observing after every chunk is asked for: later elements still need a default host.
+      if (node instanceof Element) scan(node);
     }
   }
 });

@@ -1,4 +1,5 @@
 import type { ToolCallStatus } from '@realstream/client';
+import { formatDuration } from '../internal/numbers.js';
 
 /**
  * The words of a tool call's card, shared by `<realstream-chat>` (cards under an assistant reply)
@@ -21,8 +22,8 @@ export const defaultToolCardStrings = {
   callArguments: 'Arguments',
   callResult: 'Result',
   callProgress: (name: string) => `Progress of ${name}`,
-  callDuration: (ms: number) =>
-    ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`,
+  /** `locale`: the element's (its nearest `lang`); the unit's name and place are the locale's. */
+  callDuration: (ms: number, locale?: string) => formatDuration(ms, locale),
   callDurationLabel: 'Duration',
   callError: (code: string, message: string) => (message ? `${message} (${code})` : code),
   callDecidedBy: (status: ToolCallStatus, who: string) =>

@@ -6,6 +6,8 @@ import type { ToolCardStrings } from './tool-card-strings.js';
 
 export interface ToolCardContext {
   strings: ToolCardStrings;
+  /** The element's language (nearest `lang`) for numbers and units; undefined: the browser's. */
+  locale?: string;
   /** The reader (undefined until the server says who they are). */
   user: User | undefined;
   /** Actions need a live link. */
@@ -96,8 +98,8 @@ export function renderToolCard(call: ToolCall, ctx: ToolCardContext): TemplateRe
       ${callStatusBadge(call, s)}
       ${
         ms !== undefined
-          ? html`<span class="tool-card__duration" part="call-duration" title=${s.callDurationLabel}
-              >${s.callDuration(Math.max(0, ms))}</span
+          ? html`<bdi class="tool-card__duration" part="call-duration" title=${s.callDurationLabel}
+              >${s.callDuration(Math.max(0, ms), ctx.locale)}</bdi
             >`
           : nothing
       }

@@ -378,7 +378,7 @@ describe('realstream-tools history', () => {
     expect(text($(r, '[part="call-status"]'))).to.equal('Done');
     expect($$(r, 'progress')).to.have.length(0);
     expect($(r, '[part="call-result"]').textContent).to.equal(JSON.stringify(result, null, 2));
-    expect(text($(r, '[part="call-duration"]'))).to.equal('2.5 s');
+    expect(text($(r, '[part="call-duration"]'))).to.equal('2.5 sec');
 
     fake.$calls.set([
       older,

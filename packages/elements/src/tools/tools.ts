@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { localeOf } from '../internal/numbers.js';
 import { consume } from '@lit/context';
 import type { ConnectOptions, RealstreamClient, Tool, ToolCall } from '@realstream/client';
 import { RealstreamErrorEvent } from '../events/error.js';
@@ -216,6 +217,7 @@ export class RealstreamTools extends RealstreamElement {
     const client = this.store.client;
     return {
       strings: this.merged,
+      locale: localeOf(this),
       user: this.store.status.user,
       live: !!client && this.store.status.state === 'live',
       decide: (id, approve) => client?.decideTool(id, approve).catch((e) => this.fail(e)),
