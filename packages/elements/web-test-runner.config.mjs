@@ -30,6 +30,57 @@ const styles = spawnSync(
 );
 if (styles.status !== 0) throw new Error('styles: build-styles.mjs failed');
 
+const chrome = chromeLauncher({
+  launchOptions: {
+    executablePath: chromium(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  },
+});
+
+/**
+ * `executeServerCommand('network-offline', { ms })`: the page's network goes away for `ms`, the real
+ * thing DevTools does, over CDP (Network.emulateNetworkConditions), so the page gets its own
+ * `offline` and `online` events. It comes back from here, not from the page: offline, the page
+ * cannot reach the test runner either (its messages wait until the network is back).
+ */
+function networkCommands() {
+  // One CDP session per page, kept: emulation set through a session ends when it detaches.
+  const sessions = new Map();
+  return {
+    name: 'realstream-network',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'network-offline') return undefined;
+      const page = chrome.getPage(session.id);
+      let cdp = sessions.get(page);
+      if (!cdp) {
+        cdp = await page.createCDPSession();
+        await cdp.send('Network.enable');
+        sessions.set(page, cdp);
+      }
+      const emulate = (offline) =>
+        cdp.send('Network.emulateNetworkConditions', {
+          offline,
+          latency: 0,
+          downloadThroughput: -1,
+          uploadThroughput: -1,
+        });
+      await emulate(true);
+      await new Promise((resolve) => setTimeout(resolve, Number(payload?.ms ?? 1000)));
+      await emulate(false);
+      return true;
+    },
+  };
+}
+
 export default {
   rootDir: here('../..'),
   files: [here('src/**/*.browser.test.ts')],
@@ -54,23 +105,8 @@ export default {
       REALSTREAM_MAX_MESSAGE_CHARS: 2000,
       REALSTREAM_SNAPSHOT_MESSAGES: 20,
     }),
+    networkCommands(),
   ],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: chromium(),
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
-    }),
-  ],
+  browsers: [chrome],
   reporters: [defaultReporter(), summaryReporter()],
 };

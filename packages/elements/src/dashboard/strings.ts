@@ -25,6 +25,8 @@ export const defaultDashboardStrings = {
   connecting: 'Connecting…',
   live: 'Live',
   reconnecting: 'Reconnecting…',
+  stalled: 'Link stalled, checking…',
+  deviceOffline: 'No network',
   offline: 'Offline',
   waiting: 'Waiting for the first figures…',
   stale: (time: string) => `Stale: as of ${time}`,
