@@ -1,6 +1,7 @@
 // Browser tests of @realstream/elements: web-test-runner in Debian's Chromium, against a real
 // `partykit dev` started for the run. `npm test` runs this suite and reads its last line.
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultReporter } from '@web/test-runner';
@@ -74,7 +75,7 @@ function networkCommands() {
           uploadThroughput: -1,
         });
       await emulate(true);
-      await new Promise((resolve) => setTimeout(resolve, Number(payload?.ms ?? 1000)));
+      await sleep(Number(payload?.ms ?? 1000));
       await emulate(false);
       return true;
     },
