@@ -1,6 +1,7 @@
 // Browser tests of @realstream/elements: web-test-runner in Debian's Chromium, against a real
 // `partykit dev` started for the run. `npm test` runs this suite and reads its last line.
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultReporter } from '@web/test-runner';
@@ -30,6 +31,57 @@ const styles = spawnSync(
 );
 if (styles.status !== 0) throw new Error('styles: build-styles.mjs failed');
 
+const chrome = chromeLauncher({
+  launchOptions: {
+    executablePath: chromium(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  },
+});
+
+/**
+ * `executeServerCommand('network-offline', { ms })`: the page's network goes away for `ms`, the real
+ * thing DevTools does, over CDP (Network.emulateNetworkConditions), so the page gets its own
+ * `offline` and `online` events. It comes back from here, not from the page: offline, the page
+ * cannot reach the test runner either (its messages wait until the network is back).
+ */
+function networkCommands() {
+  // One CDP session per page, kept: emulation set through a session ends when it detaches.
+  const sessions = new Map();
+  return {
+    name: 'realstream-network',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'network-offline') return undefined;
+      const page = chrome.getPage(session.id);
+      let cdp = sessions.get(page);
+      if (!cdp) {
+        cdp = await page.createCDPSession();
+        await cdp.send('Network.enable');
+        sessions.set(page, cdp);
+      }
+      const emulate = (offline) =>
+        cdp.send('Network.emulateNetworkConditions', {
+          offline,
+          latency: 0,
+          downloadThroughput: -1,
+          uploadThroughput: -1,
+        });
+      await emulate(true);
+      await sleep(Number(payload?.ms ?? 1000));
+      await emulate(false);
+      return true;
+    },
+  };
+}
+
 export default {
   rootDir: here('../..'),
   files: [here('src/**/*.browser.test.ts')],
@@ -54,23 +106,8 @@ export default {
       REALSTREAM_MAX_MESSAGE_CHARS: 2000,
       REALSTREAM_SNAPSHOT_MESSAGES: 20,
     }),
+    networkCommands(),
   ],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: chromium(),
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
-    }),
-  ],
+  browsers: [chrome],
   reporters: [defaultReporter(), summaryReporter()],
 };

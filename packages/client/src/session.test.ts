@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '@realstream/testing/harness';
+import { HEARTBEAT_PING } from '@realstream/protocol';
 import type { RealstreamError } from './index.js';
 import { fakeServer, frames } from '../test/fake-socket.js';
 import { events, fakeClient as client, live } from '../test/fake-client.js';
@@ -65,6 +66,88 @@ describe('session: close codes, watchdog, tokens', () => {
     assert.equal(c.stats.deadLinks, 1);
     next.accept();
     assert.equal(next.frames('hello')[0].since, 1);
+  });
+
+  it('says "stalled" while a streaming link is silent, and "live" again when a frame comes', async () => {
+    const server = fakeServer();
+    const c = client(server, { stallTimeoutMs: 200, stallProbeMs: 400 });
+    const seen = events(c);
+    const s = await live(server, 0, c, 1, [frames.message('a1', 1, 'x', 'streaming')]);
+    await waitFor('stalled', () => c.$status.get().state === 'stalled');
+    assert.equal(s.frames('ping').length, 1, 'the probe went out with the notice');
+    s.deliver({ type: 'pong', t: 0 });
+    assert.equal(c.$status.get().state, 'live', 'a frame proves the link at once');
+    // Silent again, and this time the probe goes unanswered: dead, as a stalled stream.
+    await server.socket(1);
+    assert.equal(c.$status.get().state, 'reconnecting', 'not live once the link is given up');
+    const dead = seen.filter((e) => e.type === 'dead-link');
+    assert.equal(dead.length, 1);
+    assert.equal(dead[0].type === 'dead-link' && dead[0].during, 'stream');
+  });
+
+  it('calls an idle link that misses its pong lost, not a stalled stream', async () => {
+    const server = fakeServer();
+    const c = client(server, { pingIntervalMs: 100, pongTimeoutMs: 100 });
+    const seen = events(c);
+    await live(server, 0, c, 0);
+    await server.socket(1);
+    const dead = seen.find((e) => e.type === 'dead-link');
+    assert.ok(dead && dead.type === 'dead-link');
+    assert.equal(dead.during, 'idle');
+    assert.match(dead.reason, /no pong/);
+    assert.equal(c.$status.get().state, 'reconnecting');
+  });
+
+  it('sends the heartbeat as the exact bytes a Durable Object can auto-answer', async () => {
+    const server = fakeServer();
+    const c = client(server, { pingIntervalMs: 50 });
+    const s = await live(server, 0, c, 0);
+    await waitFor('ping', () => s.frames('ping').length === 1);
+    assert.ok(s.raw.includes(HEARTBEAT_PING), s.raw.join(' | '));
+  });
+
+  it('leaves "live" at once on the browser\'s offline, and reconnects at once on online', async () => {
+    // What a browser window offers the client: the events, and navigator.onLine.
+    const win = new EventTarget();
+    let onLine = true;
+    const g = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+    g.addEventListener = win.addEventListener.bind(win);
+    g.removeEventListener = win.removeEventListener.bind(win);
+    const nav = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', {
+      configurable: true,
+      get: () => ({ onLine }),
+    });
+    try {
+      const server = fakeServer();
+      // A long backoff: reconnecting at once on `online` must not wait for it.
+      const c = client(server, { reconnectDelayMs: { min: 5_000, max: 10_000 } });
+      const s = await live(server, 0, c, 0);
+      onLine = false;
+      win.dispatchEvent(new Event('offline'));
+      assert.equal(c.$status.get().state, 'device-offline');
+      assert.notEqual(s.readyState, 1, 'the untrusted socket was dropped');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(server.sockets.length, 1, 'no retries against a missing network');
+      assert.equal(c.$status.get().state, 'device-offline');
+      const at = Date.now();
+      onLine = true;
+      win.dispatchEvent(new Event('online'));
+      assert.equal(c.$status.get().state, 'reconnecting');
+      const next = await server.socket(1);
+      assert.ok(
+        Date.now() - at < 1_000,
+        `reconnected after ${Date.now() - at} ms, not the backoff`,
+      );
+      next.accept();
+      next.deliver(frames.welcome(0, 'none'));
+      await waitFor('live', () => c.$status.get().state === 'live');
+    } finally {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+      if (nav) Object.defineProperty(globalThis, 'navigator', nav);
+      else delete (globalThis as { navigator?: unknown }).navigator;
+    }
   });
 
   it('declares the link dead when a ping gets no answer', async () => {

@@ -1,6 +1,7 @@
 import { parseServerFrame } from '@realstream/protocol/validate';
 import {
   CLOSE_CODES,
+  HEARTBEAT_PING,
   PROTOCOL_VERSION,
   tokenProblemOf,
   type ClientFrame,
@@ -20,7 +21,8 @@ import type { ToolHost } from './tool-host.js';
 import type { TypingTracker } from './typing.js';
 import { describeClose, type CloseFacts } from './status-reason.js';
 import { roomSocketUrl, type Endpoint } from './url.js';
-import { Watchdog } from './watchdog.js';
+import { deviceOnline, watchNetwork } from './network.js';
+import { Watchdog, type DeadDuring } from './watchdog.js';
 import { frameProblem } from './frame-size.js';
 
 /** Close codes after which retrying cannot help, and what they leave the client showing. */
@@ -76,14 +78,21 @@ export class Session {
   /** Why the link is down for good (a final close), until reconnect() or the next live. */
   private finalError: RealstreamError | null = null;
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The browser said the device has no network (until it says `online`, or a welcome proves it). */
+  private deviceOffline = !deviceOnline();
+  /** While the device is offline: the next single connection attempt (see hold). */
+  private trialTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly link: Link;
   private readonly watchdog: Watchdog;
+  private readonly unwatchNetwork: () => void;
 
   constructor(private readonly parts: SessionParts) {
     const { options, state } = parts;
     this.watchdog = new Watchdog(options, {
-      ping: (t) => this.wire({ type: 'ping', t }),
-      dead: (reason) => this.deadLink(reason),
+      // Always the same bytes: a Durable Object answers them without waking (HEARTBEAT_PING).
+      ping: () => this.link.send(HEARTBEAT_PING),
+      dead: (during, reason) => this.deadLink(during, reason),
+      quiet: (quiet) => this.onQuiet(quiet),
       streaming: () => state.streaming,
     });
     this.link = new Link(
@@ -103,6 +112,12 @@ export class Session {
         close: (info) => this.onClose(info),
       },
     );
+    if (this.deviceOffline) parts.stores.setStatus({ state: 'device-offline' });
+    this.unwatchNetwork = watchNetwork({
+      offline: () => this.onDeviceOffline(),
+      online: () => this.onDeviceOnline(),
+      visible: () => this.watchdog.probeNow(),
+    });
   }
 
   /** Caught up with the room: commands and typing may go on the wire. */
@@ -118,7 +133,11 @@ export class Session {
   /** Puts a frame on the socket; false when the link is down or the frame too large to send. */
   wire(frame: ClientFrame): boolean {
     if (this.tooLarge(frame)) return false;
-    return this.link.send(JSON.stringify(frame satisfies ClientFrame));
+    const sent = this.link.send(JSON.stringify(frame satisfies ClientFrame));
+    // Someone is waiting for this one: a dead idle link must not leave it "sending" for a whole
+    // heartbeat interval. The ack (or the probe's pong) answers within the pong timeout.
+    if (sent && frame.type === 'message.send') this.watchdog.probeNow();
+    return sent;
   }
 
   /** Why the room would not take `frame` for its size, or null. */
@@ -132,16 +151,15 @@ export class Session {
     this.authRetried = false;
     this.finalError = null;
     this.goDown();
-    this.parts.stores.setStatus({
-      state: this.everLive ? 'reconnecting' : 'connecting',
-      reason: undefined,
-    });
+    this.parts.stores.setStatus({ state: this.downState(), reason: undefined });
     this.link.reopen();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unwatchNetwork();
+    this.clearTrial();
     this.goDown();
     this.link.close();
   }
@@ -175,7 +193,7 @@ export class Session {
     const ms = this.parts.options.helloTimeoutMs;
     this.helloTimer = setTimeout(() => {
       this.helloTimer = null;
-      if (this.phase !== 'live') this.deadLink(`not caught up ${ms} ms after open`);
+      if (this.phase !== 'live') this.deadLink('idle', `not caught up ${ms} ms after open`);
     }, ms);
   }
 
@@ -214,10 +232,9 @@ export class Session {
       commands.failAll(this.finalError);
       stores.flush();
     } else {
-      stores.setStatus({
-        state: this.everLive ? 'reconnecting' : 'connecting',
-        reason: describeClose(facts),
-      });
+      stores.setStatus({ state: this.downState(), reason: describeClose(facts) });
+      // A trial attempt while offline failed: hold the link again until `online` or the next one.
+      if (this.deviceOffline) this.hold();
     }
   }
 
@@ -231,10 +248,68 @@ export class Session {
     this.parts.operations.disconnected();
   }
 
-  private deadLink(reason: string): void {
+  private deadLink(during: DeadDuring, reason: string): void {
     this.counters.deadLinks++;
-    this.parts.stores.emit({ type: 'dead-link', reason });
+    this.parts.stores.emit({ type: 'dead-link', reason, during });
     this.restart();
+  }
+
+  /** What the status says while there is no live link and no final close. */
+  private downState(): ClientStatus['state'] {
+    if (this.deviceOffline) return 'device-offline';
+    return this.everLive ? 'reconnecting' : 'connecting';
+  }
+
+  /** The watchdog's stall notice: the link is suspect while a reply streams, or it spoke again. */
+  private onQuiet(quiet: boolean): void {
+    if (this.phase !== 'live') return;
+    this.parts.stores.setStatus({ state: quiet ? 'stalled' : 'live' });
+  }
+
+  /**
+   * No network: the socket may look open for minutes, but nothing it says can be trusted, so it is
+   * dropped and the status says why. The link is held (no retries burning the battery against a
+   * missing network) until `online`; in case the browser is wrong, one attempt goes out every
+   * maxReconnectDelayMs meanwhile, and a welcome on it proves the network back.
+   */
+  private onDeviceOffline(): void {
+    // The event says onLine went false; if it is true again already, there is nothing to do.
+    if (deviceOnline()) return;
+    this.deviceOffline = true;
+    if (this.closed || this.finalError) return;
+    this.goDown();
+    this.parts.stores.setStatus({ state: 'device-offline' });
+    this.hold();
+  }
+
+  /** The network is back: connect now, not at the end of a backoff. */
+  private onDeviceOnline(): void {
+    const was = this.deviceOffline;
+    this.deviceOffline = false;
+    this.clearTrial();
+    if (this.closed || this.finalError) return;
+    // A live link came through (a welcome proved it): make sure it still answers.
+    if (this.phase === 'live') return this.watchdog.probeNow();
+    if (!was) return;
+    this.goDown();
+    this.parts.stores.setStatus({ state: this.downState() });
+    this.link.reopen();
+  }
+
+  /** Stops the link's retries while the device is offline, and schedules the next trial. */
+  private hold(): void {
+    this.link.close();
+    if (this.trialTimer !== null) return;
+    this.trialTimer = setTimeout(() => {
+      this.trialTimer = null;
+      if (!this.deviceOffline || this.closed || this.finalError) return;
+      this.link.reopen();
+    }, this.parts.options.maxReconnectDelayMs);
+  }
+
+  private clearTrial(): void {
+    if (this.trialTimer !== null) clearTimeout(this.trialTimer);
+    this.trialTimer = null;
   }
 
   private gap(gap: Gap): void {
@@ -247,12 +322,17 @@ export class Session {
 
   private restart(): void {
     this.goDown();
+    // Not live from here until a welcome on the next socket (the close may come later, or never).
+    this.parts.stores.setStatus({ state: this.downState() });
     this.link.reconnect();
   }
 
   private goLive(mode: Welcome['resume']): void {
     this.clearHelloTimer();
     this.phase = 'live';
+    // A welcome and a catch-up arrived: whatever the browser said, the network works.
+    this.deviceOffline = false;
+    this.clearTrial();
     this.authRetried = false;
     this.finalError = null;
     if (this.everLive) {
@@ -278,8 +358,16 @@ export class Session {
   // ---- inbound frames -------------------------------------------------------------------
 
   private onMessage(data: unknown): void {
-    // Any bytes prove the link alive, even a frame we then reject.
-    this.watchdog.frame();
+    try {
+      this.receive(data);
+    } finally {
+      // Any bytes prove the link alive, even a frame we then reject. Told after the frame is
+      // applied, so the watchdog sees whether it started or ended a stream.
+      this.watchdog.frame();
+    }
+  }
+
+  private receive(data: unknown): void {
     if (typeof data !== 'string') return this.invalid('bad_json', 'binary frame');
     const parsed = parseServerFrame(data);
     if (!parsed.ok) return this.invalid(parsed.code, parsed.message);
@@ -322,7 +410,8 @@ export class Session {
         }
         return;
       case 'pong':
-        return; // the watchdog has seen it
+        // The watchdog sees every frame. Also sent unsolicited while a reply streams in silence.
+        return;
       case 'typing':
         return typers.notice(frame.user, frame.typing);
       case 'watchers':

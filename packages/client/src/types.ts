@@ -39,13 +39,19 @@ export interface ConnectOptions {
   WebSocket?: WebSocketLike;
   /** fetch implementation for history; default globalThis.fetch. */
   fetch?: typeof fetch;
-  /** Heartbeat ping period; default 15 000. */
+  /**
+   * An idle link is pinged once it has been silent this long; default 10 000. A dead idle link is
+   * found within pingIntervalMs + pongTimeoutMs (see docs/client.md for the choice).
+   */
   pingIntervalMs?: number;
   /** A ping with no frame at all after it for this long means the link is dead; default 5 000. */
   pongTimeoutMs?: number;
-  /** A reply is streaming but nothing arrived for this long: probe the link; default 4 000. */
+  /**
+   * A reply is streaming but nothing arrived for this long: status `stalled`, and a probe;
+   * default 1 500. The server sends a frame at least every second while a reply streams.
+   */
   stallTimeoutMs?: number;
-  /** How long the stall probe waits for any frame before declaring the link dead; default 1 500. */
+  /** How long the stall probe waits for any frame before declaring the link dead; default 2 500. */
   stallProbeMs?: number;
   /** From socket open to being caught up (welcome + snapshot/replay); default 10 000. */
   helloTimeoutMs?: number;
@@ -66,8 +72,24 @@ export interface ConnectOptions {
   maxMessages?: number;
 }
 
+/**
+ * - `live`: caught up on a socket the server answered (welcome, then snapshot or replay).
+ * - `stalled`: still connected, but a reply is streaming and nothing arrived for the stall window;
+ *   a probe decides within seconds whether it goes back to `live` or the link is dropped.
+ * - `device-offline`: the browser says there is no network; the socket is dropped (not trusted),
+ *   and the client reconnects at once when the browser says it is back.
+ * - `connecting` / `reconnecting`: before the first live / after having been live.
+ * - `offline`, `unauthorised`, `forbidden`: the link is down for good until `reconnect()`.
+ */
 export type ConnectionState =
-  'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorised' | 'forbidden';
+  | 'connecting'
+  | 'live'
+  | 'stalled'
+  | 'reconnecting'
+  | 'device-offline'
+  | 'offline'
+  | 'unauthorised'
+  | 'forbidden';
 
 export interface ClientStatus {
   state: ConnectionState;
@@ -123,7 +145,8 @@ export type ClientEvent =
   | { type: 'server-error'; code: ClientErrorCode; message: string }
   | { type: 'command-failed'; id: string; error: RealstreamError }
   | { type: 'gap'; kind: 'seq' | 'offset' | 'unknown-message'; detail: string }
-  | { type: 'dead-link'; reason: string }
+  /** `during`: what the link was doing; `stream` means a reply stalled, `idle` a missed heartbeat. */
+  | { type: 'dead-link'; reason: string; during: 'idle' | 'stream' }
   /** getToken() threw or rejected; the link retries with backoff. */
   | { type: 'token-error'; message: string }
   /**

@@ -13,6 +13,8 @@ export class FakeSocket extends EventTarget {
   readyState = FakeSocket.CONNECTING;
   binaryType = 'blob';
   readonly sent: ClientFrame[] = [];
+  /** The same, as the bytes that went on the wire. */
+  readonly raw: string[] = [];
   closedBy: { code: number; reason: string } | null = null;
 
   constructor(readonly url: string) {
@@ -30,6 +32,7 @@ export class FakeSocket extends EventTarget {
 
   send(data: string): void {
     if (this.readyState !== FakeSocket.OPEN) throw new Error('send on a socket that is not open');
+    this.raw.push(data);
     this.sent.push(JSON.parse(data) as ClientFrame);
   }
 

@@ -59,3 +59,12 @@ export function parseProtocolMismatch(reason: string): { server: number; client:
   const m = /^protocol mismatch: server speaks (\d+), client spoke (\d+)/.exec(reason);
   return m ? { server: Number(m[1]), client: Number(m[2]) } : null;
 }
+
+/**
+ * The heartbeat, byte for byte. Clients always send this exact ping (t is 0), so a Durable Object
+ * can answer it with an auto-response (`setWebSocketAutoResponse`) without waking from
+ * hibernation: an idle room costs nothing per heartbeat. The room answers it the same way when
+ * awake, and sends the same pong unsolicited while a reply streams in silence (a keep-alive).
+ */
+export const HEARTBEAT_PING = '{"type":"ping","t":0}';
+export const HEARTBEAT_PONG = '{"type":"pong","t":0}';

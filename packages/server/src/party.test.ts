@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw } from '@realstream/testing/raw-socket';
-import type { EventFrame, MessagePage } from '@realstream/protocol';
+import {
+  HEARTBEAT_PING,
+  HEARTBEAT_PONG,
+  type EventFrame,
+  type MessagePage,
+} from '@realstream/protocol';
 import { MAX_DELTA_CHARS } from './replies.js';
 
 const FAST = { REALSTREAM_DEMO_TOKENS_PER_SECOND: 400, REALSTREAM_DEMO_REPLY_TOKENS: 120 };
@@ -57,6 +62,30 @@ describe('room over WebSocket, REST and SSE (dev mode)', () => {
     sock.close();
     // Unanswered, ws gives up after its close timeout (~20 s) with 1006.
     assert.equal((await sock.closed).code, 1000);
+  });
+
+  it('answers the heartbeat ping with the heartbeat pong; on partyserver without the room', async () => {
+    const sock = await openRaw(server, 'heartbeat', { name: 'Ada' });
+    const raw: string[] = [];
+    sock.ws.on('message', (data) => raw.push(String(data)));
+    sock.send(HEARTBEAT_PING);
+    if (server.engine === 'wrangler') {
+      // The runtime's auto-response answers before the room has even seen a hello: proof the
+      // room's code did not run, so a hibernating room is not woken by heartbeats.
+      await waitFor('the auto-response pong', () => raw.includes(HEARTBEAT_PONG));
+      assert.ok(!sock.frames.some((f) => f.type === 'error'), 'the room never saw that ping');
+    } else {
+      // PartyKit gives no access to auto-responses: the room itself answers, and wants a hello.
+      await sock.next('error', (f) => f.code === 'hello_required');
+    }
+    await sock.hello();
+    const before = raw.filter((r) => r === HEARTBEAT_PONG).length;
+    sock.send(HEARTBEAT_PING);
+    await waitFor(
+      'a pong after hello',
+      () => raw.filter((r) => r === HEARTBEAT_PONG).length > before,
+    );
+    sock.close();
   });
 
   it('says open dev mode once, however many rooms start', async () => {

@@ -41,6 +41,7 @@ import {
 } from './tools/registry.js';
 import type { RoomView, ServerTool } from './tools/types.js';
 import { Watchers } from './watchers.js';
+import { KEEPALIVE_FRAME, StreamKeepAlive } from './stream-keepalive.js';
 
 export type { SavedConn, SendResult, Socket };
 
@@ -101,6 +102,11 @@ export class Room implements Gate {
   /** When the room last asked to be woken (see scheduleWake). */
   private wakeAt: number | null = null;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Speaks for a silent model while a reply streams, so clients can tell it from a dead link. */
+  private readonly keepAlive = new StreamKeepAlive(
+    () => this.replies.active > 0,
+    () => this.sendKeepAlive(),
+  );
 
   private constructor(
     private readonly options: RoomOptions,
@@ -242,6 +248,7 @@ export class Room implements Gate {
       if (f.event.type === 'message.created' && f.event.message.author.kind === 'assistant')
         this.lostReplies.set(f.event.message.id, f.event.message);
     this.replies.abortAll();
+    this.keepAlive.stop();
     for (const conn of [...this.conns.values()])
       this.close(conn, SERVICE_RESTART, 'storage failed; reconnect');
     for (const sub of [...this.subscribers]) {
@@ -787,6 +794,7 @@ export class Room implements Gate {
     for (const conn of this.conns.values()) {
       if (conn.ready && this.transmit(conn, encoded)) sent++;
     }
+    this.keepAlive.sent();
     for (const sub of this.subscribers) {
       try {
         sub.deliver(frames, encoded);
@@ -798,6 +806,14 @@ export class Room implements Gate {
       }
     }
     this.ops.framesOut(encoded, sent, '*', frames);
+  }
+
+  private sendKeepAlive(): void {
+    let sent = 0;
+    for (const conn of this.conns.values()) {
+      if (conn.ready && this.transmit(conn, KEEPALIVE_FRAME)) sent++;
+    }
+    this.ops.framesOut(KEEPALIVE_FRAME, sent, '*');
   }
 
   /** Who is connected, for the metrics. */
@@ -816,6 +832,7 @@ export class Room implements Gate {
     this.door.shutdown();
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
+    this.keepAlive.stop();
     this.replies.abortAll();
     this.ops.stop();
   }

@@ -12,11 +12,13 @@
  *                               scheduled generation time (reply start + i * 20 ms) to its arrival
  *             resume            catch-up time after --missed events (room only)
  *             memory            RSS per idle connection (room vs a bare partykit party vs bare ws)
+ *             heartbeat         workerd CPU and RSS of idle clients with and without heartbeats
+ *                               (bench/heartbeat.ts)
  *
  * Flags (defaults; --quick makes everything tiny for a smoke check): --clients=10,100,500,
  * --streams=1,10, --hosts=auto (client host processes: one per 250 clients, at most 2), --sat-ms=3000,
  * --sat-tokens=50000, --paced-tokens=150, --grace-ms=3000, --idle=500 (idle connections for memory),
- * --missed=1000 (resume), --headline-runs=10, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced,writes
+ * --missed=1000 (resume), --headline-runs=10, --systems=room,nc,ws,mo, --phases=memory,resume,sat,paced,writes,heartbeat
  * (add `hostile` for bench/hostile.ts: delivery while a wedged socket or 8 flooders are in the room).
  * Every server it starts is stopped at the end, also on error or Ctrl-C.
  * Last line: `bench: coalescing_gain=X paced_p99_vs_ws=Y metrics_cost_pct=Z` (which cells: printed
@@ -36,6 +38,7 @@ import {
   type ResumeResult,
 } from './bench/phases.js';
 import { measureHostile, reportHostile } from './bench/hostile.js';
+import { measureHeartbeatCost, reportHeartbeat } from './bench/heartbeat.js';
 import { report } from './bench/report.js';
 import {
   barePartyServer,
@@ -188,9 +191,11 @@ async function main(): Promise<void> {
   }
   const hostile = opts.phases.has('hostile') ? await measureHostile(quick) : null;
   const writes = opts.phases.has('writes') ? await measureWriteCost(quick) : null;
+  const heartbeat = opts.phases.has('heartbeat') ? await measureHeartbeatCost(quick) : null;
   const wallS = (Date.now() - started) / 1000;
   if (hostile) reportHostile(hostile);
   if (writes) console.log(reportWriteCost(writes));
+  if (heartbeat) console.log(reportHeartbeat(heartbeat));
   report(head, extra, rows, memory, resume, wallS, load);
 }
 

@@ -1,7 +1,9 @@
 /**
  * A TCP proxy on loopback that can cut any connection through it at once: the closest thing to a
  * network drop that one machine offers. Clients connect here instead of to the server; the proxy
- * survives server restarts, so clients see refused or cut links, as they would in the field.
+ * survives server restarts, so clients see refused or cut links, as they would in the field. It can
+ * also freeze its open connections: they stay open and forward nothing, like a link whose NAT or
+ * proxy stopped forwarding, which no close or error ever reports.
  */
 import { createServer, connect, type Socket, type Server } from 'node:net';
 
@@ -11,6 +13,11 @@ export interface ChaosProxy {
   readonly open: number;
   /** Destroys one random open connection (both sides); returns whether there was one. */
   cutRandom(): boolean;
+  /**
+   * Stops forwarding on every connection open now, in both directions, without closing any: bytes
+   * wait in the proxy. Connections made later flow normally. Returns how many were frozen.
+   */
+  freeze(): number;
   close(): Promise<void>;
 }
 
@@ -30,6 +37,7 @@ export async function startProxy(targetPort: number): Promise<ChaosProxy> {
     down.pipe(up);
     up.pipe(down);
   });
+  const frozen = new Set<[Socket, Socket]>();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
@@ -44,6 +52,20 @@ export async function startProxy(targetPort: number): Promise<ChaosProxy> {
       down.resetAndDestroy();
       up.resetAndDestroy();
       return true;
+    },
+    freeze() {
+      let n = 0;
+      for (const pair of pairs) {
+        if (frozen.has(pair)) continue;
+        const [down, up] = pair;
+        down.unpipe(up);
+        up.unpipe(down);
+        down.pause();
+        up.pause();
+        frozen.add(pair);
+        n++;
+      }
+      return n;
     },
     close: () =>
       new Promise<void>((resolve) => {

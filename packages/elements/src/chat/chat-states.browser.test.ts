@@ -21,6 +21,13 @@ describe('realstream-chat link health', () => {
     await settle(chat);
     expect(pill()).to.equal('Live');
 
+    fake.status({ state: 'stalled' });
+    await settle(chat);
+    expect(pill()).to.equal('Stream stalled, checking the connection…');
+    fake.status({ state: 'live' });
+    await settle(chat);
+    expect(pill(), 'a frame after the stall notice: live again').to.equal('Live');
+
     fake.status({ state: 'reconnecting', attempt: 3 });
     await settle(chat);
     expect(pill()).to.equal('Reconnecting (attempt 3)…');
@@ -36,10 +43,28 @@ describe('realstream-chat link health', () => {
     await settle(chat);
     expect(pill()).to.equal('Reconnected: reloaded the latest messages');
 
-    fake.emit({ type: 'dead-link', reason: 'stream stalled (4000 ms without a frame)' });
+    fake.status({ state: 'stalled' });
+    fake.emit({
+      type: 'dead-link',
+      reason: 'stream stalled (1500 ms without a frame)',
+      during: 'stream',
+    });
     fake.status({ state: 'reconnecting', attempt: 1 });
     await settle(chat);
     expect(pill()).to.equal('Stalled stream detected, reconnecting…');
+
+    fake.status({ state: 'live', resumes: 3 });
+    fake.emit({ type: 'dead-link', reason: 'no pong within 5000 ms', during: 'idle' });
+    fake.status({ state: 'reconnecting', attempt: 1 });
+    await settle(chat);
+    expect(pill(), 'an idle link is lost, not a stalled stream').to.equal(
+      'Connection lost, reconnecting…',
+    );
+
+    fake.status({ state: 'device-offline', attempt: 1 });
+    await settle(chat);
+    expect(pill()).to.equal('No network: reconnecting when it is back');
+    expect($(chat, '[part="link-status"]').dataset.state).to.equal('device-offline');
 
     fake.status({ state: 'live', resumes: 2 });
     fake.emit({ type: 'gap', kind: 'offset', detail: 'delta past the end' });

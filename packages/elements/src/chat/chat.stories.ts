@@ -371,13 +371,56 @@ export const StalledStream: Story = {
         hold: true,
       }),
     );
-    // The watchdog saw no frame for 4 s during a stream: it declares the link dead and reconnects.
-    client.after(250, () => {
-      client.emit({ type: 'dead-link', reason: 'stream stalled (4000 ms without a frame)' });
+    // The watchdog saw no frame for 1.5 s during a stream: "stalled" while its probe is out...
+    client.after(250, () => client.status({ state: 'stalled' }));
+    // ...and no answer 2.5 s later: it declares the link dead and reconnects.
+    client.after(2750, () => {
+      client.emit({
+        type: 'dead-link',
+        reason: 'stream stalled (1500 ms without a frame)',
+        during: 'stream',
+      });
       client.status({ state: 'reconnecting', attempt: 1 });
     });
     return chat(client);
   },
+};
+
+export const StallChecking: Story = {
+  name: 'Stalled stream, checking the link',
+  render: () => {
+    const client = room('stall-checking', { messages: conversation(), charsPerTick: 3 });
+    client.after(50, () =>
+      client.reply(undefined, 'A reply whose link went quiet for a moment', { hold: true }),
+    );
+    // Still connected, a probe is out: the pill says so and stays there (no verdict yet).
+    client.after(250, () => client.status({ state: 'stalled' }));
+    return chat(client);
+  },
+};
+
+export const LinkLost: Story = {
+  name: 'Idle link lost (missed heartbeat)',
+  render: () => {
+    const client = room('link-lost', { messages: conversation() });
+    // Nothing was streaming: a missed pong is a lost connection, never a "stalled stream".
+    client.after(100, () => {
+      client.emit({ type: 'dead-link', reason: 'no pong within 5000 ms', during: 'idle' });
+      client.status({ state: 'reconnecting', attempt: 1 });
+    });
+    return chat(client);
+  },
+};
+
+export const DeviceOffline: Story = {
+  name: 'Device offline (no network)',
+  render: () =>
+    chat(
+      room('device-offline', {
+        messages: conversation(),
+        status: { state: 'device-offline', attempt: 2 },
+      }),
+    ),
 };
 
 export const Viewer: Story = {

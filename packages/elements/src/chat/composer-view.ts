@@ -37,11 +37,14 @@ export function composerModel(
     [editable, reason] = [false, s.unauthorisedReason];
   else if (status.user?.role === 'viewer') [editable, reason] = [false, s.viewerReason];
   else if (status.state === 'offline') reason = s.offlineReason;
-  else if (status.state !== 'live') reason = s.waitingForLink;
+  // A stalled link is still connected and about to be either proven or replaced; what is sent
+  // meanwhile is resent after a reconnect, so typing and sending go on.
+  else if (status.state !== 'live' && status.state !== 'stalled') reason = s.waitingForLink;
   if (editable && over > 0) reason = s.tooLong(over);
   const counter =
     limit && draft.length >= limit * COUNTER_FROM ? s.counter(draft.length, limit) : '';
-  const canSend = editable && status.state === 'live' && draft.trim().length > 0 && over <= 0;
+  const linked = status.state === 'live' || status.state === 'stalled';
+  const canSend = editable && linked && draft.trim().length > 0 && over <= 0;
   return { editable, canSend, reason, counter, over };
 }
 

@@ -11,30 +11,40 @@ export const RESUMED_MS = 5000;
  * stream, a gap) and where it resumed. Fed with every client event and status.
  */
 export class LinkHistory {
-  /** Set while the link is down because the watchdog or a gap took it down. */
-  incident: 'stalled' | 'gap' | null = null;
+  /**
+   * Set while the link is down because the watchdog or a gap took it down: `stalled` when a
+   * streaming reply went silent, `lost` when an idle link missed its heartbeat (nothing was
+   * streaming, so calling that a stalled stream would be wrong).
+   */
+  incident: 'stalled' | 'lost' | 'gap' | null = null;
   /** When the link last came back, and how the client caught up (what the pill says then). */
   resumedAt = 0;
   resumed: { mode: 'none' | 'replay' | 'snapshot'; missed: number } | null = null;
-  private wasLive = false;
+  private wasConnected = false;
 
   status(status: ClientStatus, now = Date.now()): void {
     const live = status.state === 'live';
-    if (!this.wasLive && live && this.incident) this.incident = null;
+    // A stalled link never left its socket: coming back from it is not a reconnect.
+    const connected = live || status.state === 'stalled';
+    if (!this.wasConnected && live && this.incident) this.incident = null;
     // The client says how it caught up just before it goes live again.
-    if (!this.wasLive && live && status.resumes > 0 && this.resumed) this.resumedAt = now;
-    this.wasLive = live;
+    if (!this.wasConnected && live && status.resumes > 0 && this.resumed) this.resumedAt = now;
+    this.wasConnected = connected;
   }
 
   event(event: ClientEvent): void {
-    if (event.type === 'dead-link') this.incident = 'stalled';
+    if (event.type === 'dead-link') this.incident = event.during === 'stream' ? 'stalled' : 'lost';
     else if (event.type === 'gap') this.incident = 'gap';
     else if (event.type === 'resumed') this.resumed = { mode: event.mode, missed: event.missed };
   }
 }
 
 export interface LinkView {
-  state: ClientStatus['state'] | 'stalled' | 'gap' | 'resumed';
+  /**
+   * The client's state, or what the pill adds to it: `stream-lost` / `link-lost` (the watchdog
+   * dropped a stalled stream / a silent idle link and is reconnecting), `gap`, `resumed`.
+   */
+  state: ClientStatus['state'] | 'stream-lost' | 'link-lost' | 'gap' | 'resumed';
   tone: BadgeTone;
   label: string;
   /** Show a spinner: something is in progress. */
@@ -64,9 +74,17 @@ export function linkView(
     case 'reconnecting':
       if (history.incident === 'stalled')
         return {
-          state: 'stalled',
+          state: 'stream-lost',
           tone: 'warning',
           label: s.stalled,
+          busy: true,
+          canReconnect: false,
+        };
+      if (history.incident === 'lost')
+        return {
+          state: 'link-lost',
+          tone: 'warning',
+          label: s.linkLost,
           busy: true,
           canReconnect: false,
         };
@@ -77,6 +95,23 @@ export function linkView(
         tone: 'warning',
         label: waitingOn ? s.notConnected(waitingOn) : s.reconnecting(status.attempt),
         busy: true,
+        canReconnect: false,
+      };
+    case 'stalled':
+      // Still connected, but a streaming reply went quiet: not "Live" while a probe decides.
+      return {
+        state: 'stalled',
+        tone: 'warning',
+        label: s.stalling,
+        busy: true,
+        canReconnect: false,
+      };
+    case 'device-offline':
+      return {
+        state: 'device-offline',
+        tone: 'danger',
+        label: s.deviceOffline,
+        busy: false,
         canReconnect: false,
       };
     case 'live':

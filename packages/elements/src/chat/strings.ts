@@ -46,7 +46,13 @@ export const defaultChatStrings = {
       ? 'Reconnected, nothing missed'
       : `Reconnected: ${missed} missed ${missed === 1 ? 'event' : 'events'} caught up`,
   reloaded: 'Reconnected: reloaded the latest messages',
+  /** A streaming reply went quiet; the link is being checked (it may be only slow). */
+  stalling: 'Stream stalled, checking the connection…',
   stalled: 'Stalled stream detected, reconnecting…',
+  /** An idle link missed its heartbeat and is being replaced. */
+  linkLost: 'Connection lost, reconnecting…',
+  /** The browser says the device has no network. */
+  deviceOffline: 'No network: reconnecting when it is back',
   gap: 'Missed events, catching up…',
   offline: (reason: string) => (reason ? `Offline: ${reason}` : 'Offline'),
   unauthorised: (reason: string) => `Not authorised: ${reason || 'no valid token'}`,

@@ -29,6 +29,8 @@ function linkBadge(state: HeaderModel['link'], reason: string, s: DashboardStrin
     none: [s.noRoom, 'neutral', false],
     connecting: [reason ? s.notConnected(reason) : s.connecting, 'neutral', true],
     live: [s.live, 'success', false],
+    stalled: [s.stalled, 'warning', true],
+    'device-offline': [s.deviceOffline, 'danger', false],
     reconnecting: [reason ? s.notConnected(reason) : s.reconnecting, 'warning', true],
     offline: [reason ? `${s.offline}: ${reason}` : s.offline, 'danger', false],
     unauthorised: [s.unauthorised(reason), 'danger', false],

@@ -27,6 +27,8 @@ export const defaultDashboardStrings = {
   live: 'Live',
   reconnecting: 'Reconnecting…',
   notConnected: (reason: string) => `Not connected: ${reason}`,
+  stalled: 'Link stalled, checking…',
+  deviceOffline: 'No network',
   offline: 'Offline',
   waiting: 'Waiting for the first figures…',
   stale: (time: string) => `Stale: as of ${time}`,

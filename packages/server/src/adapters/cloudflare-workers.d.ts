@@ -13,6 +13,8 @@ declare module 'cloudflare:workers' {
       deleteAlarm(): Promise<void>;
     };
     readonly id: { readonly name?: string };
+    /** Answers `request` with `response` on hibernatable sockets without waking the object. */
+    setWebSocketAutoResponse(pair?: WebSocketRequestResponsePair): void;
   }
 
   export abstract class DurableObject<Env = unknown> {
@@ -25,4 +27,9 @@ declare module 'cloudflare:workers' {
 declare namespace Cloudflare {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Env {}
+}
+
+/** workerd's global: one request/response pair for `setWebSocketAutoResponse`. */
+declare class WebSocketRequestResponsePair {
+  constructor(request: string, response: string);
 }

@@ -12,6 +12,7 @@ import {
   type ConnectionContext,
   type WSMessage,
 } from 'partyserver';
+import { HEARTBEAT_PING, HEARTBEAT_PONG } from '@realstream/protocol';
 import { OpsRoom } from '../ops-party.js';
 import { admitRequest, admitSocket } from '../party-http.js';
 import { RoomHost } from '../room-host.js';
@@ -46,6 +47,14 @@ export class Main extends Server<Env> {
 
   override async onStart(): Promise<void> {
     const env = this.env;
+    // Heartbeats are answered by the runtime, even while the object hibernates: an idle room with
+    // connected clients is not woken (nor billed duration) every ping interval per client. The
+    // pong is the same bytes the room sends when it answers itself, so clients see no difference.
+    // A heartbeat so answered never reaches the room: it is not counted by the flood limiter,
+    // which is fine, since answering it costs the room nothing.
+    this.ctx.setWebSocketAutoResponse(
+      new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG),
+    );
     this.host = new RoomHost({
       id: this.name,
       party: 'main',

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Message, MessagePage } from '@realstream/protocol';
+import type { Message, MessagePage, ServerFrame } from '@realstream/protocol';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw, type RawSocket } from '@realstream/testing/raw-socket';
 import { MAX_DELTA_CHARS } from '../replies.js';
@@ -44,6 +44,11 @@ function script(body: any): Script {
     };
   }
   if (last.includes('huge')) return { body: openAiStream([HUGE]) };
+  if (last.includes('think')) {
+    // A model that starts, then says nothing for 3 s (thinking), then finishes.
+    const stream = openAiStream(REPLY);
+    return { body: [...stream.slice(0, 3), { wait: 3_000 }, ...stream.slice(3)] };
+  }
   if (last.includes('long')) {
     return { body: [...openAiStream(REPLY).slice(0, 4), { wait: 30_000 }] };
   }
@@ -122,6 +127,42 @@ describe('a room answered by an OpenAI-compatible provider (partykit dev)', () =
       role: 'user',
       content: 'Ada: Tell me about rooms',
     });
+    sock.close();
+  });
+
+  it('keeps the link warm while the model is silent mid-reply: a frame at least every second', async () => {
+    const sock = await openRaw(server, 'llm-think', { name: 'Ada' });
+    await sock.hello();
+    const arrivals: { at: number; frame: ServerFrame }[] = [];
+    sock.ws.on('message', (data) =>
+      arrivals.push({ at: Date.now(), frame: JSON.parse(String(data)) as ServerFrame }),
+    );
+    const reply = await ask(sock, 'llm-think', 'think-1', 'Please think about rooms first');
+    assert.equal(reply.text, REPLY.join(''));
+    const seqOf = (type: string) =>
+      eventsOf(sock.frames).find(
+        (e) =>
+          e.event.type === type &&
+          ('message' in e.event
+            ? e.event.message.id
+            : (e.event as { messageId?: string }).messageId) === reply.id,
+      )!.seq;
+    const holds = ({ frame: f }: { frame: ServerFrame }, seq: number) =>
+      (f.type === 'event' && f.seq === seq) ||
+      (f.type === 'batch' && f.events.some((e) => e.seq === seq));
+    // The reply streams from the frame that creates it to the one that completes it.
+    const from = arrivals.findIndex((a) => holds(a, seqOf('message.created')));
+    const to = arrivals.findIndex((a) => holds(a, seqOf('message.completed')));
+    assert.ok(from >= 0 && to > from, 'the reply streamed on this socket');
+    const during = arrivals.slice(from, to + 1);
+    const gaps = during.slice(1).map((a, i) => a.at - during[i].at);
+    const longest = Math.max(...gaps);
+    assert.ok(
+      longest < 1_400,
+      `longest silence on a streaming link: ${longest} ms (${gaps.join(', ')})`,
+    );
+    const pongs = during.filter((a) => a.frame.type === 'pong').length;
+    assert.ok(pongs >= 2, `${pongs} keep-alives while the model was silent for 3 s`);
     sock.close();
   });
 

@@ -58,7 +58,7 @@ export const opts = {
    */
   headlineRuns: Math.max(1, num('headline-runs', 10, 1)),
   systems: list('systems', 'room,nc,ws,mo') as SystemId[],
-  phases: new Set(list('phases', 'memory,resume,sat,paced,writes')),
+  phases: new Set(list('phases', 'memory,resume,sat,paced,writes,heartbeat')),
 };
 for (const n of [...opts.clients, ...opts.streams]) {
   if (!Number.isInteger(n) || n < 1)
