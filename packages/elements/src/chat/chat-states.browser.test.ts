@@ -285,6 +285,99 @@ describe('realstream-chat message states', () => {
   });
 });
 
+describe('realstream-chat reply events', () => {
+  /** Every stream and error event the chat fires, in order. */
+  function record(chat: RealstreamChat): string[] {
+    const seen: string[] = [];
+    chat.addEventListener('realstream-stream-start', (e) =>
+      seen.push(`start:${e.detail.messageId}`),
+    );
+    chat.addEventListener('realstream-stream-end', (e) =>
+      seen.push(`end:${e.detail.messageId}:${e.detail.status}`),
+    );
+    chat.addEventListener('realstream-error', (e) =>
+      seen.push(`error:${e.detail.source}:${e.detail.code}:${e.detail.message}`),
+    );
+    return seen;
+  }
+
+  it('fires start, end and a reply error for every failed reply, before or after its first token', async () => {
+    const fake = new FakeClient();
+    fake.status({ state: 'live' });
+    const question = message('Hello?', { authorId: 'u-me' });
+    const old = message('An old failure', {
+      kind: 'assistant',
+      status: 'failed',
+      error: { code: 'timeout', message: 'openai did not start replying within 30 s' },
+    });
+    fake.$messages.set([old, question]);
+    const chat = await chatWith(fake);
+    const seen = record(chat);
+
+    // Failed before its first token: created and failed between two renders.
+    const refused = message('', {
+      kind: 'assistant',
+      status: 'failed',
+      error: { code: 'tools_unsupported', message: 'the model takes no tools' },
+    });
+    fake.$messages.set([old, question, refused]);
+    await settle(chat);
+    // Failed after streaming some text.
+    const cut = message('Half a', { kind: 'assistant', status: 'streaming' });
+    fake.$messages.set([old, question, refused, cut]);
+    await settle(chat);
+    fake.$messages.set([
+      old,
+      question,
+      refused,
+      { ...cut, status: 'failed', error: { code: 'timeout', message: 'went silent' } },
+    ]);
+    await settle(chat);
+    // A short reply that began and completed between two renders.
+    const quick = message('Yes.', { kind: 'assistant', status: 'complete' });
+    fake.$messages.set([...fake.$messages.get(), quick]);
+    await settle(chat);
+
+    expect(seen).to.deep.equal([
+      `start:${refused.id}`,
+      `end:${refused.id}:failed`,
+      `error:reply:tools_unsupported:the model takes no tools`,
+      `start:${cut.id}`,
+      `end:${cut.id}:failed`,
+      'error:reply:timeout:went silent',
+      `start:${quick.id}`,
+      `end:${quick.id}:complete`,
+    ]);
+    // Shown inline, with Retry.
+    const failed = $$(chat, 'article.message--assistant').filter(
+      (a) => a.dataset.state === 'error',
+    );
+    expect(failed.map((a) => a.dataset.id)).to.include.members([refused.id, cut.id]);
+  });
+
+  it('fires nothing for replies a snapshot or a catch-up brings', async () => {
+    const fake = new FakeClient();
+    fake.status({ state: 'connecting' });
+    const chat = await chatWith(fake);
+    const seen = record(chat);
+    const failed = message('', {
+      kind: 'assistant',
+      status: 'failed',
+      error: { code: 'busy', message: 'too many replies' },
+    });
+    fake.$messages.set([message('Hi'), failed]);
+    await settle(chat);
+    fake.status({ state: 'live' });
+    await settle(chat);
+    fake.status({ state: 'reconnecting', attempt: 1 });
+    fake.$messages.set([...fake.$messages.get(), message('Missed', { kind: 'assistant' })]);
+    await settle(chat);
+    fake.status({ state: 'live', resumes: 1 });
+    await settle(chat);
+    expect(seen).to.deep.equal([]);
+  });
+});
+
 describe('realstream-chat theming', () => {
   it('takes every string from `strings`', async () => {
     const fake = new FakeClient();

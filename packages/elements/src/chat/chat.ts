@@ -246,7 +246,8 @@ export class RealstreamChat extends RealstreamElement {
     const mine = (m: ClientMessage) => this.isMine(m);
     this.scroller.willRender(prev, next, mine);
     const ctx = this.viewContext();
-    this.watch.update(prev, next, this.merged, (m) => authorName(m, ctx), mine);
+    const live = this.store.status.state === 'live';
+    this.watch.update(prev, next, this.merged, (m) => authorName(m, ctx), mine, live);
     const ids = new Set(next.map((m) => m.id));
     for (const id of this.streams.keys()) if (!ids.has(id)) this.streams.delete(id);
   }
