@@ -85,6 +85,11 @@ function proxy(req, res, upstreamPort) {
   );
   up.on('error', (error) => {
     if (res.headersSent) return res.destroy();
+    // Refused: partykit dev is still starting (or restarting after a change); worth a retry.
+    if (error.code === 'ECONNREFUSED') {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' });
+      return res.end('The room server is starting: try again in a moment.\n');
+    }
     res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(`The room server on port ${upstreamPort} did not answer: ${error.message}\n`);
   });

@@ -44,7 +44,8 @@ for (const script of ['dev.mjs', 'dev-wrangler.mjs']) {
           async () => {
             if (child.exitCode !== null) throw new Error(`${script} exited: ${output}`);
             const res = await fetch(`http://127.0.0.1:${port}/parties/main/lobby`);
-            return res.status;
+            // 503: the front is up and the room server behind it is still starting.
+            return res.status === 503 ? undefined : res.status;
           },
           { timeoutMs: 90_000, intervalMs: 250 },
         );
