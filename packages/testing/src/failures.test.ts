@@ -40,11 +40,16 @@ async function openChat(server: TestServer, setup: PageSetup = {}): Promise<Page
   if (setup.initScript) await page.addInitScript(setup.initScript);
   await page.route(`${server.url}/script-tag/`, async (route) => {
     const response = await route.fetch();
-    // With getToken, the chat has no host until the test has given it the function.
-    const host = setup.getToken ? '' : `host="${setup.host ?? server.host}"`;
-    const body = (await response.text()).replace(
-      'host="localhost:1999"',
-      `${host} ${setup.attrs ?? ''}`,
+    // With getToken, the chat has no room (so it does not connect, and the loader gives it no
+    // host) until the test has given it the function.
+    const tag = '<realstream-chat room="script-tag"';
+    const html = await response.text();
+    assert.ok(html.includes(tag), 'the script-tag page has its chat');
+    const body = html.replace(
+      tag,
+      setup.getToken
+        ? '<realstream-chat'
+        : `${tag} host="${setup.host ?? server.host}" ${setup.attrs ?? ''}`,
     );
     await route.fulfill({ response, body });
   });
@@ -58,6 +63,7 @@ async function openChat(server: TestServer, setup: PageSetup = {}): Promise<Page
         w.getTokenCalls = 0;
         chat.getToken = async () => (w.getTokenCalls++, token);
         chat.host = host;
+        chat.room = 'script-tag';
       },
       { token: setup.getToken, host: setup.host ?? server.host },
     );
@@ -97,6 +103,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 describe('a page the server turns away says why', () => {
   it('a refused origin names the origin and REALSTREAM_ALLOWED_ORIGINS', async () => {
     const server = await startServer({
+      front: true,
       persist: false,
       vars: { REALSTREAM_ALLOWED_ORIGINS: 'https://allowed.example' },
     });
@@ -119,6 +126,7 @@ describe('a page the server turns away says why', () => {
 
   it('a deployment with an invalid variable names it', async () => {
     const server = await startServer({
+      front: true,
       persist: false,
       vars: { REALSTREAM_RING_SIZE: 'lots' },
     });
@@ -139,7 +147,7 @@ describe('a page the server turns away says why', () => {
   });
 
   it('a client of another protocol version is told what to upgrade', async () => {
-    const server = await startServer({ persist: false });
+    const server = await startServer({ front: true, persist: false });
     // An older client: its hello says protocol 0. The rest of the page is today's bundle, so
     // this is the server's real answer to an old page (say, a cached bundle after an upgrade).
     const initScript = `{
@@ -171,7 +179,11 @@ describe('a page the server turns away says why', () => {
 describe('a page with a token the server refuses says which problem, and what happens next', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ persist: false, vars: { REALSTREAM_SECRET: SECRET } });
+    server = await startServer({
+      front: true,
+      persist: false,
+      vars: { REALSTREAM_SECRET: SECRET },
+    });
   });
   after(() => server?.stop());
   const past = () => Math.floor(Date.now() / 1000) - 60;
@@ -233,7 +245,7 @@ describe('a page with a token the server refuses says which problem, and what ha
 
 describe('a page that cannot get in yet says why, and keeps trying', () => {
   it('an unreachable host: the URL tried and how many attempts, still retrying', async () => {
-    const server = await startServer({ persist: false });
+    const server = await startServer({ front: true, persist: false });
     const dead = `127.0.0.1:${await freePort()}`; // nothing listens there
     const page = await openChat(server, { host: dead });
     try {
@@ -256,7 +268,11 @@ describe('a page that cannot get in yet says why, and keeps trying', () => {
   });
 
   it('a full room says it is full and retries, and gets in once a place frees', async () => {
-    const server = await startServer({ persist: false, vars: { REALSTREAM_MAX_CONNECTIONS: 2 } });
+    const server = await startServer({
+      front: true,
+      persist: false,
+      vars: { REALSTREAM_MAX_CONNECTIONS: 2 },
+    });
     const holders: RawSocket[] = [];
     let page: Page | undefined;
     try {
