@@ -342,11 +342,13 @@ export default [
       minifyCss(),
       ts(),
       terser(),
-      // Issue 14's goal for a chat-only page, 45 KB, is met: 44.8 KB, with our own markdown lexer,
-      // generated validators, our own reconnecting socket instead of partysocket, a sheet without
-      // scanned utilities, minified css`` and the tool cards and history fetch loaded when needed.
-      // The margin is small (0.2 KB): the other budgets are what the pages measure, rounded up,
-      // so that nothing grows unnoticed.
+      // Issue 14's goal for a chat-only page is 45 KB. It was met at 44.8 KB (our own markdown
+      // lexer, generated validators, our own reconnecting socket instead of partysocket, a sheet
+      // without scanned utilities, minified css``, the tool cards and history fetch loaded when
+      // needed); typed link reasons, the honest badge and Intl numbers took it to 47.1 KB, and the
+      // operations views and tool host loaded on first use back to 46.6 KB: over budget until
+      // more comes off. The other budgets are what the pages measured, rounded up, so that
+      // nothing grows unnoticed.
       pageBudgets(1, [
         { name: 'chat-only', elements: ['chat'], kb: 45 },
         { name: 'room + chat', elements: ['room', 'chat'], kb: 47 },
