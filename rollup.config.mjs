@@ -124,8 +124,9 @@ const kb = (bytes) => (bytes / 1024).toFixed(1);
 /**
  * Budgets of the lazy loader, per kind of page: what a page with those tags downloads is the
  * loader, their elements' chunks and every chunk those import (the shared one), gzipped; a chunk
- * an element only import()s when needed (the chat's tool cards, the client's history page fetch)
- * is printed apart and counted only for the pages that import it outright. Fails the build over a
+ * an element only import()s when needed (the chat's tool cards, the client's history page fetch,
+ * its operations views) is printed apart and counted only for the pages that import it outright
+ * or name it in `when` (an operator's dashboard subscribes to metrics at once). Fails the build over a
  * budget or when rollup makes a chunk that is none of these: a page would then fetch files it
  * should not.
  */
@@ -157,7 +158,10 @@ function pageBudgets(loaderKb, pages) {
           fetched.add(c);
           for (const f of c.imports) add(bundle[f]);
         };
-        for (const name of page.elements) {
+        // The page's elements, and what they import() at once on such a page (the dashboard's
+        // operations views for an operator): counted as fetched, since the page will fetch them.
+        const wanted = [...page.elements, ...(page.when ?? [])];
+        for (const name of wanted) {
           if (!byName.has(name)) this.error(`page ${page.name}: no chunk named ${name}`);
           add(byName.get(name));
         }
@@ -338,17 +342,24 @@ export default [
       minifyCss(),
       ts(),
       terser(),
-      // Issue 14's goal for a chat-only page, 45 KB, is met: 44.8 KB, with our own markdown lexer,
-      // generated validators, our own reconnecting socket instead of partysocket, a sheet without
-      // scanned utilities, minified css`` and the tool cards and history fetch loaded when needed.
-      // The margin is small (0.2 KB): the other budgets are what the pages measure, rounded up,
-      // so that nothing grows unnoticed.
+      // Issue 14's goal for a chat-only page is 45 KB. It was met at 44.8 KB (our own markdown
+      // lexer, generated validators, our own reconnecting socket instead of partysocket, a sheet
+      // without scanned utilities, minified css``, the tool cards and history fetch loaded when
+      // needed); typed link reasons, the honest badge and Intl numbers took it to 47.1 KB, and the
+      // operations views and tool host loaded on first use back to 46.6 KB: over budget until
+      // more comes off. The other budgets are what the pages measured, rounded up, so that
+      // nothing grows unnoticed.
       pageBudgets(1, [
         { name: 'chat-only', elements: ['chat'], kb: 45 },
         { name: 'room + chat', elements: ['room', 'chat'], kb: 47 },
         { name: 'tools-only', elements: ['tools'], kb: 56 },
-        { name: 'dashboard-only', elements: ['dashboard'], kb: 42 },
-        { name: 'all elements', elements: Object.keys(ELEMENT_CHUNKS), kb: 91 },
+        { name: 'dashboard-only', elements: ['dashboard'], when: ['operations'], kb: 42 },
+        {
+          name: 'all elements',
+          elements: Object.keys(ELEMENT_CHUNKS),
+          when: ['operations'],
+          kb: 91,
+        },
       ]),
       pruneStale(),
     ],

@@ -1,5 +1,6 @@
-import type { ReadableAtom } from 'nanostores';
+import { atom, type ReadableAtom } from 'nanostores';
 import type {
+  ClientFrame,
   Author,
   Message,
   RoomMetrics,
@@ -29,8 +30,9 @@ import type {
   SendAck,
   ToolHandler,
 } from './types.js';
-import { Operations, type TapBatch, type TapFilter } from './operations.js';
-import { ToolHost } from './tool-host.js';
+import type { Operations, TapBatch, TapFilter } from './operations.js';
+import type { ToolHost } from './tool-host.js';
+import { Lazy } from './lazy.js';
 import { TypingTracker } from './typing.js';
 import { parseEndpoint, roomHttpUrl } from './url.js';
 
@@ -59,9 +61,12 @@ export class Client implements RealstreamClient {
   private readonly commands: Commands;
   private readonly history: History;
   private readonly session: Session;
-  private readonly toolHost: ToolHost;
-  private readonly operations: Operations;
-  readonly $metrics: ReadableAtom<RoomMetrics | null>;
+  /** The tools this client implements, imported on the first registerTool(). */
+  private readonly toolHost: Lazy<ToolHost>;
+  /** The operators' views, imported on the first subscribe: only dashboards use them. */
+  private readonly operations: Lazy<Operations>;
+  private readonly metrics = atom<RoomMetrics | null>(null);
+  readonly $metrics: ReadableAtom<RoomMetrics | null> = this.metrics;
   private readonly uid: string | undefined;
   private closed = false;
   private typingSentAt = 0;
@@ -121,12 +126,20 @@ export class Client implements RealstreamClient {
       () => stores.schedule(),
     );
     const { party, room, uid, state } = this;
-    const toolHost = (this.toolHost = new ToolHost(
-      (frame) => this.session.wire(frame),
-      (frame) => this.session.tooLarge(frame),
-    ));
-    const operations = (this.operations = new Operations((frame) => this.session.wire(frame)));
-    this.$metrics = operations.$metrics;
+    // Either part may arrive while the link is live: the session told it nothing then.
+    const wire = (frame: ClientFrame) => this.session.wire(frame);
+    const toolHost = (this.toolHost = new Lazy(async () => {
+      const { ToolHost } = await import('./tool-host.js');
+      const host = new ToolHost(wire, (frame) => this.session.tooLarge(frame));
+      if (this.session.live) host.connected();
+      return host;
+    }));
+    const operations = (this.operations = new Lazy(async () => {
+      const { Operations } = await import('./operations.js');
+      const ops = new Operations(wire, this.metrics);
+      if (this.session.live) ops.connected();
+      return ops;
+    }));
     this.session = new Session({
       options: opts,
       endpoint,
@@ -138,8 +151,19 @@ export class Client implements RealstreamClient {
       stores,
       commands,
       typers,
-      toolHost,
-      operations,
+      // Metrics and tap frames come only after a subscribe, calls only after a registration, so
+      // only once the part is in; a stray call still gets its answer (tool_unavailable).
+      toolHost: {
+        connected: () => toolHost.now?.connected(),
+        disconnected: () => toolHost.now?.disconnected(),
+        run: (frame) => toolHost.get().then((host) => host.run(frame)),
+        abort: (frame) => toolHost.now?.abort(frame),
+      },
+      operations: {
+        connected: () => operations.now?.connected(),
+        disconnected: () => operations.now?.disconnected(),
+        handle: (frame) => operations.now?.handle(frame),
+      },
     });
   }
 
@@ -220,15 +244,15 @@ export class Client implements RealstreamClient {
   }
 
   registerTool(spec: ToolSpec, handler: ToolHandler): () => void {
-    return this.toolHost.register(spec, handler, this.session.live);
+    return this.toolHost.start((host) => host.register(spec, handler, this.session.live));
   }
 
   subscribeMetrics(): () => void {
-    return this.operations.subscribeMetrics();
+    return this.operations.start((ops) => ops.subscribeMetrics());
   }
 
   subscribeTap(filter: TapFilter, listener: (batch: TapBatch) => void): () => void {
-    return this.operations.subscribeTap(filter, listener);
+    return this.operations.start((ops) => ops.subscribeTap(filter, listener));
   }
 
   watch(messageId: string | null): void {

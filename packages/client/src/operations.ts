@@ -1,4 +1,4 @@
-import { atom } from 'nanostores';
+import type { WritableAtom } from 'nanostores';
 import type { ClientFrame, RoomMetrics, ServerFrame, TapEntry } from '@realstream/protocol';
 import { makeId } from './ids.js';
 
@@ -19,15 +19,19 @@ export interface TapBatch {
 /**
  * An operator's live views of the room: `metrics` frames while anyone subscribes, and the event
  * tap. Both are per connection on the server, so they are asked for again on every new one.
+ * Only operators' pages use it, so the client imports this module on the first subscribe (a chunk
+ * of its own): `$metrics` belongs to the client, made before this module arrives.
  */
 export class Operations {
-  readonly $metrics = atom<RoomMetrics | null>(null);
   private metricsSubscribers = 0;
   private readonly tapListeners = new Set<(batch: TapBatch) => void>();
   private tapFilter: TapFilter = {};
   private live = false;
 
-  constructor(private readonly wire: (frame: ClientFrame) => boolean) {}
+  constructor(
+    private readonly wire: (frame: ClientFrame) => boolean,
+    private readonly $metrics: WritableAtom<RoomMetrics | null>,
+  ) {}
 
   subscribeMetrics(): () => void {
     if (++this.metricsSubscribers === 1 && this.live) this.sendMetrics(true);

@@ -46,8 +46,10 @@ export interface SessionParts {
   stores: Stores;
   commands: Commands;
   typers: TypingTracker;
-  toolHost: ToolHost;
-  operations: Operations;
+  /** The tools this client implements; the client forwards to them once their module has loaded. */
+  toolHost: Pick<ToolHost, 'connected' | 'disconnected' | 'run' | 'abort'>;
+  /** The operators' views; the client forwards to them once their module has loaded. */
+  operations: Pick<Operations, 'connected' | 'disconnected' | 'handle'>;
 }
 
 /**

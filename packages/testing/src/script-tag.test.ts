@@ -24,8 +24,9 @@ let server: TestServer;
 let browser: Browser;
 /**
  * File name of each chunk the build put next to the loader: shared, room, chat, tools, dashboard,
- * and the two loaded when needed: the tool cards (the tools import them outright, a chat with its
- * first tool call) and the client's history page fetch.
+ * and those loaded when needed: the tool cards (the tools import them outright, a chat with its
+ * first tool call), the client's history page fetch, its operations views (an operator's
+ * dashboard subscribes at once) and its browser tool host (the first registerTool()).
  */
 let chunk: Record<string, string>;
 
@@ -33,7 +34,7 @@ before(async () => {
   assert.ok(existsSync(bundle), `${bundle} is missing: run \`npm run build\` first`);
   chunk = {};
   for (const file of readdirSync(dir)) {
-    const m = /^realstream-(tool-card-lazy|fetch-page|[a-z]+)-[\w-]+\.js$/.exec(file);
+    const m = /^realstream-(tool-card-lazy|fetch-page|tool-host|[a-z]+)-[\w-]+\.js$/.exec(file);
     if (m) {
       assert.ok(!chunk[m[1]], `two ${m[1]} chunks in ${dir}: ${chunk[m[1]]} and ${file}`);
       chunk[m[1]] = file;
@@ -43,9 +44,11 @@ before(async () => {
     'chat',
     'dashboard',
     'fetch-page',
+    'operations',
     'room',
     'shared',
     'tool-card-lazy',
+    'tool-host',
     'tools',
   ]);
   server = await startServer({ front: true, vars: { REALSTREAM_DEMO_TOKENS_PER_SECOND: 200 } });
@@ -268,7 +271,7 @@ test(
         chunk['tool-card-lazy'],
         chunk.dashboard,
       ].sort(),
-      'each chunk once, the room chunk never (no room in this page)',
+      'each chunk once, the room chunk never (no room in this page), no operations chunk (no dashboard in the page subscribes)',
     );
     assert.deepEqual(await problems(), [], 'no CSP violation, no error');
     await page.close();
@@ -335,6 +338,7 @@ test(
         chunk.tools,
         chunk['tool-card-lazy'],
         chunk.dashboard,
+        chunk.operations,
       ].sort(),
     );
     assert.deepEqual(await problems(), [], 'no CSP violation, no error');
