@@ -85,8 +85,8 @@ function proxy(req, res, upstreamPort) {
   );
   up.on('error', (error) => {
     if (res.headersSent) return res.destroy();
-    // Refused: partykit dev is still starting (or restarting after a change); worth a retry.
-    if (error.code === 'ECONNREFUSED') {
+    // Refused or cut: the server behind is still starting (or restarting after a change).
+    if (error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET') {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' });
       return res.end('The room server is starting: try again in a moment.\n');
     }
