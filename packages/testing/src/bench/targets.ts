@@ -107,6 +107,10 @@ export async function roomTarget(
       REALSTREAM_DEMO_TOKENS_PER_SECOND: mode === 'sat' ? 0 : PACED_RATE,
       REALSTREAM_DEMO_REPLY_TOKENS: mode === 'sat' ? opts.satTokens : opts.pacedTokens,
       REALSTREAM_MAX_CONNECTIONS: 32_000,
+      // The bench's clients share one uid and one address (see connect below): the door's
+      // per-user and per-address caps are the hostile phase's business, not the capacity rows'.
+      REALSTREAM_MAX_CONNECTIONS_PER_USER: 32_000,
+      REALSTREAM_MAX_CONNECTIONS_PER_ADDRESS: 32_000,
       REALSTREAM_RATE_BURST: 100_000,
       REALSTREAM_RATE_PER_SECOND: 100_000,
       REALSTREAM_MAX_CONCURRENT_REPLIES: 1000,
