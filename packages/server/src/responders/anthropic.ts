@@ -5,8 +5,8 @@
 import type { Usage } from '@realstream/protocol';
 import { buildConversation, mergeTurns, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
-import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
-import { ModelQuirks, withQuirks } from './model-quirks.js';
+import type { ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import { ProviderResponder } from './model-quirks.js';
 import { providerMessage } from './provider-errors.js';
 import { ToolNames, providerSchema } from './tool-names.js';
 import {
@@ -126,23 +126,11 @@ export function anthropicRequestBody(
   };
 }
 
-export class AnthropicResponder implements Responder {
+/** The Messages API has one name for max tokens; compatible servers may still refuse tools. */
+export class AnthropicResponder extends ProviderResponder {
   readonly name = 'anthropic';
-  readonly quirks: ModelQuirks;
 
-  constructor(private readonly options: ProviderOptions) {
-    // The Messages API has one name for max tokens; compatible servers may still refuse tools.
-    this.quirks = new ModelQuirks(options.tools ?? 'auto', 'max_tokens', options.log);
-  }
-
-  respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
-    const hasTools = (input.tools?.length ?? 0) > 0;
-    return withQuirks(this.quirks, hasTools, (offerTools) =>
-      this.request(input, signal, offerTools),
-    );
-  }
-
-  private request(
+  protected request(
     input: ResponderInput,
     signal: AbortSignal,
     offerTools: boolean,

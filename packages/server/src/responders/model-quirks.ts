@@ -10,7 +10,8 @@
  *   most compatible servers know only `max_tokens`.
  */
 import type { ErrorChunk } from './provider-errors.js';
-import type { ResponderChunk } from './types.js';
+import type { Responder, ResponderChunk, ResponderInput } from './types.js';
+import type { ProviderOptions } from './upstream.js';
 
 /** `REALSTREAM_LLM_TOOLS`: offer tools always, never, or until the model says it takes none. */
 export type ToolsMode = 'auto' | 'on' | 'off';
@@ -120,4 +121,42 @@ export async function* withQuirks(
     }
     if (!again) return;
   }
+}
+
+/**
+ * What every provider responder shares: its quirks, and replies asked again through withQuirks.
+ * A provider supplies `request`, one HTTP call offering the tools or not.
+ */
+export abstract class ProviderResponder implements Responder {
+  abstract readonly name: string;
+  readonly quirks: ModelQuirks;
+
+  constructor(
+    protected readonly options: ProviderOptions,
+    maxTokensParam: MaxTokensParam = 'max_tokens',
+  ) {
+    this.quirks = new ModelQuirks(options.tools ?? 'auto', maxTokensParam, options.log);
+  }
+
+  respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
+    const hasTools = (input.tools?.length ?? 0) > 0;
+    return withQuirks(this.quirks, hasTools, (offerTools) =>
+      this.request(input, signal, offerTools),
+    );
+  }
+
+  protected abstract request(
+    input: ResponderInput,
+    signal: AbortSignal,
+    offerTools: boolean,
+  ): AsyncIterable<ResponderChunk>;
+}
+
+/** The headers of an OpenAI-style call: a Bearer key only when there is one (local servers take none, and some refuse an empty one). */
+export function bearerHeaders(apiKey: string | null): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    ...(apiKey && { authorization: `Bearer ${apiKey}` }),
+  };
 }

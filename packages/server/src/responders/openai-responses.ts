@@ -6,11 +6,11 @@
  */
 import type { Usage } from '@realstream/protocol';
 import { buildConversation, type Turn } from './context.js';
-import { ModelQuirks, withQuirks } from './model-quirks.js';
+import { ProviderResponder, bearerHeaders } from './model-quirks.js';
 import { providerMessage } from './provider-errors.js';
 import type { SseEvent } from './sse.js';
 import { ToolNames, providerSchema } from './tool-names.js';
-import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import type { ResponderChunk, ResponderInput, ToolCall } from './types.js';
 import {
   streamUpstream,
   type DecodedChunk,
@@ -73,38 +73,29 @@ export function responsesRequestBody(
   };
 }
 
-export class OpenAiResponsesResponder implements Responder {
+/** max_output_tokens is the one name this API has for max tokens. */
+export class OpenAiResponsesResponder extends ProviderResponder {
   readonly name = 'openai';
-  readonly quirks: ModelQuirks;
 
-  constructor(private readonly options: ProviderOptions) {
-    // max_output_tokens is the one name this API has.
-    this.quirks = new ModelQuirks(options.tools ?? 'auto', 'max_tokens', options.log);
-  }
-
-  respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
-    const hasTools = (input.tools?.length ?? 0) > 0;
-    return withQuirks(this.quirks, hasTools, (offerTools) => {
-      const { options } = this;
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      };
-      if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-      const names = ToolNames.for(input.tools, input.messages);
-      return streamUpstream(
-        {
-          provider: this.name,
-          url: `${options.baseUrl.replace(/\/+$/, '')}/responses`,
-          headers,
-          body: responsesRequestBody(input, options, names, offerTools),
-          decoder: () => new ResponsesDecoder(names),
-          secrets: options.apiKey ? [options.apiKey] : [],
-        },
-        options,
-        signal,
-      );
-    });
+  protected request(
+    input: ResponderInput,
+    signal: AbortSignal,
+    offerTools: boolean,
+  ): AsyncIterable<ResponderChunk> {
+    const { options } = this;
+    const names = ToolNames.for(input.tools, input.messages);
+    return streamUpstream(
+      {
+        provider: this.name,
+        url: `${options.baseUrl.replace(/\/+$/, '')}/responses`,
+        headers: bearerHeaders(options.apiKey),
+        body: responsesRequestBody(input, options, names, offerTools),
+        decoder: () => new ResponsesDecoder(names),
+        secrets: options.apiKey ? [options.apiKey] : [],
+      },
+      options,
+      signal,
+    );
   }
 }
 

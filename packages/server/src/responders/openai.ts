@@ -5,8 +5,8 @@
 import type { Usage } from '@realstream/protocol';
 import { buildConversation, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
-import type { Responder, ResponderChunk, ResponderInput, ToolCall } from './types.js';
-import { ModelQuirks, withQuirks, type MaxTokensParam } from './model-quirks.js';
+import type { ResponderChunk, ResponderInput, ToolCall } from './types.js';
+import { ProviderResponder, bearerHeaders, type MaxTokensParam } from './model-quirks.js';
 import { providerMessage } from './provider-errors.js';
 import { ToolNames, providerSchema } from './tool-names.js';
 import {
@@ -85,34 +85,20 @@ function maxTokensParamFor(baseUrl: string): MaxTokensParam {
   return new URL(baseUrl).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
 }
 
-export class OpenAiResponder implements Responder {
+export class OpenAiResponder extends ProviderResponder {
   readonly name = 'openai';
-  readonly quirks: ModelQuirks;
 
-  constructor(private readonly options: ProviderOptions) {
-    const { tools = 'auto', baseUrl, log } = options;
-    this.quirks = new ModelQuirks(tools, maxTokensParamFor(baseUrl), log);
+  constructor(options: ProviderOptions) {
+    super(options, maxTokensParamFor(options.baseUrl));
   }
 
-  respond(input: ResponderInput, signal: AbortSignal): AsyncIterable<ResponderChunk> {
-    const hasTools = (input.tools?.length ?? 0) > 0;
-    return withQuirks(this.quirks, hasTools, (offerTools) =>
-      this.request(input, signal, offerTools),
-    );
-  }
-
-  private request(
+  protected request(
     input: ResponderInput,
     signal: AbortSignal,
     offerTools: boolean,
   ): AsyncIterable<ResponderChunk> {
     const { options, quirks } = this;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-    };
-    // Local servers (Ollama, llama.cpp) need no key; an empty Bearer would be refused by some.
-    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const headers = bearerHeaders(options.apiKey);
     const names = ToolNames.for(input.tools, input.messages);
     return streamUpstream(
       {
