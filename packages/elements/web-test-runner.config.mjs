@@ -100,12 +100,15 @@ export default {
       target: 'es2022',
       tsconfig: here('../tsconfig.base.json'),
     }),
-    realstreamServer({
-      // Slow enough to act mid-reply (stop, reconnect), fast enough for a quick suite.
-      REALSTREAM_DEMO_TOKENS_PER_SECOND: 120,
-      REALSTREAM_MAX_MESSAGE_CHARS: 2000,
-      REALSTREAM_SNAPSHOT_MESSAGES: 20,
-    }),
+    realstreamServer(
+      {
+        // Slow enough to act mid-reply (stop, reconnect), fast enough for a quick suite.
+        REALSTREAM_DEMO_TOKENS_PER_SECOND: 120,
+        REALSTREAM_MAX_MESSAGE_CHARS: 2000,
+        REALSTREAM_SNAPSHOT_MESSAGES: 20,
+      },
+      { scriptedProvider: true },
+    ),
     networkCommands(),
   ],
   browsers: [chrome],
