@@ -1,7 +1,8 @@
 // The reference host (examples/, what `npm start` serves) in Chromium under its own CSP, against a
 // real `partykit dev`: the chat page answers a calculation with a tool card, and on the tools page
 // a tool implemented by one browser is run from another, through the room. Each page fetches the
-// loader, the shared chunk and its elements' chunks, nothing else; on the chat page the room's
+// loader, the shared chunk, its elements' chunks and the parts they load when used (tool cards, the
+// browser tool host, the operators' views), nothing else; on the chat page the room's
 // chunk is held back until the chat is defined, and the chat must still get the room's client.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -107,7 +108,12 @@ test(
     assert.match((await card.textContent()) ?? '', /math\.evaluate/);
     const defined = await page.evaluate(() => (window as unknown as { defined: string[] }).defined);
     assert.deepEqual(defined, ['realstream-chat', 'realstream-room'], 'the chat came first');
-    assert.deepEqual(scripts(), scriptsOf('room', 'chat'), 'no tools or dashboard chunk');
+    // The tool cards come with the tool call, the tool host with host.js's browser tool.
+    assert.deepEqual(
+      scripts(),
+      scriptsOf('room', 'chat', 'tool-card-lazy', 'tool-host'),
+      'no tools or dashboard chunk',
+    );
     assert.deepEqual(await problems(), [], 'no CSP violation, no error');
     await page.close();
   },
@@ -138,7 +144,11 @@ test(
       .locator('[part~="tool-card"][data-status="done"]')
       .first()
       .waitFor({ timeout: 10_000 });
-    assert.deepEqual(a.scripts(), scriptsOf('room', 'tools', 'chat'), 'no dashboard chunk');
+    assert.deepEqual(
+      a.scripts(),
+      scriptsOf('room', 'tools', 'chat', 'tool-card-lazy', 'tool-host'),
+      'no dashboard chunk',
+    );
     assert.deepEqual(await a.problems(), []);
     assert.deepEqual(await b.problems(), []);
     await a.page.close();
@@ -167,7 +177,12 @@ test(
     await dash.locator('[part~="scope-deployment"]').click();
     const row = dash.locator('[part~="rooms-table"] tr', { hasText: 'ref-dash' });
     await row.first().waitFor({ timeout: 20_000 }); // rooms report every 5 s
-    assert.deepEqual(scripts(), scriptsOf('room', 'dashboard'), 'no chat or tools chunk');
+    // The operations views come with the dashboard, the tool host with host.js's browser tool.
+    assert.deepEqual(
+      scripts(),
+      scriptsOf('room', 'dashboard', 'operations', 'tool-host'),
+      'no chat or tools chunk',
+    );
     assert.deepEqual(await problems(), [], 'no CSP violation, no error');
     assert.deepEqual(await chat.problems(), []);
     await chat.page.close();
