@@ -7,7 +7,7 @@ import { buildConversation, mergeTurns, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
 import type { ResponderChunk, ResponderInput, ToolCall } from './types.js';
 import { ProviderResponder } from './model-quirks.js';
-import { providerMessage } from './provider-errors.js';
+import { notJson, providerMessage } from './provider-errors.js';
 import { ToolNames, providerSchema } from './tool-names.js';
 import {
   streamUpstream,
@@ -184,13 +184,7 @@ export class AnthropicDecoder implements StreamDecoder {
     try {
       msg = JSON.parse(data);
     } catch {
-      return [
-        {
-          type: 'error',
-          code: 'bad_response',
-          message: `anthropic sent an event that is not JSON: ${providerMessage(data).slice(0, 200)}`,
-        },
-      ];
+      return [notJson('anthropic', 'an event', data)];
     }
     switch (msg?.type ?? event) {
       case 'message_start':

@@ -7,7 +7,8 @@
 import type { Usage } from '@realstream/protocol';
 import { buildConversation, type Turn } from './context.js';
 import { ProviderResponder, bearerHeaders } from './model-quirks.js';
-import { providerMessage } from './provider-errors.js';
+import { notJson, providerMessage } from './provider-errors.js';
+import { count } from './openai.js';
 import type { SseEvent } from './sse.js';
 import { ToolNames, providerSchema } from './tool-names.js';
 import type { ResponderChunk, ResponderInput, ToolCall } from './types.js';
@@ -112,14 +113,7 @@ export class ResponsesDecoder implements StreamDecoder {
     try {
       msg = JSON.parse(data);
     } catch {
-      const quoted = providerMessage(data).slice(0, 200);
-      return [
-        {
-          type: 'error',
-          code: 'bad_response',
-          message: `openai sent an event that is not JSON: ${quoted}`,
-        },
-      ];
+      return [notJson('openai', 'an event', data)];
     }
     switch (msg?.type ?? event) {
       case 'response.output_text.delta':
@@ -210,8 +204,4 @@ export class ResponsesDecoder implements StreamDecoder {
     out.push({ type: 'finish', reason, ...(usage && { usage }) });
     return out;
   }
-}
-
-function count(n: unknown): number {
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : 0;
 }

@@ -7,7 +7,7 @@ import { buildConversation, type Turn } from './context.js';
 import type { SseEvent } from './sse.js';
 import type { ResponderChunk, ResponderInput, ToolCall } from './types.js';
 import { ProviderResponder, bearerHeaders, type MaxTokensParam } from './model-quirks.js';
-import { providerMessage } from './provider-errors.js';
+import { notJson, providerMessage } from './provider-errors.js';
 import { ToolNames, providerSchema } from './tool-names.js';
 import {
   streamUpstream,
@@ -135,13 +135,7 @@ export class OpenAiDecoder implements StreamDecoder {
     try {
       chunk = JSON.parse(data);
     } catch {
-      return [
-        {
-          type: 'error',
-          code: 'bad_response',
-          message: `openai sent a stream chunk that is not JSON: ${providerMessage(data).slice(0, 200)}`,
-        },
-      ];
+      return [notJson('openai', 'a stream chunk', data)];
     }
     if (chunk?.error) {
       return [
@@ -245,6 +239,7 @@ function isWholeJson(text: string): boolean {
   }
 }
 
-function count(n: unknown): number {
+/** A token count from a usage object: a whole number, 0 when missing or nonsense. */
+export function count(n: unknown): number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : 0;
 }

@@ -28,6 +28,16 @@ export function httpError(provider: string, status: number, body: string): Error
   };
 }
 
+/** A stream event whose data is not the JSON it must be: quoted (clipped), never parsed further. */
+export function notJson(provider: string, what: string, data: string): ErrorChunk {
+  const quoted = providerMessage(data).slice(0, 200);
+  return {
+    type: 'error',
+    code: 'bad_response',
+    message: `${provider} sent ${what} that is not JSON: ${quoted}`,
+  };
+}
+
 /** The human-readable part of a provider's error body (JSON of any common shape, text or HTML). */
 export function providerMessage(body: string): string {
   try {
