@@ -81,16 +81,28 @@ describe('a room answered by an OpenAI-compatible provider (partykit dev)', () =
     return ((await res.json()) as MessagePage).messages;
   }
 
-  /** Sends `text` as Ada and waits for the reply to end; returns the reply as stored. */
+  /**
+   * Sends `text` as Ada and waits for the reply to end, both in the stored history and on this socket
+   * (the history can say "complete" while the last deltas are still on their way to the socket);
+   * returns the reply as stored.
+   */
   async function ask(sock: RawSocket, room: string, id: string, text: string): Promise<Message> {
     sock.send({ type: 'message.send', id, text });
     await sock.next('ack', (f) => f.id === id);
-    return waitFor(
+    const reply = await waitFor(
       `the reply to ${id} to end`,
       async () =>
         (await history(room)).find((m) => m.replyTo === id && m.status !== 'streaming') ?? null,
       { timeoutMs: 15_000 },
     );
+    await waitFor(`the end of the reply to ${id} on the socket`, () =>
+      eventsOf(sock.frames).some(
+        (e) =>
+          (e.event.type === 'message.completed' || e.event.type === 'message.failed') &&
+          e.event.messageId === reply.id,
+      ),
+    );
+    return reply;
   }
 
   it('streams the provider’s reply into the room, complete and exact', async () => {
