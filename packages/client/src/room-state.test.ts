@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EventFrame, Message } from '@realstream/protocol';
+import type { EventFrame, Message, RoomSettings } from '@realstream/protocol';
 import { applyDelta, RoomState } from './room-state.js';
 
-const settings = { responder: 'demo', systemPrompt: null };
+const settings: RoomSettings = { responder: 'demo', systemPrompt: null, reasoning: 'everyone' };
 const tools: never[] = [];
 const calls: never[] = [];
 

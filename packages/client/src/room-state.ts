@@ -113,6 +113,7 @@ export class RoomState {
         const m = this.confirmed[i];
         // A final text is final: a stray delta after completion must not change it.
         if (m.status !== 'streaming') return null;
+        if (event.part === 'reasoning') return this.applyReasoning(i, m, event, at);
         const text = applyDelta(m.text, event.offset, event.text);
         if (text === null) {
           return {
@@ -120,7 +121,13 @@ export class RoomState {
             detail: `delta of ${m.id} at ${event.offset}, text has ${m.text.length}`,
           };
         }
-        if (text !== m.text) this.replaceAt(i, { ...m, text, updatedAt: at });
+        if (text === m.text) return null;
+        const next: ClientMessage = { ...m, text, updatedAt: at };
+        // The answer began: the reasoning before it took this long (the completion says exactly).
+        if (m.reasoning && m.reasoning.ms === undefined) {
+          next.reasoning = { ...m.reasoning, ms: Math.max(0, at - m.reasoning.startedAt) };
+        }
+        this.replaceAt(i, next);
         return null;
       }
       case 'message.completed': {
@@ -134,6 +141,7 @@ export class RoomState {
           updatedAt: at,
         };
         if (event.usage) next.usage = event.usage;
+        if (event.reasoning) next.reasoning = event.reasoning;
         this.replaceAt(i, next);
         return null;
       }
@@ -141,13 +149,15 @@ export class RoomState {
         const i = this.indexOf(event.messageId);
         if (i < 0) return null;
         const m = this.confirmed[i];
-        this.replaceAt(i, {
+        const next: ClientMessage = {
           ...m,
           text: event.text,
           status: 'failed',
           error: event.error,
           updatedAt: at,
-        });
+        };
+        if (event.reasoning) next.reasoning = event.reasoning;
+        this.replaceAt(i, next);
         return null;
       }
       case 'presence.joined':
@@ -183,6 +193,36 @@ export class RoomState {
         this.tools.apply(event, at);
         return null;
     }
+  }
+
+  /**
+   * A reasoning delta: appended to the reply's reasoning like text to its text (idempotent, a hole
+   * is a gap). A withheld one only says the model is reasoning. While the model reasons `ms` is
+   * unset; the next text delta sets it.
+   */
+  private applyReasoning(
+    i: number,
+    m: ClientMessage,
+    event: Extract<EventFrame['event'], { type: 'message.delta' }>,
+    at: number,
+  ): Gap | null {
+    const before = m.reasoning;
+    const { ms: _spell, ...reasoning } = before ?? { text: '', startedAt: at };
+    if (event.withheld) {
+      if (before?.withheld && before.ms === undefined) return null;
+      this.replaceAt(i, { ...m, reasoning: { ...reasoning, withheld: true }, updatedAt: at });
+      return null;
+    }
+    const text = applyDelta(reasoning.text, event.offset, event.text);
+    if (text === null) {
+      return {
+        kind: 'offset',
+        detail: `reasoning delta of ${m.id} at ${event.offset}, reasoning has ${reasoning.text.length}`,
+      };
+    }
+    if (text === before?.text && before.ms === undefined) return null;
+    this.replaceAt(i, { ...m, reasoning: { ...reasoning, text }, updatedAt: at });
+    return null;
   }
 
   /** Adds a server message, or replaces the one with its id (a created event is idempotent). */

@@ -110,7 +110,7 @@ export const frames = {
       hasMore,
       before,
       presence: [],
-      settings: { responder: 'demo', systemPrompt: null },
+      settings: { responder: 'demo', systemPrompt: null, reasoning: 'everyone' },
       tools: [],
       calls: [],
     };

@@ -37,7 +37,7 @@ export class FakeClient implements RealstreamClient {
   readonly $presence = atom<readonly User[]>([]);
   readonly $typing = atom<readonly User[]>([]);
   readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
-  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null });
+  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null, reasoning: 'everyone' });
   readonly $tools = atom<readonly Tool[]>([]);
   readonly $calls = atom<readonly ToolCall[]>([]);
   readonly $metrics = atom<RoomMetrics | null>(null);

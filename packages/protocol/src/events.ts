@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import {
   IdSchema,
   MessageSchema,
+  ReasoningSchema,
   RoomSettingsSchema,
   SeqSchema,
   UsageSchema,
@@ -24,15 +25,25 @@ export const MessageCreatedSchema = z.object({
   message: MessageSchema,
 });
 
-/** A piece of streamed text. `offset` is where it starts in the message text (UTF-16 units). */
+/**
+ * A piece of streamed text. `offset` is where it starts in the message text (UTF-16 units), or,
+ * with `part: 'reasoning'`, in the message's reasoning text. A reasoning delta sent to someone the
+ * room does not show reasoning to carries no text and `withheld: true`: it only says that the
+ * model is reasoning.
+ */
 export const MessageDeltaSchema = z.object({
   type: z.literal('message.delta'),
   messageId: IdSchema,
   offset: z.int().check(z.gte(0)),
   text: z.string(),
+  part: z.optional(z.literal('reasoning')),
+  withheld: z.optional(z.literal(true)),
 });
 
-/** A reply ended; `text` is the whole final text, so a client that missed deltas still converges. */
+/**
+ * A reply ended; `text` (and `reasoning`) is the whole final text, so a client that missed deltas
+ * still converges.
+ */
 export const MessageCompletedSchema = z.object({
   type: z.literal('message.completed'),
   messageId: IdSchema,
@@ -41,6 +52,7 @@ export const MessageCompletedSchema = z.object({
   usage: z.optional(UsageSchema),
   /** Who pressed stop, for `stopped`. */
   stoppedBy: z.optional(z.string()),
+  reasoning: z.optional(ReasoningSchema),
 });
 
 export const MessageFailedSchema = z.object({
@@ -48,6 +60,7 @@ export const MessageFailedSchema = z.object({
   messageId: IdSchema,
   text: z.string(),
   error: z.object({ code: z.string(), message: z.string() }),
+  reasoning: z.optional(ReasoningSchema),
 });
 
 export const PresenceJoinedSchema = z.object({

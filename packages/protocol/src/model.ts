@@ -90,6 +90,24 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/**
+ * What the model thought before (and between) its answers: reasoning summaries, `reasoning_content`,
+ * Anthropic thinking, `<think>` text. Streamed, stored and resumed like the text, shown apart from
+ * it, and never sent to a model as part of the conversation.
+ */
+export const ReasoningSchema = z.object({
+  text: z.string(),
+  /** When the model began to reason (server clock, ms since the epoch). */
+  startedAt: z.number(),
+  /** How long it reasoned, summed over its spells of reasoning; set once the answer begins or the reply ends. */
+  ms: z.optional(z.int().check(z.gte(0))),
+  /** The provider withheld some of it (Anthropic `redacted_thinking`): there was more than `text`. */
+  redacted: z.optional(z.boolean()),
+  /** This room shows reasoning to operators only (`RoomSettings.reasoning`): `text` is empty. */
+  withheld: z.optional(z.boolean()),
+});
+export type Reasoning = z.infer<typeof ReasoningSchema>;
+
 export const MessageSchema = z.object({
   id: IdSchema,
   /** seq of the event that created the message: the history cursor. */
@@ -105,6 +123,8 @@ export const MessageSchema = z.object({
   retryOf: z.optional(IdSchema),
   usage: z.optional(UsageSchema),
   error: z.optional(z.object({ code: z.string(), message: z.string() })),
+  /** For assistant replies of a reasoning model. */
+  reasoning: z.optional(ReasoningSchema),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -114,5 +134,10 @@ export const RoomSettingsSchema = z.object({
   responder: z.string().check(z.minLength(1), z.maxLength(32)),
   /** The room's system prompt; null uses the deployment's. */
   systemPrompt: z.nullable(z.string().check(z.maxLength(8000))),
+  /**
+   * Who sees the assistant's reasoning: everyone in the room, or operators only (the others see
+   * that it reasoned, and for how long, but not what it thought).
+   */
+  reasoning: z.enum(['everyone', 'operators']),
 });
 export type RoomSettings = z.infer<typeof RoomSettingsSchema>;

@@ -44,6 +44,13 @@ const AuthorSchema = object({
 });
 const MessageStatusSchema = oneOf('streaming', 'complete', 'stopped', 'interrupted', 'failed');
 const UsageSchema = object({ inputTokens: number(true, 0), outputTokens: number(true, 0) });
+const ReasoningSchema = object({
+  text: string(),
+  startedAt: number(),
+  ms: optional(number(true, 0)),
+  redacted: optional(boolean),
+  withheld: optional(boolean),
+});
 const MessageSchema = object({
   id: IdSchema,
   seq: SeqSchema,
@@ -56,10 +63,12 @@ const MessageSchema = object({
   retryOf: optional(IdSchema),
   usage: optional(UsageSchema),
   error: optional(object({ code: string(), message: string() })),
+  reasoning: optional(ReasoningSchema),
 });
 const RoomSettingsSchema = object({
   responder: string(1, 32),
   systemPrompt: nullable(string(0, 8000)),
+  reasoning: oneOf('everyone', 'operators'),
 });
 const ToolNameSchema = string(
   1,
@@ -166,6 +175,8 @@ const MessageDeltaSchema = object({
   messageId: IdSchema,
   offset: number(true, 0),
   text: string(),
+  part: optional(oneOf('reasoning')),
+  withheld: optional(oneOf(true)),
 });
 const MessageCompletedSchema = object({
   type: oneOf('message.completed'),
@@ -174,12 +185,14 @@ const MessageCompletedSchema = object({
   text: string(),
   usage: optional(UsageSchema),
   stoppedBy: optional(string()),
+  reasoning: optional(ReasoningSchema),
 });
 const MessageFailedSchema = object({
   type: oneOf('message.failed'),
   messageId: IdSchema,
   text: string(),
   error: object({ code: string(), message: string() }),
+  reasoning: optional(ReasoningSchema),
 });
 const PresenceJoinedSchema = object({ type: oneOf('presence.joined'), user: UserSchema });
 const PresenceLeftSchema = object({ type: oneOf('presence.left'), userId: string() });

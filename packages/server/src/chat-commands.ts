@@ -25,9 +25,12 @@ export async function loadSettings(
   responders: ReadonlyMap<string, Responder>,
   logger: Logger,
 ): Promise<RoomSettings> {
-  const settings = (await storage.get<RoomSettings>(SETTINGS_KEY)) ?? {
+  // Rooms stored before a setting existed get its default.
+  const settings: RoomSettings = {
     responder: config.responder,
     systemPrompt: null,
+    reasoning: 'everyone',
+    ...(await storage.get<Partial<RoomSettings>>(SETTINGS_KEY)),
   };
   if (responders.has(settings.responder)) return settings;
   // The deployment no longer offers the room's choice: fall back rather than fail every reply.

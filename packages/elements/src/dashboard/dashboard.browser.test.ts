@@ -431,12 +431,12 @@ describe('realstream-dashboard room settings', () => {
     save(d).click();
     await settle(d);
     expect(fake.calls.filter((c) => c.method === 'configure').map((c) => c.args[0])).to.deep.equal([
-      { responder: 'openai', systemPrompt: 'Answer in French.' },
+      { responder: 'openai', systemPrompt: 'Answer in French.', reasoning: 'everyone' },
     ]);
     expect(text($(d, '[part="settings-result"]'))).to.equal('Saved.');
 
     // The room's configured event arrives: the form shows the room's settings, nothing to save.
-    fake.$settings.set({ responder: 'openai', systemPrompt: 'Answer in French.' });
+    fake.$settings.set({ responder: 'openai', systemPrompt: 'Answer in French.', reasoning: 'everyone' });
     await settle(d);
     expect(select(d).value).to.equal('openai');
     expect(save(d).disabled).to.equal(true);
@@ -457,7 +457,7 @@ describe('realstream-dashboard room settings', () => {
     await settle(d);
     expect(prompt(d).value).to.equal('');
     expect(save(d).disabled).to.equal(true);
-    fake.$settings.set({ responder: 'demo', systemPrompt: 'From Olga.' });
+    fake.$settings.set({ responder: 'demo', systemPrompt: 'From Olga.', reasoning: 'everyone' });
     await settle(d);
     expect(prompt(d).value).to.equal('From Olga.');
   });

@@ -101,7 +101,7 @@ export class ScriptedClient implements RealstreamClient {
   readonly $presence = atom<readonly User[]>([me]);
   readonly $typing = atom<readonly User[]>([]);
   readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
-  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null });
+  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null, reasoning: 'everyone' });
   readonly $tools = atom<readonly Tool[]>([]);
   readonly $calls = atom<readonly ToolCall[]>([]);
   readonly $metrics = atom<RoomMetrics | null>(null);
@@ -225,8 +225,8 @@ export class ScriptedClient implements RealstreamClient {
   }
 
   configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
-    const current = this.$settings.get() ?? { responder: 'demo', systemPrompt: null };
-    this.$settings.set({ ...current, ...settings });
+    const current = this.$settings.get() ?? { responder: 'demo', systemPrompt: null, reasoning: 'everyone' };
+    this.$settings.set({ ...current, ...settings } as RoomSettings);
     return Promise.resolve({ seq: ++this.seq });
   }
 
