@@ -13,6 +13,7 @@ import {
 } from '@realstream/protocol';
 import type { Identity } from './auth.js';
 import { MAX_PAGE } from './messages.js';
+import { hideReasoning, hideReasoningIn, seesReasoning } from './reasoning-view.js';
 import { handleToolsRequest } from './http-tools.js';
 import { CONTENT_TYPES, type MetricsFormat } from './metrics/prometheus.js';
 import type { Room, Subscriber } from './room.js';
@@ -67,7 +68,7 @@ async function route(
     return json(info(room));
   }
   if (rest === '/messages') {
-    if (method === 'GET') return listMessages(room, new URL(req.url));
+    if (method === 'GET') return listMessages(room, new URL(req.url), identity);
     if (method === 'POST') return postMessage(room, req, identity);
     return errorResponse('method_not_allowed', `${method} is not supported here; use GET or POST`);
   }
@@ -121,13 +122,15 @@ function intParam(url: URL, name: string, min: number, max: number): number | nu
   return n;
 }
 
-async function listMessages(room: Room, url: URL): Promise<Response> {
+async function listMessages(room: Room, url: URL, identity: Identity): Promise<Response> {
   const before = intParam(url, 'before', 1, Number.MAX_SAFE_INTEGER);
   const limit = intParam(url, 'limit', 1, MAX_PAGE);
   if (before instanceof Error) return errorResponse('invalid_frame', before.message);
   if (limit instanceof Error) return errorResponse('invalid_frame', limit.message);
   const seq = room.log.seq;
   const page = await room.messages.page(before, limit ?? room.config.snapshotMessages);
+  if (!seesReasoning(room.settings, identity.role))
+    page.messages = page.messages.map(hideReasoning);
   return json({ ...page, seq } satisfies MessagePage);
 }
 
@@ -252,7 +255,11 @@ async function eventStream(room: Room, req: Request, identity: Identity): Promis
     }
     close();
   };
-  const eventText = (f: EventFrame) => `id: ${f.seq}\ndata: ${JSON.stringify(f)}\n\n`;
+  // Whether this reader sees reasoning is asked at every event: an operator may change it.
+  const eventText = (f: EventFrame) => {
+    const shown = seesReasoning(room.settings, identity.role) ? f : hideReasoningIn(f);
+    return `id: ${f.seq}\ndata: ${JSON.stringify(shown)}\n\n`;
+  };
   const subscriber: Subscriber = {
     deliver: (frames) => write(frames.map(eventText).join('')),
     end,
@@ -270,7 +277,10 @@ async function eventStream(room: Room, req: Request, identity: Identity): Promis
   const replay = await room.missedSince(since);
   write('retry: 3000\n\n');
   if (replay) write(replay.map(eventText).join(''));
-  else write(`id: ${room.log.seq}\ndata: ${JSON.stringify(room.snapshot())}\n\n`);
+  else {
+    const snapshot = room.snapshot(!seesReasoning(room.settings, identity.role));
+    write(`id: ${room.log.seq}\ndata: ${JSON.stringify(snapshot)}\n\n`);
+  }
   if (!open) return new Response(body, { headers: SSE_HEADERS });
   // A snapshot may be large (a long reply still streaming): it is not the reader falling behind.
   allowance = queued() + SSE_BACKLOG_BYTES;

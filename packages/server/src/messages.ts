@@ -14,6 +14,13 @@ export const messageIdKey = (id: string): string => `mid:${id}`;
 export const textKey = (seq: number, offset: number): string =>
   `txt:${String(seq).padStart(15, '0')}:${String(offset).padStart(10, '0')}`;
 
+/** A piece of a streaming reply's reasoning (Message.reasoning), as textKey is of its text. */
+export const reasoningKey = (seq: number, offset: number): string =>
+  `rsn:${String(seq).padStart(15, '0')}:${String(offset).padStart(10, '0')}`;
+
+/** The prefixes of every kind of stored piece (swept when a room opens). */
+export const PIECE_PREFIXES = ['txt:', 'rsn:'] as const;
+
 /**
  * Storage key listing the seqs of replies still streaming, rewritten with every start and end, so a
  * restart finds every reply that died with the process even when it is older than the latest page.
@@ -24,10 +31,19 @@ export const STREAMS_KEY = 'streams';
  * A reply's text as storage holds it: its row's text followed by its stored pieces, as far as they
  * run on without a hole. A piece that overlaps what is already there adds only what is past it.
  */
-export async function storedText(storage: RoomStorage, message: Message): Promise<string> {
-  const prefix = textKey(message.seq, 0).slice(0, -10);
+export function storedText(storage: RoomStorage, message: Message): Promise<string> {
+  return joinPieces(storage, textKey(message.seq, 0).slice(0, -10), message.text);
+}
+
+/** The same for a reply's reasoning: its row's reasoning text followed by its stored pieces. */
+export function storedReasoning(storage: RoomStorage, message: Message): Promise<string> {
+  const prefix = reasoningKey(message.seq, 0).slice(0, -10);
+  return joinPieces(storage, prefix, message.reasoning?.text ?? '');
+}
+
+async function joinPieces(storage: RoomStorage, prefix: string, base: string): Promise<string> {
   const pieces = await storage.list<string>({ prefix });
-  let text = message.text;
+  let text = base;
   for (const [key, piece] of pieces) {
     const offset = Number(key.slice(prefix.length));
     if (offset > text.length) break;

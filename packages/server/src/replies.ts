@@ -2,8 +2,23 @@ import type { Message, Role, Usage, User } from '@realstream/protocol';
 import type { Config } from './config.js';
 import type { EventLog } from './event-log.js';
 import type { Logger } from './log.js';
-import { messageKey, STREAMS_KEY, storedText, textKey, type MessageStore } from './messages.js';
-import type { ContextMessage, Responder, ResponderInput, ToolCall } from './responders/types.js';
+import {
+  messageKey,
+  PIECE_PREFIXES,
+  reasoningKey,
+  storedReasoning,
+  STREAMS_KEY,
+  storedText,
+  textKey,
+  type MessageStore,
+} from './messages.js';
+import type {
+  ContextMessage,
+  ReasoningItem,
+  Responder,
+  ResponderInput,
+  ToolCall,
+} from './responders/types.js';
 import type { AssistantTools } from './tools/assistant.js';
 import type { RoomStorage } from './storage.js';
 
@@ -22,7 +37,7 @@ const CONTEXT_MESSAGES = 40;
 export const MAX_DELTA_CHARS = 8192;
 
 /**
- * The longest reply the room keeps: 4 MiB of characters. A reply that reaches it ends `failed` with
+ * The longest reply the room keeps: 4 MiB of characters, its text and reasoning together. A reply that reaches it ends `failed` with
  * `too_large`, keeping its text. Stored whole on every backend (see ChunkedStorage).
  */
 export const MAX_REPLY_CHARS = 4 * 1024 * 1024;
@@ -56,6 +71,12 @@ interface Stream {
   message: Message;
   /** Text generated but not yet sent as a delta (coalescing). */
   pending: string;
+  /** The same for reasoning (sent before the text: it came first). */
+  pendingReasoning: string;
+  /** When the model's current spell of reasoning began; null while it is not reasoning. */
+  reasoningSince: number | null;
+  /** Milliseconds of the spells of reasoning that have ended. */
+  reasoningMs: number;
   abort: AbortController;
   /** When this stream last sent a delta: it may send again at the next tick coalesceMs later (dueOf). */
   lastFlushAt: number;
@@ -155,6 +176,9 @@ export class Replies {
     const stream: Stream = {
       message,
       pending: '',
+      pendingReasoning: '',
+      reasoningSince: null,
+      reasoningMs: 0,
       lastFlushAt: 0,
       abort: new AbortController(),
       pieces: [],
@@ -183,18 +207,25 @@ export class Replies {
         if (offers.length) input.tools = offers;
         if (systemPrompt !== null) input.systemPrompt = systemPrompt;
         const calls: ToolCall[] = [];
+        const items: ReasoningItem[] = [];
         let said = '';
         let reason: string | undefined;
+        const speak = (part: 'text' | 'reasoning', text: string) => {
+          if (!text) return;
+          if (part === 'text') said += text;
+          stream.tokens++;
+          if (!stream.spoke) {
+            stream.spoke = true;
+            this.events.firstToken(Date.now() - stream.message.createdAt);
+          }
+          this.append(stream, part, text);
+        };
         for await (const chunk of responder.respond(input, stream.abort.signal)) {
           if (stream.done) break;
-          if (chunk.type === 'text') {
-            said += chunk.text;
-            stream.tokens++;
-            if (!stream.spoke && chunk.text) {
-              stream.spoke = true;
-              this.events.firstToken(Date.now() - stream.message.createdAt);
-            }
-            this.appendText(stream, chunk.text);
+          if (chunk.type === 'text' || chunk.type === 'reasoning') speak(chunk.type, chunk.text);
+          else if (chunk.type === 'reasoning-item') {
+            items.push(chunk.item);
+            if (chunk.redacted) this.markRedacted(stream);
           } else if (chunk.type === 'tool-call') calls.push(chunk);
           else if (chunk.type === 'finish') {
             usage = addUsage(usage, chunk.usage);
@@ -207,10 +238,10 @@ export class Replies {
         }
         if (stream.done || reason !== 'tool-calls' || !calls.length || !this.tools) break;
         if (round >= maxRounds) {
-          this.appendText(stream, `\n\n_Stopped after ${maxRounds} rounds of tool calls._`);
+          this.append(stream, 'text', `\n\n_Stopped after ${maxRounds} rounds of tool calls._`);
           break;
         }
-        await this.runTools(stream, messages, said, calls, asker);
+        await this.runTools(stream, messages, { said, calls, items }, asker);
         if (stream.done) return;
       }
     } catch (err) {
@@ -234,11 +265,17 @@ export class Replies {
   private async runTools(
     stream: Stream,
     messages: ContextMessage[],
-    said: string,
-    calls: ToolCall[],
+    turn: { said: string; calls: ToolCall[]; items: ReasoningItem[] },
     asker: Role,
   ): Promise<void> {
-    messages.push({ role: 'assistant', name: ASSISTANT.name, text: said, toolCalls: calls });
+    const { said, calls, items } = turn;
+    messages.push({
+      role: 'assistant',
+      name: ASSISTANT.name,
+      text: said,
+      toolCalls: calls,
+      ...(items.length && { reasoningItems: items }),
+    });
     const results = await Promise.all(
       calls.map((c) =>
         this.tools!.run({
@@ -254,7 +291,7 @@ export class Replies {
       messages.push({ role: 'tool', callId: c.id, name: c.name, ...results[i] }),
     );
     // The answer that uses the results starts a new paragraph after the lead-in.
-    if (said.trim() && !stream.done) this.appendText(stream, '\n\n');
+    if (said.trim() && !stream.done) this.append(stream, 'text', '\n\n');
   }
 
   private contextFor(userMessage: Message): ContextMessage[] {
@@ -270,13 +307,27 @@ export class Replies {
     }));
   }
 
-  private appendText(stream: Stream, text: string): void {
+  /** Adds text to the reply's answer or to its reasoning, to go out with the next delta. */
+  private append(stream: Stream, part: 'text' | 'reasoning', text: string): void {
     if (!text || stream.done) return;
-    const room = MAX_REPLY_CHARS - stream.message.text.length - stream.pending.length;
-    if (text.length > room) {
+    if (part === 'text') this.endSpell(stream);
+    else text = this.startSpell(stream, text);
+    const { message: m } = stream;
+    const used =
+      m.text.length +
+      stream.pending.length +
+      (m.reasoning?.text.length ?? 0) +
+      stream.pendingReasoning.length;
+    const room = MAX_REPLY_CHARS - used;
+    const tooLarge = text.length > room;
+    if (tooLarge) {
       let cut = Math.max(0, room);
       if (cut > 0 && isLowSurrogate(text.charCodeAt(cut))) cut--;
-      stream.pending += text.slice(0, cut);
+      text = text.slice(0, cut);
+    }
+    if (part === 'text') stream.pending += text;
+    else stream.pendingReasoning += text;
+    if (tooLarge) {
       stream.abort.abort();
       this.failStream(
         stream,
@@ -285,14 +336,47 @@ export class Replies {
       );
       return;
     }
-    stream.pending += text;
-    if (this.config.coalesceMs === 0 || stream.pending.length >= MAX_DELTA_CHARS) {
-      return this.flush(stream);
-    }
+    const waiting = stream.pending.length + stream.pendingReasoning.length;
+    if (this.config.coalesceMs === 0 || waiting >= MAX_DELTA_CHARS) return this.flush(stream);
     // Nagle for tokens, per stream: a stream that was quiet for coalesceMs sends at once (next
     // task); a busy one sends at most one delta per coalesceMs, carrying everything meanwhile
     // (up to MAX_DELTA_CHARS, above).
     this.scheduleFlush(this.dueOf(stream));
+  }
+
+  /**
+   * The model reasons: a new spell of reasoning begins unless one is going on. Returns the text to
+   * add: a spell after some answer starts a new paragraph of the reasoning.
+   */
+  private startSpell(stream: Stream, text: string): string {
+    if (stream.reasoningSince !== null) return text;
+    const now = Date.now();
+    stream.reasoningSince = now;
+    const m = stream.message;
+    if (!m.reasoning) {
+      m.reasoning = { text: '', startedAt: now };
+      return text;
+    }
+    // Reasoning again: no duration until this spell ends too.
+    delete m.reasoning.ms;
+    const before = m.reasoning.text + stream.pendingReasoning;
+    return before.trim() ? `\n\n${text.replace(/^\s+/, '')}` : text;
+  }
+
+  /** The answer goes on (or the reply ends): the current spell of reasoning, if any, is over. */
+  private endSpell(stream: Stream): void {
+    const { message: m } = stream;
+    if (stream.reasoningSince === null || !m.reasoning) return;
+    stream.reasoningMs += Date.now() - stream.reasoningSince;
+    stream.reasoningSince = null;
+    m.reasoning.ms = stream.reasoningMs;
+  }
+
+  /** The provider withheld some reasoning (it still took time, and goes back in the next round). */
+  private markRedacted(stream: Stream): void {
+    const { message: m } = stream;
+    m.reasoning ??= { text: '', startedAt: Date.now() };
+    m.reasoning.redacted = true;
   }
 
   /**
@@ -322,7 +406,7 @@ export class Replies {
     let next = Infinity;
     this.log.cork();
     for (const stream of this.streams.values()) {
-      if (!stream.pending) continue;
+      if (!stream.pending && !stream.pendingReasoning) continue;
       const due = this.dueOf(stream);
       // A millisecond of slack: timers fire a little early or late.
       if (due <= now + 1) this.flush(stream);
@@ -333,27 +417,58 @@ export class Replies {
   }
 
   private flush(stream: Stream): void {
-    if (!stream.pending) return;
-    let text = stream.pending;
-    stream.pending = '';
+    if (!stream.pending && !stream.pendingReasoning) return;
     this.events.tokens(stream.tokens);
     stream.tokens = 0;
     stream.lastFlushAt = Date.now();
     stream.message.updatedAt = stream.lastFlushAt;
-    // One chunk from a source can be larger than a delta may be: it goes out in pieces, never
-    // cutting a surrogate pair.
+    // Reasoning first: it came before the answer it leads to.
+    this.sendPieces(stream, 'reasoning', stream.pendingReasoning);
+    stream.pendingReasoning = '';
+    this.sendPieces(stream, 'text', stream.pending);
+    stream.pending = '';
+  }
+
+  /**
+   * Sends text as deltas, each storing its piece with it. One chunk from a source can be larger
+   * than a delta may be: it goes out in pieces, never cutting a surrogate pair.
+   */
+  private sendPieces(stream: Stream, part: 'text' | 'reasoning', text: string): void {
+    const { message: m } = stream;
     while (text) {
       let cut = Math.min(text.length, MAX_DELTA_CHARS);
       if (cut < text.length && isLowSurrogate(text.charCodeAt(cut))) cut--;
       const piece = text.slice(0, cut);
       text = text.slice(cut);
-      const offset = stream.message.text.length;
-      stream.message.text += piece;
-      const key = textKey(stream.message.seq, offset);
+      if (part === 'text') {
+        const offset = m.text.length;
+        m.text += piece;
+        const key = textKey(m.seq, offset);
+        stream.pieces.push(key);
+        this.log.append(() => ({
+          event: { type: 'message.delta', messageId: m.id, offset, text: piece },
+          writes: { [key]: piece },
+        }));
+        continue;
+      }
+      const reasoning = m.reasoning!;
+      const offset = reasoning.text.length;
+      reasoning.text += piece;
+      const key = reasoningKey(m.seq, offset);
       stream.pieces.push(key);
+      const writes: Record<string, unknown> = { [key]: piece };
+      // With the first piece, the row learns when the reasoning began, for a restart to find.
+      // Its text is left to the text pieces, all still stored.
+      if (offset === 0) {
+        writes[messageKey(m.seq)] = {
+          ...m,
+          text: '',
+          reasoning: { text: '', startedAt: reasoning.startedAt },
+        };
+      }
       this.log.append(() => ({
-        event: { type: 'message.delta', messageId: stream.message.id, offset, text: piece },
-        writes: { [key]: piece },
+        event: { type: 'message.delta', messageId: m.id, offset, text: piece, part },
+        writes,
       }));
     }
   }
@@ -375,6 +490,7 @@ export class Replies {
   }
 
   private endStream(stream: Stream): void {
+    this.endSpell(stream);
     this.flush(stream);
     stream.done = true;
     this.streams.delete(stream.message.id);
@@ -408,6 +524,7 @@ export class Replies {
         status,
         text: message.text,
         ...extra,
+        ...(message.reasoning && { reasoning: { ...message.reasoning } }),
       },
       writes: { [messageKey(message.seq)]: message, [STREAMS_KEY]: this.liveSeqs() },
     }));
@@ -431,8 +548,15 @@ export class Replies {
     this.events.ended(message.updatedAt - message.createdAt, responder, code);
     this.messages.replace(message);
     this.logger.warn('reply failed', { messageId: message.id, code, error: text });
+    const reasoning = message.reasoning && { reasoning: { ...message.reasoning } };
     return this.log.append(() => ({
-      event: { type: 'message.failed', messageId: message.id, text: message.text, error },
+      event: {
+        type: 'message.failed',
+        messageId: message.id,
+        text: message.text,
+        error,
+        ...reasoning,
+      },
       writes: { [messageKey(message.seq)]: message, [STREAMS_KEY]: this.liveSeqs() },
     })).sent;
   }
@@ -454,11 +578,22 @@ export class Replies {
     }
     for (const m of dead.values()) {
       const text = await storedText(this.storage, m);
+      // How long it reasoned died with the process; what it reasoned did not.
+      const reasoning = m.reasoning && {
+        reasoning: { ...m.reasoning, text: await storedReasoning(this.storage, m) },
+      };
       const now = Date.now();
       const lost = failed.has(m.id);
       const message: Message = lost
-        ? { ...m, text, status: 'failed', error: { ...STORAGE_FAILED }, updatedAt: now }
-        : { ...m, text, status: 'interrupted', updatedAt: now };
+        ? {
+            ...m,
+            ...reasoning,
+            text,
+            status: 'failed',
+            error: { ...STORAGE_FAILED },
+            updatedAt: now,
+          }
+        : { ...m, ...reasoning, text, status: 'interrupted', updatedAt: now };
       this.messages.replace(message);
       this.logger.warn(
         lost ? 'reply lost to a storage failure' : 'reply interrupted by a restart',
@@ -469,8 +604,20 @@ export class Replies {
       );
       const { sent } = this.log.append(() => ({
         event: lost
-          ? { type: 'message.failed', messageId: m.id, text, error: { ...STORAGE_FAILED } }
-          : { type: 'message.completed', messageId: m.id, status: 'interrupted', text },
+          ? {
+              type: 'message.failed',
+              messageId: m.id,
+              text,
+              error: { ...STORAGE_FAILED },
+              ...reasoning,
+            }
+          : {
+              type: 'message.completed',
+              messageId: m.id,
+              status: 'interrupted',
+              text,
+              ...reasoning,
+            },
         writes: { [messageKey(m.seq)]: message, [STREAMS_KEY]: [] },
       }));
       await this.delivered(sent);
@@ -517,11 +664,13 @@ export class Replies {
    * or whose deletion failed. Runs when the room opens, when nothing streams yet, a page at a time.
    */
   private async sweepPieces(): Promise<void> {
-    for (;;) {
-      const rows = await this.storage.list<string>({ prefix: 'txt:', limit: 128 });
-      if (!rows.size) return;
-      await this.storage.delete([...rows.keys()]);
-      if (rows.size < 128) return;
+    for (const prefix of PIECE_PREFIXES) {
+      for (;;) {
+        const rows = await this.storage.list<string>({ prefix, limit: 128 });
+        if (!rows.size) break;
+        await this.storage.delete([...rows.keys()]);
+        if (rows.size < 128) break;
+      }
     }
   }
 

@@ -27,6 +27,7 @@ import type { Connected } from './metrics/recorder.js';
 import { TokenBucket } from './rate-limit.js';
 import { Door } from './door.js';
 import { Replies } from './replies.js';
+import { hideReasoning, hideReasoningIn, seesReasoning } from './reasoning-view.js';
 import type { Responder } from './responders/types.js';
 import { RoomTools } from './room-tools.js';
 import type { RoomStorage } from './storage.js';
@@ -632,6 +633,7 @@ export class Room implements Gate {
     }
     const replay = await this.missedSince(since);
     if (this.conns.get(conn.socket.id) !== conn) return; // closed or replaced meanwhile
+    const hide = !seesReasoning(this.settings, conn.identity.role);
     const welcome: Welcome = {
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
@@ -648,9 +650,12 @@ export class Room implements Gate {
       ...(roleAtLeast(conn.identity.role, 'operator') ? { responders: this.responderNames } : {}),
     };
     this.reply(conn, welcome);
-    if (replay === null) this.reply(conn, this.snapshot());
-    else if (replay.length === 1) this.reply(conn, replay[0]);
-    else if (replay.length > 1) this.reply(conn, { type: 'batch', events: replay });
+    if (replay === null) this.reply(conn, this.snapshot(hide));
+    else {
+      const events = hide ? replay.map(hideReasoningIn) : replay;
+      if (events.length === 1) this.reply(conn, events[0]);
+      else if (events.length > 1) this.reply(conn, { type: 'batch', events });
+    }
     conn.ready = true;
     this.remember(conn);
     this.join(conn.identity);
@@ -678,11 +683,16 @@ export class Room implements Gate {
     return replay;
   }
 
-  /** The room's state at the last sent seq (call when the log is idle). */
-  snapshot(): Snapshot {
+  /**
+   * The room's state at the last sent seq (call when the log is idle); `hideReasoning` for
+   * someone the room does not show reasoning to.
+   */
+  snapshot(withoutReasoning = false): Snapshot {
     const byId = new Map(this.messages.recent.map((m) => [m.id, m]));
     for (const m of this.replies.streamingMessages()) byId.set(m.id, m);
-    const messages = [...byId.values()].sort((a, b) => a.seq - b.seq).map((m) => ({ ...m }));
+    const messages = [...byId.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map((m) => (withoutReasoning ? hideReasoning(m) : { ...m }));
     return {
       type: 'snapshot',
       seq: this.log.seq,
@@ -787,12 +797,21 @@ export class Room implements Gate {
       if (event.type === 'message.completed' || event.type === 'message.failed')
         this.watchers.ended(event.messageId);
     }
-    const encoded = JSON.stringify(
-      frames.length === 1 ? frames[0] : { type: 'batch', events: frames },
-    );
+    const encode = (events: EventFrame[]) =>
+      JSON.stringify(events.length === 1 ? events[0] : { type: 'batch', events });
+    const encoded = encode(frames);
+    // Those the room does not show reasoning to get the same frames without its words.
+    let hidden: string | null = null;
+    if (this.settings.reasoning !== 'everyone') {
+      const seen = frames.map(hideReasoningIn);
+      if (seen.some((f, i) => f !== frames[i])) hidden = encode(seen);
+    }
     let sent = 0;
     for (const conn of this.conns.values()) {
-      if (conn.ready && this.transmit(conn, encoded)) sent++;
+      if (!conn.ready) continue;
+      const data =
+        hidden !== null && !seesReasoning(this.settings, conn.identity.role) ? hidden : encoded;
+      if (this.transmit(conn, data)) sent++;
     }
     this.keepAlive.sent();
     for (const sub of this.subscribers) {

@@ -40,6 +40,7 @@ const CONSUMER = 'packages/testing/src/consumer.test.ts';
 const BOTH_ENGINES = [
   /packages\/server\/src\/(party|room-commands|hostile|hostile-schema|tools|tools-assistant|tools-webhook|metrics|trust|clear|kill)\.test\.ts$/,
   /packages\/server\/src\/responders\/llm-room\.test\.ts$/,
+  /packages\/server\/src\/reasoning-room\.test\.ts$/,
   /packages\/testing\/src\/chaos\.test\.ts$/,
 ];
 

@@ -30,11 +30,16 @@ const STOP_REASONS: Record<string, FinishReason> = {
   tool_use: 'tool-calls',
 };
 
+/** Marks the thinking blocks this responder made (ReasoningItem.provider). */
+const REASONING_PROVIDER = 'anthropic';
+
 /** Errors that say "try again" rather than "this request is wrong". */
 const RETRYABLE_ERRORS = new Set(['overloaded_error', 'api_error', 'rate_limit_error']);
 
 type Block =
   | { type: 'text'; text: string }
+  /** Thinking blocks (`thinking` with its signature, `redacted_thinking`), sent back as they came. */
+  | { type: 'thinking' | 'redacted_thinking'; [key: string]: unknown }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
   | { type: 'tool_result'; tool_use_id: string; content: string; is_error: boolean };
 
@@ -74,7 +79,12 @@ function anthropicMessages(turns: Turn[], names: ToolNames): AnthropicMessage[] 
       if (blocks) blocks.push({ type: 'text', text: turn.content });
       else out.push({ role: 'user', content: turn.content });
     } else if (turn.toolCalls) {
-      const content: Block[] = turn.content.trim() ? [{ type: 'text', text: turn.content }] : [];
+      // Thinking first, as the model wrote it: the API checks the signatures when the results of
+      // the calls it led to come back.
+      const content: Block[] = (turn.reasoningItems ?? []).flatMap((item) =>
+        item.provider === REASONING_PROVIDER ? [item.data as Block] : [],
+      );
+      if (turn.content.trim()) content.push({ type: 'text', text: turn.content });
       for (const call of turn.toolCalls) {
         const name = names.provider(call.name);
         content.push({ type: 'tool_use', id: call.id, name, input: toolInput(call.arguments) });
@@ -175,6 +185,11 @@ export class AnthropicDecoder implements StreamDecoder {
   private hasUsage = false;
   /** tool_use blocks by content block index; their input arrives as JSON fragments. */
   private readonly calls = new Map<number, ToolCall>();
+  /** thinking blocks by content block index, whole at content_block_stop (text and signature). */
+  private readonly thoughts = new Map<number, { thinking: string; signature: string }>();
+  /** Some thinking was shown: the next block of it starts a new paragraph. */
+  private thought = false;
+  private thoughtBlockStarting = true;
 
   /** `names` turns the tool names the model used back into room names. */
   constructor(private readonly names = new ToolNames()) {}
@@ -200,6 +215,8 @@ export class AnthropicDecoder implements StreamDecoder {
         return [];
       case 'message_stop':
         return this.finish();
+      case 'content_block_stop':
+        return this.blockStop(msg.index);
       case 'error': {
         const type = typeof msg.error?.type === 'string' ? msg.error.type : 'error';
         const text = providerMessage(data) || 'unknown error';
@@ -228,9 +245,19 @@ export class AnthropicDecoder implements StreamDecoder {
         this.started = true;
         return [{ type: 'text', text: block.text }];
       }
-    } else if (block?.type === 'thinking' || block?.type === 'redacted_thinking') {
+    } else if (block?.type === 'thinking') {
       // Extended thinking is work: no first-token timeout may cut the reply off meanwhile.
       this.started = true;
+      const thinking = typeof block.thinking === 'string' ? block.thinking : '';
+      const signature = typeof block.signature === 'string' ? block.signature : '';
+      this.thoughts.set(index, { thinking, signature });
+      return this.think(thinking);
+    } else if (block?.type === 'redacted_thinking') {
+      // Encrypted thinking: nothing to show, but it goes back with the next round.
+      this.started = true;
+      const data = typeof block.data === 'string' ? block.data : '';
+      const item = { provider: REASONING_PROVIDER, data: { type: 'redacted_thinking', data } };
+      return [{ type: 'reasoning-item', item, redacted: true }];
     } else if (block?.type === 'tool_use') {
       this.started = true;
       this.calls.set(index, {
@@ -251,9 +278,38 @@ export class AnthropicDecoder implements StreamDecoder {
       const call = this.calls.get(index);
       if (call) call.arguments += delta.partial_json;
     }
-    if (delta?.type === 'thinking_delta') this.started = true;
-    // thinking_delta, signature_delta, citations_delta: nothing the room shows yet.
+    const thought = this.thoughts.get(index);
+    if (delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+      this.started = true;
+      if (thought) thought.thinking += delta.thinking;
+      return this.think(delta.thinking);
+    }
+    if (delta?.type === 'signature_delta' && typeof delta.signature === 'string' && thought) {
+      thought.signature += delta.signature;
+    }
+    // citations_delta and delta types added after this was written: nothing the room shows.
     return [];
+  }
+
+  /** Thinking text to show; a new block of it starts a new paragraph. */
+  private think(text: string): DecodedChunk[] {
+    if (!text) return [];
+    const out: DecodedChunk[] = [];
+    if (this.thought && this.thoughtBlockStarting) out.push({ type: 'reasoning', text: '\n\n' });
+    this.thought = true;
+    this.thoughtBlockStarting = false;
+    out.push({ type: 'reasoning', text });
+    return out;
+  }
+
+  /** A finished thinking block is kept, signature and all, for the next round of this reply. */
+  private blockStop(index: number): DecodedChunk[] {
+    const thought = this.thoughts.get(index);
+    if (!thought) return [];
+    this.thoughts.delete(index);
+    this.thoughtBlockStarting = true;
+    const data = { type: 'thinking', ...thought };
+    return [{ type: 'reasoning-item', item: { provider: REASONING_PROVIDER, data } }];
   }
 
   /** message_start carries the input count; message_delta the running output count. */

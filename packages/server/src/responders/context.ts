@@ -2,7 +2,13 @@
  * The conversation a model sees, shared by every provider: the system prompt, the room's history
  * trimmed to a character budget (newest kept), and each person's name in front of their words.
  */
-import type { ChatMessage, ContextMessage, ResponderInput, ToolCall } from './types.js';
+import type {
+  ChatMessage,
+  ContextMessage,
+  ReasoningItem,
+  ResponderInput,
+  ToolCall,
+} from './types.js';
 
 export const DEFAULT_SYSTEM_PROMPT = [
   'You are the assistant in a shared chat room where several people talk with each other and with you.',
@@ -21,7 +27,7 @@ export interface ContextOptions {
 /** One turn as a provider receives it, before its own wire format. */
 export type Turn =
   | { role: 'user'; content: string }
-  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[]; reasoningItems?: ReasoningItem[] }
   | { role: 'tool'; callId: string; name: string; content: string; isError: boolean };
 
 export interface Conversation {
@@ -51,7 +57,13 @@ function toTurn(message: ChatMessage): Turn {
     return { role: 'user', content: `${speakerName(message.name)}: ${message.text}` };
   }
   const calls = message.toolCalls ?? [];
-  return { role: 'assistant', content: message.text, ...(calls.length && { toolCalls: calls }) };
+  const items = (calls.length && message.reasoningItems) || [];
+  return {
+    role: 'assistant',
+    content: message.text,
+    ...(calls.length && { toolCalls: calls }),
+    ...(items.length && { reasoningItems: items }),
+  };
 }
 
 function size(turn: Turn): number {

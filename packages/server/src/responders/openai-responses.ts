@@ -19,6 +19,9 @@ import {
   type StreamDecoder,
 } from './upstream.js';
 
+/** Marks the reasoning items this responder made (ReasoningItem.provider). */
+const REASONING_PROVIDER = 'openai-responses';
+
 /** One turn as Responses input items: a message, or the function calls and their outputs. */
 function inputItems(turn: Turn, names: ToolNames): Record<string, unknown>[] {
   if (turn.role === 'tool') {
@@ -29,6 +32,11 @@ function inputItems(turn: Turn, names: ToolNames): Record<string, unknown>[] {
     items.push({ role: turn.role, content: turn.content });
   }
   if (turn.role === 'assistant') {
+    // The reasoning that led to the calls goes back before them, as the API asks of reasoning
+    // models within one reply.
+    for (const item of turn.reasoningItems ?? []) {
+      if (item.provider === REASONING_PROVIDER) items.push(item.data);
+    }
     for (const call of turn.toolCalls ?? []) {
       items.push({
         type: 'function_call',
@@ -70,6 +78,9 @@ export function responsesRequestBody(
     ...(options.maxTokens !== null && { max_output_tokens: options.maxTokens }),
     ...(options.reasoningEffort && {
       reasoning: { effort: options.reasoningEffort, summary: 'auto' },
+      // Nothing is stored upstream (store: false), so the reasoning behind a round's function
+      // calls can only go back with the results encrypted, as the API hands it out on request.
+      include: ['reasoning.encrypted_content'],
     }),
   };
 }
@@ -121,14 +132,28 @@ export class ResponsesDecoder implements StreamDecoder {
         if (typeof msg.delta !== 'string' || !msg.delta) return [];
         this.started = true;
         return [{ type: 'text', text: msg.delta }];
-      case 'response.reasoning_summary_text.delta':
-      case 'response.reasoning_text.delta':
+      case 'response.reasoning_summary_part.added':
         // The model is at work: no first-token timeout may cut it off while it thinks.
         this.started = true;
-        return [];
+        // Summaries come in parts, one paragraph each.
+        return msg.summary_index > 0 ? [{ type: 'reasoning', text: '\n\n' }] : [];
+      case 'response.reasoning_summary_text.delta':
+      case 'response.reasoning_text.delta':
+        this.started = true;
+        if (typeof msg.delta !== 'string' || !msg.delta) return [];
+        return [{ type: 'reasoning', text: msg.delta }];
       case 'response.output_item.added':
+        this.functionCall(msg.item);
+        return [];
       case 'response.output_item.done':
         this.functionCall(msg.item);
+        // Kept for the next round of this reply (the calls' results go back with it). Without
+        // its encrypted content an item means nothing to an API that stores nothing.
+        if (msg.item?.type === 'reasoning' && typeof msg.item.encrypted_content === 'string') {
+          return [
+            { type: 'reasoning-item', item: { provider: REASONING_PROVIDER, data: msg.item } },
+          ];
+        }
         return [];
       case 'response.function_call_arguments.delta': {
         const call = this.calls.get(String(msg.item_id));

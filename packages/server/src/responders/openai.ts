@@ -9,6 +9,7 @@ import type { ResponderChunk, ResponderInput, ToolCall } from './types.js';
 import { ProviderResponder, bearerHeaders, type MaxTokensParam } from './model-quirks.js';
 import { notJson, providerMessage } from './provider-errors.js';
 import { ToolNames, providerSchema } from './tool-names.js';
+import { ThinkTags } from './think-tags.js';
 import {
   streamUpstream,
   type DecodedChunk,
@@ -125,6 +126,8 @@ export class OpenAiDecoder implements StreamDecoder {
   private usage: Usage | undefined;
   /** Tool calls arrive in pieces keyed by `index`: id and name once, arguments in fragments. */
   private readonly calls = new Map<number, ToolCall>();
+  /** Local models write their reasoning into the content, inside <think> tags. */
+  private readonly tags = new ThinkTags();
 
   /** `names` turns the tool names the model used back into room names. */
   constructor(private readonly names = new ToolNames()) {}
@@ -155,15 +158,22 @@ export class OpenAiDecoder implements StreamDecoder {
       if ((choice?.index ?? 0) !== 0) continue;
       const delta = choice.delta ?? {};
       // DeepSeek, vLLM and others stream the model's thinking first (`reasoning_content`, or
-      // `reasoning`): it is work, so no first-token timeout may cut the reply off meanwhile.
-      for (const thought of [delta.reasoning_content, delta.reasoning]) {
-        if (typeof thought === 'string' && thought) this.started = true;
+      // `reasoning` from vLLM and OpenRouter; a server sends one of the two): it is work, so no
+      // first-token timeout may cut the reply off meanwhile.
+      const thought = [delta.reasoning_content, delta.reasoning].find(
+        (t) => typeof t === 'string' && t,
+      ) as string | undefined;
+      if (thought) {
+        this.started = true;
+        out.push({ type: 'reasoning', text: thought });
       }
-      for (const text of [delta.content, delta.refusal]) {
-        if (typeof text === 'string' && text) {
-          this.started = true;
-          out.push({ type: 'text', text });
-        }
+      if (typeof delta.content === 'string' && delta.content) {
+        this.started = true;
+        out.push(...this.tags.push(delta.content));
+      }
+      if (typeof delta.refusal === 'string' && delta.refusal) {
+        this.started = true;
+        out.push({ type: 'text', text: delta.refusal });
       }
       if (Array.isArray(delta.tool_calls)) {
         for (const part of delta.tool_calls) this.addToolCallPart(part);
@@ -208,7 +218,7 @@ export class OpenAiDecoder implements StreamDecoder {
   }
 
   private finish(): DecodedChunk[] {
-    const out: DecodedChunk[] = [];
+    const out: DecodedChunk[] = this.tags.end();
     let reason: FinishReason = this.finishReason
       ? (FINISH_REASONS[this.finishReason] ?? 'other')
       : 'stop';

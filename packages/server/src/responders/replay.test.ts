@@ -26,6 +26,10 @@ interface Case {
   /** Offer the weather and time tools. */
   tools?: boolean;
   text?: string;
+  /** The model's reasoning, shown apart from the text. */
+  reasoning?: string;
+  /** The provider's reasoning records kept for the next round (their `data`). */
+  reasoningItems?: Record<string, unknown>[];
   toolCalls?: ToolCall[];
   finish?: Omit<Finish, 'type'>;
   error?: { code: string; includes: string };
@@ -33,6 +37,9 @@ interface Case {
 }
 
 const TEXT = 'Rooms keep every event in order — even émojis 🎉 and 中文.';
+/** What the reasoning recordings think before they answer TEXT. */
+const THOUGHT =
+  'The user asks about rooms. Rooms are ordered logs; I should mention ordering and Unicode.';
 
 const TOOLS: ToolOffer[] = [
   {
@@ -156,7 +163,18 @@ const CASES: Case[] = [
     thinkMs: 1600,
     recordings: ['deepseek-reasoning'],
     text: TEXT,
+    reasoning: THOUGHT,
     finish: { reason: 'stop', usage: { inputTokens: 21, outputTokens: 64 } },
+  },
+  {
+    name: 'a local model writing <think>…</think> into its content (Ollama, llama.cpp)',
+    responder: 'openai',
+    options: { firstTokenMs: 800 },
+    thinkMs: 1600,
+    recordings: ['ollama-think-tags'],
+    text: TEXT,
+    reasoning: THOUGHT,
+    finish: { reason: 'stop' },
   },
   {
     name: 'vLLM `reasoning` deltas for longer than the first-token timeout, then the answer',
@@ -165,6 +183,7 @@ const CASES: Case[] = [
     thinkMs: 1600,
     recordings: ['vllm-reasoning'],
     text: TEXT,
+    reasoning: THOUGHT,
     finish: { reason: 'stop', usage: { inputTokens: 18, outputTokens: 62 } },
   },
   {
@@ -174,11 +193,13 @@ const CASES: Case[] = [
     thinkMs: 1600,
     recordings: ['responses-reasoning-text'],
     text: TEXT,
+    reasoning: THOUGHT,
     finish: { reason: 'stop', usage: { inputTokens: 36, outputTokens: 87 } },
     requests: ([req]) => {
       assert.equal(req?.path, '/v1/responses');
       assert.deepEqual(req?.body.reasoning, { effort: 'medium', summary: 'auto' });
       assert.equal(req?.body.store, false);
+      assert.deepEqual(req?.body.include, ['reasoning.encrypted_content']);
       assert.equal(req?.body.input.at(-1).role, 'user');
     },
   },
@@ -227,7 +248,36 @@ const CASES: Case[] = [
     thinkMs: 1600,
     recordings: ['anthropic-thinking'],
     text: TEXT,
+    reasoning: THOUGHT,
+    // With its signature, for the next round of the reply.
+    reasoningItems: [
+      {
+        type: 'thinking',
+        thinking: THOUGHT,
+        signature:
+          'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds6gP5ko0Gqm0gSzq6QhJkIPfwODmw1xPpnsCPQ==',
+      },
+    ],
     finish: { reason: 'stop', usage: { inputTokens: 31, outputTokens: 112 } },
+  },
+  {
+    name: 'Anthropic redacted_thinking, then thinking, then text: both blocks kept for the next round',
+    responder: 'anthropic',
+    recordings: ['anthropic-redacted-thinking'],
+    text: 'Rooms keep every event in order.',
+    reasoning: 'Rooms are ordered logs; say so.',
+    reasoningItems: [
+      {
+        type: 'redacted_thinking',
+        data: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB5URj2pabJ3bGVzdWNoYXJlZGFjdGVk',
+      },
+      {
+        type: 'thinking',
+        thinking: 'Rooms are ordered logs; say so.',
+        signature: 'EuYBCkQYAiJAgCs1le6/Pol5Z4/JMomVOouGrWdhYNsH3ukzUECbB6iWrSQtsQuRHJID6lWV9Q==',
+      },
+    ],
+    finish: { reason: 'stop', usage: { inputTokens: 44, outputTokens: 96 } },
   },
   {
     name: 'Anthropic text, with a ping',
@@ -307,6 +357,10 @@ describe('provider replays', () => {
             responder(c).respond(input(c.tools ?? false), new AbortController().signal),
           );
           assert.equal(textOf(chunks), c.text ?? '', JSON.stringify(chunks.at(-1)));
+          const reasoning = chunks.flatMap((x) => (x.type === 'reasoning' ? [x.text] : []));
+          assert.equal(reasoning.join(''), c.reasoning ?? '');
+          const items = chunks.flatMap((x) => (x.type === 'reasoning-item' ? [x.item.data] : []));
+          assert.deepEqual(items, c.reasoningItems ?? []);
           const calls = chunks
             .filter((x) => x.type === 'tool-call')
             .map(({ type: _type, ...call }) => call);

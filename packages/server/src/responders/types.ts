@@ -27,6 +27,22 @@ export interface ChatMessage {
   text: string;
   /** Only on assistant turns: the calls it made, each answered by a later `tool` turn. */
   toolCalls?: ToolCall[];
+  /**
+   * Only on an assistant turn with tool calls, within one reply: the provider's own record of the
+   * reasoning that led to the calls (ReasoningItem), sent back as it came, since a provider may
+   * check it (Anthropic verifies thinking signatures when tool results come back).
+   */
+  reasoningItems?: ReasoningItem[];
+}
+
+/**
+ * A provider's opaque record of reasoning, kept for the rest of one reply and never shown or
+ * stored: an Anthropic `thinking` block with its signature or a `redacted_thinking` block, an
+ * OpenAI Responses `reasoning` item. Only the responder that made it reads it.
+ */
+export interface ReasoningItem {
+  provider: string;
+  data: Record<string, unknown>;
 }
 
 /** The result of one tool call: answers the call `callId` made by an earlier assistant turn. */
@@ -59,6 +75,10 @@ export interface ResponderInput {
 /** What a responder streams back. A reply ends with exactly one `finish` or `error`. */
 export type ResponderChunk =
   | { type: 'text'; text: string }
+  /** The model's reasoning, shown apart from the answer and never sent back to a model as text. */
+  | { type: 'reasoning'; text: string }
+  /** See ReasoningItem; `redacted` when the provider withheld the reasoning it stands for. */
+  | { type: 'reasoning-item'; item: ReasoningItem; redacted?: boolean }
   | ({ type: 'tool-call' } & ToolCall)
   | { type: 'finish'; reason: 'stop' | 'length' | 'tool-calls' | 'other'; usage?: Usage }
   | { type: 'error'; code: string; message: string };
