@@ -323,3 +323,72 @@ describe('RoomState', () => {
     assert.equal(s.streaming, false);
   });
 });
+
+describe('RoomState: reasoning', () => {
+  const thought = (seq: number, offset: number, text: string, withheld = false): EventFrame => ({
+    type: 'event',
+    seq,
+    at: 100 * seq,
+    event: {
+      type: 'message.delta',
+      messageId: 'a1',
+      offset,
+      text,
+      part: 'reasoning',
+      ...(withheld && { withheld: true as const }),
+    },
+  });
+  const reply = (s: RoomState) => s.messages().find((m) => m.id === 'a1')!;
+
+  it('grows the reasoning apart from the text, idempotently, and times it when the answer starts', () => {
+    const s = streamingRoom();
+    assert.equal(s.apply(thought(3, 0, 'Rooms')), 'applied');
+    assert.deepEqual(reply(s).reasoning, { text: 'Rooms', startedAt: 300 });
+    assert.equal(s.apply(thought(4, 0, 'Rooms are')), 'applied', 'an overlapping delta');
+    assert.equal(reply(s).reasoning?.text, 'Rooms are');
+    assert.equal(reply(s).text, '');
+    assert.equal(reply(s).reasoning?.ms, undefined, 'still reasoning');
+    const answer = { ...delta(5, 'a1', 0, 'Yes'), at: 1250 };
+    assert.equal(s.apply(answer), 'applied');
+    assert.equal(reply(s).text, 'Yes');
+    assert.equal(reply(s).reasoning?.ms, 950, 'from its first thought to the answer');
+  });
+
+  it('reports a reasoning delta past the end as a gap, not a guess', () => {
+    const s = streamingRoom();
+    s.apply(thought(3, 0, 'Rooms'));
+    const gap = s.apply(thought(4, 9, 'logs'));
+    assert.ok(typeof gap === 'object' && gap.kind === 'offset');
+    assert.equal(reply(s).reasoning?.text, 'Rooms');
+  });
+
+  it('marks reasoning withheld by the room without any text', () => {
+    const s = streamingRoom();
+    s.apply(thought(3, 0, '', true));
+    s.apply(thought(4, 40, '', true));
+    assert.deepEqual(reply(s).reasoning, { text: '', startedAt: 300, withheld: true });
+  });
+
+  it('takes the final reasoning from the completion', () => {
+    const s = streamingRoom();
+    s.apply(thought(3, 0, 'Roo'));
+    const final = { text: 'Rooms are logs', startedAt: 290, ms: 1200 };
+    s.apply({
+      type: 'event',
+      seq: 4,
+      at: 400,
+      event: {
+        type: 'message.completed',
+        messageId: 'a1',
+        status: 'complete',
+        text: 'Yes',
+        reasoning: final,
+      },
+    });
+    assert.deepEqual(reply(s).reasoning, final);
+    assert.equal(reply(s).status, 'complete');
+    // A stray reasoning delta after the end changes nothing.
+    s.apply(thought(5, 3, 'ms are logs and more'));
+    assert.deepEqual(reply(s).reasoning, final);
+  });
+});

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Message, MessagePage, ServerFrame } from '@realstream/protocol';
 import { startServer, waitFor, type TestServer } from '@realstream/testing/harness';
 import { eventsOf, openRaw } from '@realstream/testing/raw-socket';
-import { FakeUpstream, openAiStream, type Step } from './responders/fake-upstream.js';
+import { FakeUpstream, openAiChunk, openAiStream, type Step } from './responders/fake-upstream.js';
 import { SECRET, startReceiver, type Receiver } from './tools/webhook-receiver.test-util.js';
 
 const MiB = 1024 * 1024;
@@ -35,6 +35,18 @@ function replyText(frames: ServerFrame[]): string {
   return text;
 }
 
+/** The same for the reply's reasoning. */
+function replyReasoning(frames: ServerFrame[]): string {
+  let text = '';
+  for (const { event } of eventsOf(frames)) {
+    if (event.type === 'message.delta' && event.part === 'reasoning') {
+      assert.equal(event.offset, text.length, 'reasoning deltas in order, without a gap');
+      text += event.text;
+    }
+  }
+  return text;
+}
+
 describe('kill -9 with long values in flight', () => {
   let upstream: FakeUpstream;
   let rx: Receiver;
@@ -47,6 +59,17 @@ describe('kill -9 with long values in flight', () => {
     upstream = await FakeUpstream.start();
     upstream.handle((req) => {
       const last = String(req.body?.messages?.at(-1)?.content ?? '');
+      if (last.includes('reason')) {
+        // A model reasoning at length, with pauses, and never getting to its answer in time.
+        const thought: Step[] = [openAiChunk({ role: 'assistant', content: '' })];
+        pieces(MiB, 1024).forEach((reasoning_content, i) =>
+          thought.push(
+            openAiChunk({ reasoning_content }),
+            ...(i % 16 === 15 ? [{ wait: 20 }] : []),
+          ),
+        );
+        return { body: thought, hang: true };
+      }
       const body = openAiStream(pieces(REPLY, 2048));
       if (!last.includes('slowly')) return { body };
       // The same reply with a pause every 64 pieces: the kill lands while text is flowing.
@@ -139,6 +162,28 @@ describe('kill -9 with long values in flight', () => {
     assert.ok(reply.text.length >= read.length, `stored ${reply.text.length}, read ${read.length}`);
     assert.ok(reply.text.startsWith(read), 'what was read is a prefix of what is stored');
     assert.ok(reply.text === textAt(0, reply.text.length), 'no hole, no repeat');
+  });
+
+  it('keeps every word of reasoning a client read when killed mid-reasoning', async () => {
+    const room = 'kill-mid-reasoning';
+    const ada = await openRaw(server, room);
+    await ada.hello();
+    ada.send({ type: 'message.send', id: 'think-1', text: 'reason at length' });
+    await waitFor('some reasoning read', () => replyReasoning(ada.frames).length >= 64 * 1024, {
+      timeoutMs: 60_000,
+    });
+    await server.restart();
+    await ada.closed;
+    const read = replyReasoning(ada.frames);
+    await answers(room);
+    const reply = await stored(room);
+    assert.equal(reply.status, 'interrupted');
+    assert.equal(reply.text, '');
+    const kept = reply.reasoning?.text ?? '';
+    assert.ok(kept.length >= read.length, `stored ${kept.length}, read ${read.length}`);
+    assert.ok(kept.startsWith(read), 'what was read is a prefix of what is stored');
+    assert.ok(kept === textAt(0, kept.length), 'no hole, no repeat');
+    assert.ok(reply.reasoning!.startedAt >= reply.createdAt);
   });
 
   it('keeps a 1 MiB webhook result byte for byte across a kill -9', async () => {

@@ -187,6 +187,7 @@ describe('room commands', () => {
     assert.deepEqual((await ada.next('snapshot')).settings, {
       responder: 'demo',
       systemPrompt: null,
+      reasoning: 'everyone',
     });
     ada.send({ type: 'room.configure', id: 'm-1', settings: { systemPrompt: 'x' } });
     assert.equal((await ada.next('error', (f) => f.id === 'm-1')).code, 'forbidden');
@@ -195,20 +196,26 @@ describe('room commands', () => {
     assert.equal(refused.code, 'invalid_frame');
     assert.match(refused.message, /choose one of demo/);
 
-    op.send({ type: 'room.configure', id: 'k-2', settings: { systemPrompt: 'Answer in French.' } });
+    const nobody: Record<string, unknown> = { reasoning: 'nobody' };
+    op.send({ type: 'room.configure', id: 'k-3', settings: nobody });
+    assert.equal((await op.next('error', (f) => f.id === 'k-3')).code, 'invalid_frame');
+
+    op.send({
+      type: 'room.configure',
+      id: 'k-2',
+      settings: { systemPrompt: 'Answer in French.', reasoning: 'operators' },
+    });
     await op.next('ack', (f) => f.id === 'k-2');
     const event = await waitFor('the configured event', () =>
       eventsOf(ada.frames).find((f) => f.event.type === 'room.configured'),
     );
-    assert.deepEqual(event.event.type === 'room.configured' && event.event.settings, {
-      responder: 'demo',
-      systemPrompt: 'Answer in French.',
-    });
+    const french = { responder: 'demo', systemPrompt: 'Answer in French.', reasoning: 'operators' };
+    assert.deepEqual(event.event.type === 'room.configured' && event.event.settings, french);
     op.close();
     ada.close();
     await server.restart();
     const info = await api<RoomInfo>(server, 'settings', '', 'viewer');
-    assert.deepEqual(info.settings, { responder: 'demo', systemPrompt: 'Answer in French.' });
+    assert.deepEqual(info.settings, french);
     assert.deepEqual(info.responders, ['demo']);
   });
 

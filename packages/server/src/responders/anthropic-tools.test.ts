@@ -10,7 +10,7 @@ import {
   collect,
 } from './fake-upstream.js';
 import { SCHEMAS, TOOL_HISTORY, toolInput } from './tool-fixtures.js';
-import type { ContextMessage, ResponderInput } from './types.js';
+import type { ChatMessage, ContextMessage, ResponderInput } from './types.js';
 
 describe('AnthropicResponder tools', () => {
   let upstream: FakeUpstream;
@@ -117,6 +117,26 @@ describe('AnthropicResponder tools', () => {
         ],
       },
     ]);
+  });
+
+  it('sends the thinking behind a round of calls back first, signatures and all, and no other provider’s', async () => {
+    upstream.reply({ body: anthropicStream(['ok']) });
+    const thinking = { type: 'thinking', thinking: 'Use the calculator.', signature: 'EqQBsig==' };
+    const redacted = { type: 'redacted_thinking', data: 'EmwKAhgBopaque' };
+    const [question, calls, result] = TOOL_HISTORY;
+    const withThoughts: ContextMessage = {
+      ...(calls as ChatMessage),
+      reasoningItems: [
+        { provider: 'anthropic', data: redacted },
+        { provider: 'anthropic', data: thinking },
+        { provider: 'openai-responses', data: { type: 'reasoning', id: 'rs_1' } },
+      ],
+    };
+    await run(toolInput([question!, withThoughts, result!]));
+    const sent = upstream.requests[0].body.messages[1];
+    assert.deepEqual(sent.content.slice(0, 2), [redacted, thinking]);
+    assert.equal(sent.content[2].type, 'tool_use');
+    assert.equal(sent.content.length, 3);
   });
 
   it('puts what a person said next after the results, in the same user turn', async () => {

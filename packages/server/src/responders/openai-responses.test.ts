@@ -1,8 +1,9 @@
 // What the Responses API responder sends: the conversation as input items, tools as functions.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { responsesRequestBody } from './openai-responses.js';
-import { toolInput } from './tool-fixtures.js';
+import { ResponsesDecoder, responsesRequestBody } from './openai-responses.js';
+import { TOOL_HISTORY, toolInput } from './tool-fixtures.js';
+import type { ChatMessage, ContextMessage } from './types.js';
 import type { ProviderOptions } from './upstream.js';
 
 const options: ProviderOptions = {
@@ -71,6 +72,39 @@ describe('responsesRequestBody', () => {
     assert.equal(body.tool_choice, 'auto');
     assert.equal(body.store, false);
     assert.ok(!('reasoning' in body) && !('max_output_tokens' in body) && !('temperature' in body));
+  });
+
+  it('sends the reasoning behind a round of calls back before them, and no other provider’s', () => {
+    const item = { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAA-opaque' };
+    const [question, calls, result] = TOOL_HISTORY;
+    const withThoughts: ContextMessage = {
+      ...(calls as ChatMessage),
+      reasoningItems: [
+        { provider: 'openai-responses', data: item },
+        { provider: 'anthropic', data: { type: 'thinking', thinking: 'x', signature: 'y' } },
+      ],
+    };
+    const body = responsesRequestBody(toolInput([question!, withThoughts, result!]), options);
+    assert.deepEqual(
+      body.input.map((i) => i.type ?? i.role),
+      ['user', 'reasoning', 'function_call', 'function_call_output'],
+    );
+    assert.deepEqual(body.input[1], item);
+  });
+
+  it('keeps a reasoning item for the next round only with its encrypted content', () => {
+    const decoder = new ResponsesDecoder();
+    const done = (item: Record<string, unknown>) =>
+      decoder.event({
+        event: 'response.output_item.done',
+        data: JSON.stringify({ type: 'response.output_item.done', output_index: 0, item }),
+      });
+    const item = { id: 'rs_1', type: 'reasoning', summary: [], encrypted_content: 'gAAAA' };
+    assert.deepEqual(done(item), [
+      { type: 'reasoning-item', item: { provider: 'openai-responses', data: item } },
+    ]);
+    // Stored nowhere upstream (store: false), an item without it could not be found again.
+    assert.deepEqual(done({ id: 'rs_2', type: 'reasoning', summary: [] }), []);
   });
 
   it('offers no tools when told not to, and sends the settings that are set', () => {
