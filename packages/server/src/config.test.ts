@@ -60,6 +60,7 @@ describe('readConfig', () => {
         retries: 2,
         tools: 'auto',
         reasoningEffort: null,
+        thinkingTokens: null,
       },
       tools: {
         httpFetchHosts: [],

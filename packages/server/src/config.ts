@@ -107,6 +107,8 @@ export interface LlmConfig {
   tools: ToolsMode;
   /** null = not sent (the model's default). */
   reasoningEffort: ReasoningEffort | null;
+  /** Anthropic extended thinking's token budget; null = thinking off. */
+  thinkingTokens: number | null;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +206,8 @@ function readLlm(env: Env): LlmConfig {
     retries: int(env, 'REALSTREAM_LLM_RETRIES', 2, 0, 10),
     tools: oneOf(env, 'REALSTREAM_LLM_TOOLS', TOOLS_MODES, 'auto'),
     reasoningEffort: optionalOneOf(env, 'REALSTREAM_LLM_REASONING_EFFORT', REASONING_EFFORTS),
+    // Anthropic's smallest budget is 1024 tokens.
+    thinkingTokens: optionalInt(env, 'REALSTREAM_LLM_THINKING_TOKENS', 1024, 1_000_000),
   };
 }
 

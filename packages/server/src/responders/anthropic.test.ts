@@ -200,6 +200,15 @@ describe('AnthropicResponder', () => {
     ]);
   });
 
+  it('asks for extended thinking with REALSTREAM_LLM_THINKING_TOKENS, room left for the answer', async () => {
+    upstream.reply({ body: anthropicStream(['ok']) });
+    await run({ temperature: 0.5, maxTokens: 2000, thinkingTokens: 8000 });
+    const { body } = upstream.requests[0];
+    assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 8000 });
+    assert.ok(body.max_tokens > 8000, `max_tokens ${body.max_tokens} above the budget`);
+    assert.ok(!('temperature' in body), 'thinking takes only the default temperature');
+  });
+
   it('maps max_tokens to a length finish', async () => {
     upstream.reply({ body: anthropicStream(['cut'], { stopReason: 'max_tokens' }) });
     const chunks = await run();

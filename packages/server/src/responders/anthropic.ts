@@ -119,9 +119,14 @@ export function anthropicRequestBody(
     last.content = last.content.trimEnd();
   }
   const tools = offerTools ? (input.tools ?? []) : [];
+  const budget = options.thinkingTokens ?? null;
+  const maxTokens = options.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
   return {
     model: options.model,
-    max_tokens: options.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    // The budget is part of max_tokens and must be below it: room is left for the answer.
+    max_tokens:
+      budget === null ? maxTokens : Math.max(maxTokens, budget + ANTHROPIC_DEFAULT_MAX_TOKENS),
+    ...(budget !== null && { thinking: { type: 'enabled', budget_tokens: budget } }),
     ...(system && { system }),
     messages,
     ...(tools.length > 0 && {
@@ -132,7 +137,8 @@ export function anthropicRequestBody(
       })),
     }),
     stream: true,
-    ...(options.temperature !== null && { temperature: options.temperature }),
+    // Thinking takes no temperature but the default.
+    ...(options.temperature !== null && budget === null && { temperature: options.temperature }),
   };
 }
 

@@ -34,6 +34,8 @@ export interface ProviderOptions extends UpstreamTiming {
   contextChars: number;
   /** `REALSTREAM_LLM_REASONING_EFFORT`, for models that take one (OpenAI); null: not sent. */
   reasoningEffort?: ReasoningEffort | null;
+  /** `REALSTREAM_LLM_THINKING_TOKENS`: Anthropic extended thinking's budget; null: no thinking. */
+  thinkingTokens?: number | null;
   /** Default `auto`: offer tools until the model says it takes none. */
   tools?: ToolsMode;
   /** Where a responder says what it learned about its model. */
