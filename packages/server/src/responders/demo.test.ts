@@ -226,3 +226,28 @@ describe('DemoResponder', () => {
     });
   }
 });
+
+describe('DemoResponder reasoning', () => {
+  it('reasons first when asked to think, then answers, the reasoning apart from the text', async () => {
+    const demo = new DemoResponder({ tokensPerSecond: 0, replyTokens: 0 });
+    const chunks = await collect(
+      demo.respond(input('Think it through: why rooms?'), new AbortController().signal),
+    );
+    const firstText = chunks.findIndex((c) => c.type === 'text');
+    const reasoning = chunks.flatMap((c) => (c.type === 'reasoning' ? [c.text] : [])).join('');
+    assert.match(reasoning, /^You asked me to think/);
+    assert.ok(
+      chunks.slice(0, firstText).every((c) => c.type === 'reasoning'),
+      'reasoning first',
+    );
+    assert.equal(texts(chunks).join(''), demoReply('Think it through: why rooms?'));
+  });
+
+  it('does not reason unless asked', async () => {
+    const demo = new DemoResponder({ tokensPerSecond: 0, replyTokens: 0 });
+    const chunks = await collect(
+      demo.respond(input('Rethinking is a word'), new AbortController().signal),
+    );
+    assert.ok(!chunks.some((c) => c.type === 'reasoning'));
+  });
+});

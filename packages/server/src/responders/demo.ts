@@ -57,6 +57,20 @@ export function demoReply(prompt: string): string {
   ].join('\n');
 }
 
+/**
+ * The demo's reasoning, for a prompt that asks it to think (or reason): scripted, and labelled so,
+ * but streamed as a reasoning model's is, so the chat's reasoning view can be tried offline.
+ */
+export function demoReasoning(prompt: string): string | null {
+  if (!/\b(think|thinking|reason|reasoning)\b/i.test(prompt)) return null;
+  return [
+    'You asked me to think, so here is my reasoning first. I am the offline demo responder:',
+    'these words are scripted, but they stream as the reasoning part of the reply, stored and',
+    'resumed like the text, and never sent back to a model.',
+    '\n\nThe answer comes next, after this reasoning.',
+  ].join(' ');
+}
+
 /** Splits text into word-sized tokens that keep their whitespace, like a model's stream. */
 export function tokenize(text: string): string[] {
   return text.match(/\s*\S+|\s+/g) ?? [];
@@ -113,6 +127,10 @@ export class DemoResponder implements Responder {
       yield { type: 'finish', reason: 'tool-calls', usage };
       return;
     }
+    const reasoning = last?.role === 'user' ? demoReasoning(prompt) : null;
+    if (reasoning !== null && !(yield* this.stream(tokenize(reasoning), signal, 'reasoning'))) {
+      return;
+    }
     let tokens = tokenize(demoReply(prompt));
     const want = this.options.replyTokens;
     if (want > 0) {
@@ -129,10 +147,11 @@ export class DemoResponder implements Responder {
     };
   }
 
-  /** Streams `tokens` at the configured pace; false when `signal` aborted it. */
+  /** Streams `tokens` (of the answer, or of its reasoning) at the configured pace; false when `signal` aborted it. */
   private async *stream(
     tokens: string[],
     signal: AbortSignal,
+    part: 'text' | 'reasoning' = 'text',
   ): AsyncGenerator<ResponderChunk, boolean> {
     const gap = this.options.tokensPerSecond > 0 ? 1000 / this.options.tokensPerSecond : 0;
     const started = Date.now();
@@ -149,7 +168,7 @@ export class DemoResponder implements Responder {
       }
       if (signal.aborted) return false;
       read += tokens[i].length;
-      yield { type: 'text', text: tokens[i] };
+      yield { type: part, text: tokens[i] };
     }
     return true;
   }
