@@ -9,6 +9,13 @@ import { startServer, waitFor, type TestServer } from '@realstream/testing/harne
 import { eventsOf, openRaw, type RawSocket } from '@realstream/testing/raw-socket';
 import { signToken } from './auth.js';
 import { FakeUpstream, openAiChunk, type Script } from './responders/fake-upstream.js';
+import {
+  RECORDED_TEXT,
+  RECORDED_THOUGHT,
+  SPLIT_PATTERNS,
+  recording,
+  script,
+} from './responders/replay/recordings.js';
 
 const SECRET = 'reasoning-room-secret-0123456789abcdef';
 const THOUGHT = ['Rooms', ' are', ' ordered', ' logs;', ' say', ' so', ' — 🎉', ' briefly.'];
@@ -44,11 +51,15 @@ function thinkTagScript(): Script {
 }
 
 describe('a reasoning model in a room', () => {
+  /** Provider responses to serve before the default ones, in order. */
+  const queued: Script[] = [];
   let upstream: FakeUpstream;
   let server: TestServer;
   before(async () => {
     upstream = await FakeUpstream.start();
     upstream.handle((req) => {
+      const next = queued.shift();
+      if (next) return next;
       const last = JSON.stringify(req.body?.messages?.at(-1) ?? '');
       return last.includes('tags') ? thinkTagScript() : reasoningScript();
     });
@@ -59,6 +70,10 @@ describe('a reasoning model in a room', () => {
         REALSTREAM_OPENAI_BASE_URL: `${upstream.url}/v1`,
         REALSTREAM_OPENAI_MODEL: 'deepseek-reasoner',
         REALSTREAM_OPENAI_API_KEY: 'sk-reasoning-room-0123456789',
+        REALSTREAM_ANTHROPIC_BASE_URL: upstream.url,
+        REALSTREAM_ANTHROPIC_MODEL: 'claude-sonnet-4-5',
+        REALSTREAM_ANTHROPIC_API_KEY: 'sk-ant-reasoning-room-0123456789',
+        REALSTREAM_ROOM_RESPONDERS: 'openai,anthropic',
       },
     });
   });
@@ -137,6 +152,41 @@ describe('a reasoning model in a room', () => {
       reply.reasoning,
     );
     sock.close();
+  });
+
+  it('stores what recorded provider streams say, however the network cuts them', async () => {
+    const recorded = [
+      { name: 'deepseek-reasoning', usage: { inputTokens: 21, outputTokens: 64 } },
+      { name: 'vllm-reasoning', usage: { inputTokens: 18, outputTokens: 62 } },
+      { name: 'ollama-think-tags' },
+      { name: 'anthropic-thinking', usage: { inputTokens: 31, outputTokens: 112 } },
+      {
+        name: 'anthropic-redacted-thinking',
+        text: 'Rooms keep every event in order.',
+        thought: 'Rooms are ordered logs; say so.',
+        redacted: true,
+        usage: { inputTokens: 44, outputTokens: 96 },
+      },
+    ];
+    for (const [i, r] of recorded.entries()) {
+      for (const [j, pattern] of SPLIT_PATTERNS.entries()) {
+        const room = `recorded-${i}-${j}`;
+        const sock = await open(room, 'operator');
+        if (r.name.startsWith('anthropic')) {
+          sock.send({ type: 'room.configure', id: 'use', settings: { responder: 'anthropic' } });
+          await sock.next('ack', (f) => f.id === 'use');
+        }
+        queued.push(script(recording(r.name), pattern));
+        const reply = await ask(sock, room, 'q', 'How do rooms work?');
+        const what = `${r.name}, ${pattern.name}`;
+        assert.equal(reply.status, 'complete', what);
+        assert.equal(reply.text, r.text ?? RECORDED_TEXT, what);
+        assert.equal(reply.reasoning?.text, r.thought ?? RECORDED_THOUGHT, what);
+        assert.equal(reply.reasoning?.redacted, r.redacted, what);
+        assert.deepEqual(reply.usage, r.usage, what);
+        sock.close();
+      }
+    }
   });
 
   it('splits <think> tags off the answer, the same as a reasoning stream', async () => {

@@ -9,7 +9,14 @@ import { DEFAULT_SYSTEM_PROMPT } from './context.js';
 import { FakeUpstream, collect, textOf, type Received } from './fake-upstream.js';
 import { OpenAiResponder } from './openai.js';
 import { OpenAiResponsesResponder } from './openai-responses.js';
-import { SPLIT_PATTERNS, recording, script, slowBetween } from './replay/recordings.js';
+import {
+  RECORDED_TEXT,
+  RECORDED_THOUGHT,
+  SPLIT_PATTERNS,
+  recording,
+  script,
+  slowBetween,
+} from './replay/recordings.js';
 import type { ResponderChunk, ResponderInput, ToolCall, ToolOffer } from './types.js';
 import type { ProviderOptions } from './upstream.js';
 
@@ -36,10 +43,8 @@ interface Case {
   requests?(requests: Received[]): void;
 }
 
-const TEXT = 'Rooms keep every event in order — even émojis 🎉 and 中文.';
-/** What the reasoning recordings think before they answer TEXT. */
-const THOUGHT =
-  'The user asks about rooms. Rooms are ordered logs; I should mention ordering and Unicode.';
+const TEXT = RECORDED_TEXT;
+const THOUGHT = RECORDED_THOUGHT;
 
 const TOOLS: ToolOffer[] = [
   {

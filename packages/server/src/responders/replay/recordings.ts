@@ -6,6 +6,12 @@
 import { readFileSync } from 'node:fs';
 import type { Script, Step } from '../fake-upstream.js';
 
+/** The answer most recordings give. */
+export const RECORDED_TEXT = 'Rooms keep every event in order — even émojis 🎉 and 中文.';
+/** What the reasoning recordings think before they give RECORDED_TEXT. */
+export const RECORDED_THOUGHT =
+  'The user asks about rooms. Rooms are ordered logs; I should mention ordering and Unicode.';
+
 export interface Recording {
   name: string;
   status: number;
