@@ -159,8 +159,7 @@ export const defaultDashboardStrings = {
   reasoningLabel: 'Who sees the reasoning',
   reasoningChoice: (who: 'everyone' | 'operators') =>
     who === 'everyone' ? 'Everyone in the room' : 'Operators only',
-  reasoningHint:
-    'What a reasoning model thought before it answered. Others see that it reasoned, and for how long.',
+  reasoningHint: 'What the assistant thought before it answered. Others see for how long.',
   save: 'Save',
   saving: 'Saving…',
   undoChanges: 'Undo changes',
