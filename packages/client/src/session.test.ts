@@ -85,6 +85,39 @@ describe('session: close codes, watchdog, tokens', () => {
     assert.equal(dead[0].type === 'dead-link' && dead[0].during, 'stream');
   });
 
+  it('counts reasoning deltas as a reply streaming: one that only reasons is not stalled', async () => {
+    const server = fakeServer();
+    const c = client(server, { stallTimeoutMs: 200, stallProbeMs: 400 });
+    const s = await live(server, 0, c, 1, [frames.message('a1', 1, '', 'streaming')]);
+    const states = new Set<string>();
+    const off = c.$status.subscribe((st) => states.add(st.state));
+    // Five times the stall window of reasoning and no answer text, a delta every 100 ms.
+    let thought = '';
+    for (let seq = 2; seq <= 11; seq++) {
+      const piece = `step ${seq}. `;
+      s.deliver({
+        type: 'event',
+        seq,
+        at: 2 + seq,
+        event: {
+          type: 'message.delta',
+          messageId: 'a1',
+          offset: thought.length,
+          text: piece,
+          part: 'reasoning',
+        },
+      });
+      thought += piece;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    off();
+    assert.deepEqual([...states], ['live'], 'never stalled, never reconnecting');
+    assert.equal(server.sockets.length, 1);
+    const reply = c.$messages.get().find((m) => m.id === 'a1');
+    assert.equal(reply?.reasoning?.text, thought);
+    assert.equal(reply?.text, '');
+  });
+
   it('calls an idle link that misses its pong lost, not a stalled stream', async () => {
     const server = fakeServer();
     const c = client(server, { pingIntervalMs: 100, pongTimeoutMs: 100 });

@@ -14,6 +14,7 @@ import {
   type ScriptedOptions,
 } from '../stories/scripted-client.js';
 import { reasons } from '../stories/reasons.js';
+import type { ClientMessage } from '@realstream/client';
 import type { ChatStrings } from './strings.js';
 
 interface FrameOptions {
@@ -156,6 +157,92 @@ export const WatchedReply: Story = {
       const id = client.reply(ask.id, MARKDOWN, { hold: true });
       client.$watchers.set(new Map([[id, [me, ada, lin]]]));
     });
+    return chat(client);
+  },
+};
+
+/** What a reasoning model might think on its way to answering the resume question. */
+const THOUGHT = `The user asks how resume works after a dropped connection.
+
+Key points: the client keeps the last seq it applied; on reconnect it says hello with since=seq.
+The server either replays the events after it from its ring, or, if the ring no longer holds
+them, sends a snapshot. Sends are kept in an outbox with their ids until acknowledged, so a
+resend is deduplicated.
+
+Keep it short, and mention the snapshot case, since that is what people miss.`;
+
+const ANSWER =
+  'The client remembers the last `seq` it applied and sends `hello {since}` when it reconnects. The server replays what came after, or sends a **snapshot** when its ring no longer has it.';
+
+/** A question and a reply that reasoned for `ms` before answering, finished. */
+const reasoned = (ms: number, reasoning: Partial<NonNullable<ClientMessage['reasoning']>> = {}) => [
+  msg(me, 'How does resume work after a dropped connection?'),
+  msg('assistant', ANSWER, { reasoning: { text: THOUGHT, startedAt: 0, ms, ...reasoning } }),
+];
+
+/** Opens the newest reply's reasoning, as a reader clicking its summary would. */
+function openReasoningLater(client: ScriptedClient, ms: number): void {
+  client.after(ms, () => {
+    const chat = document.querySelector('realstream-chat')?.shadowRoot;
+    const summaries = chat?.querySelectorAll<HTMLElement>('summary[part="reasoning-summary"]');
+    summaries?.[summaries.length - 1]?.click();
+  });
+}
+
+export const ReasoningStreaming: Story = {
+  name: 'Reasoning while streaming',
+  render: () => {
+    const client = room('reasoning-streaming', { messages: conversation(), charsPerTick: 2 });
+    const ask = msg(me, 'Think it through: what does the server do on a resume?', { seq: 20 });
+    client.$messages.set([...client.$messages.get(), ask]);
+    client.after(200, () => client.replyAfterThought(ask.id, THOUGHT, ANSWER));
+    return chat(client);
+  },
+};
+
+export const ReasoningDone: Story = {
+  name: 'Reasoning done (collapsed)',
+  render: () =>
+    chat(
+      room('reasoning-done', {
+        messages: [
+          ...reasoned(12_000),
+          msg(me, 'And a quick one: is seq per room?'),
+          msg('assistant', 'Yes, per room.', {
+            reasoning: { text: '', startedAt: 0, ms: 400, redacted: true },
+          }),
+        ],
+      }),
+    ),
+};
+
+export const ReasoningOpened: Story = {
+  name: 'Reasoning opened',
+  render: () => {
+    // Opened while it reasons: it stays open as the reasoning grows and the answer begins.
+    const client = room('reasoning-opened', { messages: reasoned(8_000), charsPerTick: 3 });
+    const ask = msg(me, 'Think again, slowly.', { seq: 20 });
+    client.$messages.set([...client.$messages.get(), ask]);
+    client.after(100, () => client.replyAfterThought(ask.id, THOUGHT, ANSWER));
+    openReasoningLater(client, 400);
+    return chat(client);
+  },
+};
+
+export const ReasoningWithheld: Story = {
+  name: 'Reasoning withheld (shown to operators only)',
+  render: () => {
+    const client = room('reasoning-withheld', {
+      messages: reasoned(9_000, { text: '', withheld: true }),
+    });
+    const ask = msg(me, 'One more?', { seq: 20 });
+    const reply = msg('assistant', '', {
+      seq: 21,
+      status: 'streaming',
+      replyTo: ask.id,
+      reasoning: { text: '', startedAt: Date.now(), withheld: true },
+    });
+    client.$messages.set([...client.$messages.get(), ask, reply]);
     return chat(client);
   },
 };

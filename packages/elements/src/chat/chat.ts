@@ -24,7 +24,13 @@ import { messageStyles } from './message.styles.js';
 import { composerModel, renderComposer } from './composer-view.js';
 import { renderHeader } from './header-view.js';
 import { LinkHistory, linkView, RESUMED_MS } from './link-health.js';
-import { authorName, renderMessage, type MessageViewContext } from './message-view.js';
+import {
+  authorName,
+  reasonedSeconds,
+  reasoningSince,
+  renderMessage,
+  type MessageViewContext,
+} from './message-view.js';
 import { otherWatchers, retryableReply } from './reply-actions.js';
 import { ChatToolCards } from './tool-cards.js';
 import { renderJump, renderTranscriptEdges } from './transcript-view.js';
@@ -59,6 +65,10 @@ import { defaultChatStrings, type ChatStrings } from './strings.js';
  * @csspart clear - The operator's "Clear" button and its confirmation.
  * @csspart retry-reply - The "Retry" button under the latest reply.
  * @csspart watchers - "Watching: Ada and Bo" under a streaming reply.
+ * @csspart reasoning - What the model thought, above its reply: a closed `<details>`, or a line
+ * when the room shows reasoning to operators only.
+ * @csspart reasoning-summary - "Thinking… 12 s" while the model reasons, "Thought for 12 s" after.
+ * @csspart reasoning-body - The reasoning text (plain, pre-wrapped).
  * @csspart tool-card - A tool call under the reply that made it (also `tool-card-<status>`), with
  * `call-status`, `call-args`, `call-progress`, `call-result`, `call-error`, `call-duration`,
  * `call-waiting`, `approve-button`, `deny-button`.
@@ -125,7 +135,12 @@ export class RealstreamChat extends RealstreamElement {
   private link = new LinkHistory();
   private merged: ChatStrings = defaultChatStrings;
   private seenState = '';
-  private linkTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * One timer for what changes with time alone ("Reconnected…" going away, a reasoning
+   * counter), set for the soonest; nothing ticks while nothing needs it.
+   */
+  private clock: ReturnType<typeof setTimeout> | undefined;
+  private clockAt = 0;
   /** The operator asked to clear the room and the question is on screen. */
   @state() private confirmingClear = false;
 
@@ -162,7 +177,8 @@ export class RealstreamChat extends RealstreamElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.linkTimer);
+    clearTimeout(this.clock);
+    this.clockAt = 0;
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.own.releaseSoon(() => this.useClient(undefined));
   }
@@ -189,6 +205,27 @@ export class RealstreamChat extends RealstreamElement {
     this.scroller.rendered();
     if (this.textarea) autoGrow(this.textarea);
     this.reportWatching();
+    // What changes with time alone renders again when due: "Reconnected…" going away, and the
+    // next second of the counter of a reply still reasoning.
+    const now = Date.now();
+    const resumedEnds = this.link.resumedAt + RESUMED_MS + 50;
+    if (resumedEnds > now) this.renderAt(resumedEnds);
+    for (const m of this.store.messages) {
+      const since = reasoningSince(m);
+      if (since !== null) this.renderAt(since + (reasonedSeconds(since, now) + 1) * 1000);
+    }
+  }
+
+  /** Renders again at `at` (ms since the epoch), unless a render is due sooner already. */
+  private renderAt(at: number): void {
+    const now = Date.now();
+    if (this.clockAt > now && this.clockAt <= at) return;
+    clearTimeout(this.clock);
+    this.clockAt = at;
+    this.clock = setTimeout(() => {
+      this.clockAt = 0;
+      this.requestUpdate();
+    }, at - now);
   }
 
   private onVisibility = () => this.reportWatching();
@@ -219,11 +256,6 @@ export class RealstreamChat extends RealstreamElement {
   private onStateChange(from: string, to: string): void {
     this.seenState = to;
     const status = this.store.status;
-    if (to === 'live' && this.link.resumedAt) {
-      // "Reconnected…" is shown for a while; render again when it should go.
-      clearTimeout(this.linkTimer);
-      this.linkTimer = setTimeout(() => this.requestUpdate(), RESUMED_MS + 50);
-    }
     if (
       from &&
       ['unauthorised', 'forbidden', 'offline'].includes(to) &&
@@ -283,6 +315,8 @@ export class RealstreamChat extends RealstreamElement {
       retryReply: (id) => this.retryReply(id),
       watchers: otherWatchers(this.store.watchers, this.store.status.user?.id),
       toolCards: (id) => this.cards.render(id),
+      locale: localeOf(this),
+      now: Date.now(),
     };
   }
 
@@ -422,6 +456,8 @@ export class RealstreamChat extends RealstreamElement {
                       ?.map((u) => u.id)
                       .join(),
                     ...this.cards.deps(m.id),
+                    // The second its reasoning counter shows (0 for a reply not reasoning).
+                    reasonedSeconds(reasoningSince(m) ?? ctx.now, ctx.now),
                   ],
                   () => renderMessage(m, ctx),
                 ),

@@ -3,6 +3,7 @@ import type { ClientMessage } from '@realstream/client';
 import { badge } from '../internal/badge.js';
 import { button } from '../internal/button.js';
 import { icons } from '../internal/icons.js';
+import { formatDuration } from '../internal/numbers.js';
 import type { ChatStrings } from './strings.js';
 
 /** What a message shows beyond its text: the union of the client's and the server's states. */
@@ -30,7 +31,24 @@ export interface MessageViewContext {
   watchers: ReadonlyMap<string, readonly { name: string; id: string }[]>;
   /** The tool calls an assistant reply made, as cards (or nothing). */
   toolCards(id: string): TemplateResult | typeof nothing;
+  /** The reader's language, for numbers and units. */
+  locale: string | undefined;
+  /** Now (ms since the epoch): what a reasoning counter counts to. */
+  now: number;
 }
+
+/**
+ * While a reply's model reasons, before its answer began: when it started (server clock), else
+ * null. Such a reply shows a counter that changes with time alone.
+ */
+export function reasoningSince(m: ClientMessage): number | null {
+  const r = m.reasoning;
+  return m.status === 'streaming' && r && r.ms === undefined ? r.startedAt : null;
+}
+
+/** Whole seconds reasoned so far (never negative: the server's clock may run ahead of ours). */
+export const reasonedSeconds = (since: number, now: number): number =>
+  Math.max(0, Math.floor((now - since) / 1000));
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -57,7 +75,8 @@ export function renderMessage(m: ClientMessage, ctx: MessageViewContext): Templa
   const state = messageState(m);
   const kind = m.author.kind === 'assistant' ? 'assistant' : ctx.mine(m) ? 'mine' : 'other';
   const name = authorName(m, ctx);
-  const empty = state === 'streaming' && !m.text;
+  // A reply that reasons before it writes says so in its disclosure, not with typing dots.
+  const empty = state === 'streaming' && !m.text && !m.reasoning;
   return html`<article
     class="message message--${kind} message--${state}"
     part="message message-${kind} message-${state}"
@@ -89,6 +108,7 @@ export function renderMessage(m: ClientMessage, ctx: MessageViewContext): Templa
         }
         ${kind === 'other' && state === 'sent' ? nothing : stateBadge(m, state, s)}
       </div>
+      ${kind === 'assistant' ? renderReasoning(m, ctx) : nothing}
       <div class="message__body md" part="message-body" dir="auto">
         ${
           empty
@@ -139,6 +159,44 @@ export function renderMessage(m: ClientMessage, ctx: MessageViewContext): Templa
       }
     </div>
   </article>`;
+}
+
+/**
+ * What the model thought, above its answer: a closed disclosure, "Thinking… 12 s" while it
+ * reasons, "Thought for 12 s" after. The ticking seconds are hidden from screen readers (the
+ * summary's name would change every second); the transcript is not a live region anyway. The
+ * text is plain, pre-wrapped (set as textContent, so no template whitespace shows): cheap to
+ * update on every delta. The open state needs no keeping:
+ * the transcript is keyed by message id, so each reply keeps its own <details> across renders.
+ * Withheld (this room shows reasoning to operators only), there is nothing to open: a line says so.
+ */
+function renderReasoning(m: ClientMessage, ctx: MessageViewContext) {
+  const r = m.reasoning;
+  if (!r) return nothing;
+  const s = ctx.strings;
+  const since = reasoningSince(m);
+  const seconds = since === null ? 0 : reasonedSeconds(since, ctx.now);
+  const summary =
+    since === null
+      ? s.thoughtFor(r.ms ?? 0, ctx.locale)
+      : html`${s.thinking}
+          <span aria-hidden="true"
+            >${seconds ? formatDuration(seconds * 1000, ctx.locale, 0) : ''}</span
+          >`;
+  return r.withheld
+    ? html`<p class="message__reasoning" part="reasoning">
+        <span part="reasoning-summary">${summary}</span> · ${s.reasoningWithheld}
+      </p>`
+    : html`<details class="message__reasoning" part="reasoning">
+        <summary part="reasoning-summary">${summary}</summary>
+        <div
+          class="message__reasoning-body"
+          part="reasoning-body"
+          dir="auto"
+          .textContent=${r.text}
+        ></div>
+        ${r.redacted ? html`<p>${s.reasoningRedacted}</p>` : nothing}
+      </details>`;
 }
 
 function stateBadge(m: ClientMessage, state: MessageState, s: ChatStrings) {

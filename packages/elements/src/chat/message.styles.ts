@@ -87,6 +87,22 @@ export const messageStyles = css`
     padding-block: calc(var(--spacing) * 2);
     color: var(--color-text-muted);
   }
+  /* Reasoning: quieter than the answer under it, its text as the model wrote it. */
+  .message__reasoning {
+    margin-block-end: calc(var(--spacing) * 2);
+    color: var(--color-text-muted);
+    font-size: var(--text-sm);
+  }
+  .message__reasoning summary {
+    inline-size: fit-content;
+    cursor: pointer;
+  }
+  .message__reasoning-body {
+    margin-block-start: calc(var(--spacing) * 1.5);
+    padding-inline-start: calc(var(--spacing) * 3);
+    border-inline-start: 2px solid var(--color-border);
+    white-space: pre-wrap;
+  }
   /* The caret sits where the next word will appear: after the last line of text or code. */
   .message--streaming .message__body > :is(p, h1, h2, h3, h4, h5, h6):last-child::after,
   .message--streaming .message__body > :is(ul, ol):last-child > li:last-child::after,

@@ -1,5 +1,6 @@
 import type { User } from '@realstream/client';
 import { defaultMarkdownStrings, type MarkdownStrings } from '../internal/markdown/index.js';
+import { formatDuration } from '../internal/numbers.js';
 import { defaultToolCardStrings } from '../tools/tool-card-strings.js';
 
 const list = (names: readonly string[]) =>
@@ -86,6 +87,11 @@ export const defaultChatStrings = {
   retryReply: 'Retry',
   retryReplyHint: 'Ask the assistant to answer this again',
   retried: 'Retried',
+  // reasoning, above a reply: "Thinking…" (with a counter) while the model reasons, then this
+  thoughtFor: (ms: number, locale?: string) =>
+    ms < 1000 ? 'Thought for a moment' : `Thought for ${formatDuration(ms, locale, 0)}`,
+  reasoningWithheld: 'This room shows the reasoning to operators only.',
+  reasoningRedacted: 'The provider withheld part of the reasoning.',
   watching: (names: readonly string[]) =>
     names.length > 3 ? `${names.length} people watching` : `Watching: ${list(names)}`,
   // tool calls under a reply (the card's own words are in defaultToolCardStrings)

@@ -431,12 +431,16 @@ describe('realstream-dashboard room settings', () => {
     save(d).click();
     await settle(d);
     expect(fake.calls.filter((c) => c.method === 'configure').map((c) => c.args[0])).to.deep.equal([
-      { responder: 'openai', systemPrompt: 'Answer in French.', reasoning: 'everyone' },
+      { responder: 'openai', systemPrompt: 'Answer in French.' },
     ]);
     expect(text($(d, '[part="settings-result"]'))).to.equal('Saved.');
 
     // The room's configured event arrives: the form shows the room's settings, nothing to save.
-    fake.$settings.set({ responder: 'openai', systemPrompt: 'Answer in French.', reasoning: 'everyone' });
+    fake.$settings.set({
+      responder: 'openai',
+      systemPrompt: 'Answer in French.',
+      reasoning: 'everyone',
+    });
     await settle(d);
     expect(select(d).value).to.equal('openai');
     expect(save(d).disabled).to.equal(true);
@@ -450,12 +454,44 @@ describe('realstream-dashboard room settings', () => {
     });
   });
 
+  it('shows reasoning to operators only, saving that alone', async () => {
+    const [d, fake] = await settings(['demo', 'openai']);
+    const who = $<HTMLSelectElement>(d, '[part="settings-reasoning"]');
+    expect(who.value).to.equal('everyone');
+    expect(text($(d, '#settings-reasoning-help'))).to.contain('for how long');
+    who.value = 'operators';
+    who.dispatchEvent(new Event('change'));
+    await settle(d);
+    expect(save(d).disabled).to.equal(false);
+    await expect(d).to.be.accessible();
+    save(d).click();
+    await settle(d);
+    expect(fake.argsOf('configure')).to.deep.equal([[{ reasoning: 'operators' }]]);
+    fake.$settings.set({ responder: 'demo', systemPrompt: null, reasoning: 'operators' });
+    await settle(d);
+    expect(who.value).to.equal('operators');
+    expect(save(d).disabled, 'the room caught up: nothing to save').to.equal(true);
+
+    // Back to everyone, and undone before saving: the room's choice shows again.
+    who.value = 'everyone';
+    who.dispatchEvent(new Event('change'));
+    await settle(d);
+    $<HTMLButtonElement>(d, '[part="settings-undo"]').click();
+    await settle(d);
+    expect(who.value).to.equal('operators');
+    expect(fake.argsOf('configure')).to.have.length(1);
+  });
+
   it('undoes a draft, and follows another operator’s change until one is typed', async () => {
     const [d, fake] = await settings(['demo', 'openai']);
     await type(d, 'draft');
+    select(d).value = 'openai';
+    select(d).dispatchEvent(new Event('change'));
+    await settle(d);
     $<HTMLButtonElement>(d, '[part="settings-undo"]').click();
     await settle(d);
     expect(prompt(d).value).to.equal('');
+    expect(select(d).value, 'the responder chosen is undone too').to.equal('demo');
     expect(save(d).disabled).to.equal(true);
     fake.$settings.set({ responder: 'demo', systemPrompt: 'From Olga.', reasoning: 'everyone' });
     await settle(d);

@@ -42,7 +42,7 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
 /**
  * @summary Live operations for a room, or every room: key figures with trends, 15-minute charts
  * (each also as a table), who is connected, per-tool figures, the room's frames as they pass, and
- * the room's settings (responder, system prompt). Operators only: others are told so, and nothing
+ * the room's settings (responder, system prompt, who sees the reasoning). Operators only: others are told so, and nothing
  * is asked of the server.
  *
  * The event tap runs only while the Events section is shown (it costs the room work per frame).
@@ -65,7 +65,7 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
  * (`feed-row-in|out`), `feed-empty`.
  * @csspart frame - The chosen frame's JSON (`frame-json`, `frame-close`).
  * @csspart settings - The room's settings form: `settings-responder`, `settings-prompt`,
- * `settings-save`, `settings-undo`, `settings-result`.
+ * `settings-reasoning`, `settings-save`, `settings-undo`, `settings-result`.
  *
  * @cssproperty --height - Height of the element (default auto).
  * @cssproperty --tile-min-width - Narrowest a tile gets before the grid wraps.

@@ -10,13 +10,14 @@ interface Draft {
   responder: string;
   /** As typed; empty means the deployment's prompt (null). */
   systemPrompt: string;
+  reasoning: RoomSettings['reasoning'];
 }
 
 type Result = { ok: true } | { ok: false; message: string } | null;
 
 /**
- * The room's settings as an operator edits them: a draft of responder and system prompt over the
- * room's current settings, saved together with `configure()`. Changes made meanwhile by another
+ * The room's settings as an operator edits them: a draft of responder, system prompt and who sees
+ * the reasoning over the room's current settings, saved together with `configure()`. Changes made meanwhile by another
  * operator show through until this one starts typing.
  */
 export class SettingsForm {
@@ -43,12 +44,15 @@ export class SettingsForm {
     s: DashboardStrings,
   ): TemplateResult {
     if (!client || !settings) return html`<p class="dash__note" part="note">${s.waiting}</p>`;
-    const current = { responder: settings.responder, systemPrompt: settings.systemPrompt ?? '' };
+    const current: Draft = {
+      responder: settings.responder,
+      systemPrompt: settings.systemPrompt ?? '',
+      reasoning: settings.reasoning,
+    };
     // A draft the room's settings caught up with (saved, or typed back) is no draft any more.
     if (this.draft && !this.saving && same(this.draft, current)) this.draft = null;
     const draft = this.draft ?? current;
-    const changed =
-      draft.responder !== current.responder || draft.systemPrompt !== current.systemPrompt;
+    const changed = !same(draft, current);
     // An older server does not say the choices: the current one is all that can be shown.
     const choices = responders?.length ? responders : [settings.responder];
     const edit = (patch: Partial<Draft>) => {
@@ -61,6 +65,8 @@ export class SettingsForm {
       e.preventDefault();
       if (changed && !this.saving) void this.save(client, current, draft, s);
     };
+    // The selects take `.value` as well as `selected` options: once a choice was made in a
+    // select, its options no longer follow their `selected` attribute (an undo would not show).
     return html`<form class="settings" part="settings" @submit=${submit}>
       <div class="settings__field">
         <label class="settings__label" for="settings-responder">${s.responderLabel}</label>
@@ -70,6 +76,7 @@ export class SettingsForm {
           part="settings-responder"
           aria-describedby="settings-responder-help"
           ?disabled=${choices.length < 2 || this.saving}
+          .value=${draft.responder}
           @change=${(e: Event) => edit({ responder: (e.target as HTMLSelectElement).value })}
         >
           ${choices.map(
@@ -97,6 +104,27 @@ export class SettingsForm {
         <p class="settings__help" id="settings-prompt-help">
           ${s.promptHint} ${s.promptCount(draft.systemPrompt.length, PROMPT_MAX)}
         </p>
+      </div>
+      <div class="settings__field">
+        <label class="settings__label" for="settings-reasoning">${s.reasoningLabel}</label>
+        <select
+          id="settings-reasoning"
+          class="settings__control"
+          part="settings-reasoning"
+          aria-describedby="settings-reasoning-help"
+          ?disabled=${this.saving}
+          .value=${draft.reasoning}
+          @change=${(e: Event) =>
+            edit({ reasoning: (e.target as HTMLSelectElement).value as Draft['reasoning'] })}
+        >
+          ${(['everyone', 'operators'] as const).map(
+            (r) =>
+              html`<option value=${r} ?selected=${r === draft.reasoning}>
+                ${s.reasoningChoice(r)}
+              </option>`,
+          )}
+        </select>
+        <p class="settings__help" id="settings-reasoning-help">${s.reasoningHint}</p>
       </div>
       <div class="settings__actions">
         ${button({
@@ -141,6 +169,7 @@ export class SettingsForm {
     if (draft.responder !== current.responder) patch.responder = draft.responder;
     if (draft.systemPrompt !== current.systemPrompt)
       patch.systemPrompt = draft.systemPrompt.trim() ? draft.systemPrompt : null;
+    if (draft.reasoning !== current.reasoning) patch.reasoning = draft.reasoning;
     this.saving = true;
     this.result = null;
     this.host.requestUpdate();
@@ -163,5 +192,7 @@ export class SettingsForm {
 }
 
 function same(a: Draft, b: Draft): boolean {
-  return a.responder === b.responder && a.systemPrompt === b.systemPrompt;
+  return (
+    a.responder === b.responder && a.systemPrompt === b.systemPrompt && a.reasoning === b.reasoning
+  );
 }

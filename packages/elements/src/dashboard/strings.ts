@@ -156,6 +156,10 @@ export const defaultDashboardStrings = {
   promptPlaceholder: 'Empty: the deployment’s prompt',
   promptHint: 'Sent to the responder with every reply in this room.',
   promptCount: (n: number, max: number) => `${n.toLocaleString()} / ${max.toLocaleString()}`,
+  reasoningLabel: 'Who sees the reasoning',
+  reasoningChoice: (who: 'everyone' | 'operators') =>
+    who === 'everyone' ? 'Everyone in the room' : 'Operators only',
+  reasoningHint: 'What the assistant thought before it answered. Others see for how long.',
   save: 'Save',
   saving: 'Saving…',
   undoChanges: 'Undo changes',

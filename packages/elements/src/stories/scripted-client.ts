@@ -101,7 +101,11 @@ export class ScriptedClient implements RealstreamClient {
   readonly $presence = atom<readonly User[]>([me]);
   readonly $typing = atom<readonly User[]>([]);
   readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
-  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null, reasoning: 'everyone' });
+  readonly $settings = atom<RoomSettings | null>({
+    responder: 'demo',
+    systemPrompt: null,
+    reasoning: 'everyone',
+  });
   readonly $tools = atom<readonly Tool[]>([]);
   readonly $calls = atom<readonly ToolCall[]>([]);
   readonly $metrics = atom<RoomMetrics | null>(null);
@@ -186,6 +190,42 @@ export class ScriptedClient implements RealstreamClient {
     return m.id;
   }
 
+  /**
+   * Adds an assistant reply to `replyTo` that reasons first, as a reasoning model does: `thought`
+   * streams into its reasoning, then `text` into the reply. `hold` leaves it reasoning for ever.
+   */
+  replyAfterThought(
+    replyTo: string | undefined,
+    thought: string,
+    text: string,
+    opts: { hold?: boolean } = {},
+  ): string {
+    const startedAt = Date.now();
+    const m = msg('assistant', '', {
+      status: 'streaming',
+      replyTo,
+      seq: ++this.seq,
+      reasoning: { text: '', startedAt },
+    });
+    this.$messages.set([...this.$messages.get(), m]);
+    const step = this.opts.charsPerTick ?? 6;
+    const timer = setInterval(() => {
+      const r = this.find(m.id)?.reasoning;
+      if (!r) return this.endStream(m.id);
+      if (r.text.length < thought.length) {
+        const next = thought.slice(0, r.text.length + step);
+        this.patch(m.id, { reasoning: { ...r, text: next }, seq: ++this.seq });
+      } else if (!opts.hold) {
+        // The answer begins: the reasoning took this long.
+        this.endStream(m.id);
+        this.patch(m.id, { reasoning: { ...r, ms: Date.now() - startedAt } });
+        this.stream(m.id, text);
+      }
+    }, TICK_MS);
+    this.streams.set(m.id, timer);
+    return m.id;
+  }
+
   send(text: string): Promise<SendAck> {
     const id = `local-${++this.ids}`;
     const local: ClientMessage = {
@@ -225,7 +265,11 @@ export class ScriptedClient implements RealstreamClient {
   }
 
   configure(settings: Partial<RoomSettings>): Promise<{ seq: number }> {
-    const current = this.$settings.get() ?? { responder: 'demo', systemPrompt: null, reasoning: 'everyone' };
+    const current = this.$settings.get() ?? {
+      responder: 'demo',
+      systemPrompt: null,
+      reasoning: 'everyone',
+    };
     this.$settings.set({ ...current, ...settings } as RoomSettings);
     return Promise.resolve({ seq: ++this.seq });
   }
