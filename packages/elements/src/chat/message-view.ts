@@ -210,7 +210,12 @@ function stateBadge(m: ClientMessage, state: MessageState, s: ChatStrings) {
     case 'failed':
       return badge(s.failed, { tone: 'danger', part: 'state' });
     case 'streaming':
-      return badge(m.text ? s.streaming : s.thinking, { tone: 'accent', dot: true, part: 'state' });
+      // "Thinking…" until the reply shows something; a reasoning reply says so in its disclosure.
+      return badge(m.text || m.reasoning ? s.streaming : s.thinking, {
+        tone: 'accent',
+        dot: true,
+        part: 'state',
+      });
     case 'stopped':
       return badge(s.stopped, { part: 'state' });
     case 'interrupted':
