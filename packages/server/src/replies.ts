@@ -37,8 +37,9 @@ const CONTEXT_MESSAGES = 40;
 export const MAX_DELTA_CHARS = 8192;
 
 /**
- * The longest reply the room keeps: 4 MiB of characters, its text and reasoning together. A reply that reaches it ends `failed` with
- * `too_large`, keeping its text. Stored whole on every backend (see ChunkedStorage).
+ * The longest reply the room keeps: 4 MiB of characters, its text and reasoning together. A reply
+ * that reaches it ends `failed` with `too_large`, keeping its text. Stored whole on every backend
+ * (see ChunkedStorage).
  */
 export const MAX_REPLY_CHARS = 4 * 1024 * 1024;
 
