@@ -93,10 +93,14 @@ const valid: Record<RoomEventType, object[]> = {
     { type: 'tool.call.ended', callId: 'c-1', status: 'cancelled', durationMs: 1, by: user },
   ],
   'room.configured': [
-    { type: 'room.configured', settings: { responder: 'openai', systemPrompt: null }, by: user },
     {
       type: 'room.configured',
-      settings: { responder: 'demo', systemPrompt: 'Be brief.' },
+      settings: { responder: 'openai', systemPrompt: null, reasoning: 'everyone' },
+      by: user,
+    },
+    {
+      type: 'room.configured',
+      settings: { responder: 'demo', systemPrompt: 'Be brief.', reasoning: 'operators' },
       by: user,
     },
   ],

@@ -213,7 +213,7 @@ describe('ServerFrameSchema', () => {
     hasMore: true,
     before: 1,
     presence: [user],
-    settings: { responder: 'demo', systemPrompt: null },
+    settings: { responder: 'demo', systemPrompt: null, reasoning: 'everyone' },
     tools: [],
     calls: [],
   };
@@ -234,7 +234,7 @@ describe('ServerFrameSchema', () => {
         hasMore: false,
         before: null,
         presence: [],
-        settings: { responder: 'demo', systemPrompt: null },
+        settings: { responder: 'demo', systemPrompt: null, reasoning: 'everyone' },
         tools: [],
         calls: [],
       },
@@ -423,7 +423,7 @@ describe('REST bodies', () => {
       connections: 3,
       streaming: 1,
       limits,
-      settings: { responder: 'demo', systemPrompt: 'Be brief.' },
+      settings: { responder: 'demo', systemPrompt: 'Be brief.', reasoning: 'everyone' },
       responders: ['demo', 'openai'],
     };
     accepts(RoomInfoSchema, [['room info', info]]);

@@ -54,7 +54,9 @@ describe('room commands', () => {
       vars: {
         REALSTREAM_SECRET: SECRET,
         REALSTREAM_DEMO_TOKENS_PER_SECOND: 200,
-        REALSTREAM_DEMO_REPLY_TOKENS: 40,
+        // 1.5 s replies: long enough that a test can join, watch and unwatch while one streams
+        // on a loaded machine.
+        REALSTREAM_DEMO_REPLY_TOKENS: 300,
         REALSTREAM_ROOM_RESPONDERS: 'demo',
       },
     });
