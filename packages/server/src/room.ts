@@ -684,7 +684,7 @@ export class Room implements Gate {
   }
 
   /**
-   * The room's state at the last sent seq (call when the log is idle); `hideReasoning` for
+   * The room's state at the last sent seq (call when the log is idle); `withoutReasoning` for
    * someone the room does not show reasoning to.
    */
   snapshot(withoutReasoning = false): Snapshot {
