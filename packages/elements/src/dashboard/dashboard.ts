@@ -42,8 +42,8 @@ export type { DashboardScope, DashboardSection } from './header-view.js';
 /**
  * @summary Live operations for a room, or every room: key figures with trends, 15-minute charts
  * (each also as a table), who is connected, per-tool figures, the room's frames as they pass, and
- * the room's settings (responder, system prompt, who sees the reasoning). Operators only: others are told so, and nothing
- * is asked of the server.
+ * the room's settings (responder, system prompt, who sees the reasoning). Operators only: others
+ * are told so, and nothing is asked of the server.
  *
  * The event tap runs only while the Events section is shown (it costs the room work per frame).
  *

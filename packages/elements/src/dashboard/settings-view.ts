@@ -17,8 +17,8 @@ type Result = { ok: true } | { ok: false; message: string } | null;
 
 /**
  * The room's settings as an operator edits them: a draft of responder, system prompt and who sees
- * the reasoning over the room's current settings, saved together with `configure()`. Changes made meanwhile by another
- * operator show through until this one starts typing.
+ * the reasoning over the room's current settings, saved together with `configure()`. Changes made
+ * meanwhile by another operator show through until this one starts typing.
  */
 export class SettingsForm {
   private draft: Draft | null = null;
