@@ -189,6 +189,7 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
   it('rate-limits a flooding connection, then closes it with 4429', async () => {
     const sock = await openRaw(server, 'flood', { token: await token({ room: 'flood' }) });
     await sock.hello();
+    const floodStarted = Date.now();
     for (let i = 0; i < 80; i++)
       sock.send(
         i === 20 ? { type: 'message.stop', id: 'stop-20', messageId: 'm' } : { type: 'ping', t: i },
@@ -202,10 +203,10 @@ describe('auth and limits (REALSTREAM_SECRET set)', () => {
       limited.some((f) => (f as any).id === 'stop-20'),
       'a refused command is named, so the client resends it when told',
     );
-    assert.ok(
-      sock.frames.filter((f) => f.type === 'pong').length <= 5,
-      'no more than the burst got through',
-    );
+    // The burst (5), plus what the bucket refilled (1 a second) while the flood arrived.
+    const refilled = Math.ceil((Date.now() - floodStarted) / 1000);
+    const pongs = sock.frames.filter((f) => f.type === 'pong').length;
+    assert.ok(pongs <= 5 + refilled, `${pongs} pongs: no more than the burst and its refill`);
   });
 
   it('closes connections past the room cap with 4408', async () => {

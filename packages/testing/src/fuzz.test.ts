@@ -275,6 +275,7 @@ describe('adversarial fuzz of a live room', () => {
 
 describe('adversarial flood (a small bucket)', () => {
   const BURST = 20;
+  const RATE_PER_SECOND = 5;
   let server: TestServer;
   const token = tokens('flood');
 
@@ -284,7 +285,7 @@ describe('adversarial flood (a small bucket)', () => {
       vars: {
         REALSTREAM_SECRET: SECRET,
         REALSTREAM_RATE_BURST: BURST,
-        REALSTREAM_RATE_PER_SECOND: 5,
+        REALSTREAM_RATE_PER_SECOND: RATE_PER_SECOND,
       },
     });
   });
@@ -302,6 +303,7 @@ describe('adversarial flood (a small bucket)', () => {
       peer.onFrame = (f) => void (f && got.push(f));
       peer.send(HELLO);
       assert.ok(await peer.until(() => got.some((f) => f.type === 'welcome'), READ_MS), 'welcome');
+      const floodStarted = Date.now();
       for (let sent = 0; sent < 300;) {
         const w = harmless(frames.next(), role, initial.tools);
         const data = typeof w.data === 'function' ? w.data() : w.data;
@@ -318,7 +320,13 @@ describe('adversarial flood (a small bucket)', () => {
       const limited = errors.filter((f) => f.code === 'rate_limited');
       assert.ok(limited.length > 0, `${role}: rate_limited errors before the close`);
       const through = got.filter((f) => ['ack', 'pong', 'error'].includes(String(f.type))).length;
-      assert.ok(through - limited.length <= BURST, `${role}: no more than the burst got through`);
+      // One burst, plus what the bucket refilled while the flood was arriving (a loaded machine
+      // reads 300 frames over a few hundred milliseconds), and not one frame more.
+      const refilled = Math.ceil(((Date.now() - floodStarted) / 1000) * RATE_PER_SECOND);
+      assert.ok(
+        through - limited.length <= BURST + refilled,
+        `${role}: ${through - limited.length} got through, more than the burst (${BURST}) and its refill (${refilled})`,
+      );
     }
     const final = await roomState(server, 'flood', opToken);
     assert.deepEqual(differences(initial.parts, final.parts), [], 'the room did not change');
