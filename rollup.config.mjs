@@ -284,7 +284,7 @@ export default [
       resolve({ browser: true }),
       ts(),
       terser(),
-      budget(3),
+      budget(3.1),
     ],
   },
   // The headless client for a <script type="module"> tag: everything inside, minified.
@@ -347,15 +347,16 @@ export default [
       // without scanned utilities, minified css``, the tool cards and history fetch loaded when
       // needed); typed link reasons, the honest badge and Intl numbers took it to 47.1 KB, and the
       // operations views and tool host loaded on first use back to 46.6 KB, and a reply's
-      // reasoning (its protocol part, the disclosure and its counter) to 47.4 KB. Until more
+      // reasoning (its protocol part, the disclosure and its counter) to 47.4 KB, and MCP servers
+      // in the protocol (their events' validators, the client's store and commands) to 47.8 KB. Until more
       // comes off (the markdown's 8 KB is the next lever, the operators' frame validators, about
       // 0.5 KB, another) the budgets are what the pages measure, rounded up, so that nothing
       // grows unnoticed; the chat-only one goes back to 45 then.
       pageBudgets(1, [
         { name: 'chat-only', elements: ['chat'], kb: 48 },
-        { name: 'room + chat', elements: ['room', 'chat'], kb: 49 },
-        { name: 'tools-only', elements: ['tools'], kb: 58 },
-        { name: 'dashboard-only', elements: ['dashboard'], when: ['operations'], kb: 45 },
+        { name: 'room + chat', elements: ['room', 'chat'], kb: 49.5 },
+        { name: 'tools-only', elements: ['tools'], kb: 59 },
+        { name: 'dashboard-only', elements: ['dashboard'], when: ['operations'], kb: 46 },
         {
           name: 'all elements',
           elements: Object.keys(ELEMENT_CHUNKS),

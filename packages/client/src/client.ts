@@ -2,6 +2,9 @@ import { atom, type ReadableAtom } from 'nanostores';
 import type {
   ClientFrame,
   Author,
+  McpApproval,
+  McpServer,
+  McpServerSpec,
   Message,
   RoomMetrics,
   RoomSettings,
@@ -53,6 +56,7 @@ export class Client implements RealstreamClient {
   readonly $settings: ReadableAtom<RoomSettings | null>;
   readonly $tools: ReadableAtom<readonly Tool[]>;
   readonly $calls: ReadableAtom<readonly ToolCall[]>;
+  readonly $mcpServers: ReadableAtom<readonly McpServer[]>;
   readonly $events: ReadableAtom<ClientEvent | null>;
 
   private readonly opts: Options;
@@ -95,6 +99,7 @@ export class Client implements RealstreamClient {
     this.$settings = stores.$settings;
     this.$tools = stores.$tools;
     this.$calls = stores.$calls;
+    this.$mcpServers = stores.$mcpServers;
     this.$events = stores.$events;
 
     const typers = new TypingTracker(opts.typingTtlMs, (users) => stores.$typing.set(users));
@@ -241,6 +246,22 @@ export class Client implements RealstreamClient {
 
   decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
     return this.closed ? closedError() : this.commands.decideTool(callId, approve);
+  }
+
+  addMcpServer(server: McpServerSpec): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.addMcpServer(server);
+  }
+
+  removeMcpServer(name: string): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.removeMcpServer(name);
+  }
+
+  reconnectMcpServer(name: string): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.reconnectMcpServer(name);
+  }
+
+  approveMcpTools(tools: McpApproval[]): Promise<{ seq: number }> {
+    return this.closed ? closedError() : this.commands.approveMcpTools(tools);
   }
 
   registerTool(spec: ToolSpec, handler: ToolHandler): () => void {

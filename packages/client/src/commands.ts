@@ -1,4 +1,12 @@
-import type { Author, ClientFrame, Command, ErrorFrame, RoomSettings } from '@realstream/protocol';
+import type {
+  Author,
+  ClientFrame,
+  Command,
+  ErrorFrame,
+  McpApproval,
+  McpServerSpec,
+  RoomSettings,
+} from '@realstream/protocol';
 import { RealstreamError } from './errors.js';
 import { makeId } from './ids.js';
 import { Outbox, type Ack } from './outbox.js';
@@ -107,6 +115,22 @@ export class Commands {
 
   decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
     return this.seqOf(this.dispatch({ type: 'tool.decide', id: makeId('d'), callId, approve }));
+  }
+
+  addMcpServer(server: McpServerSpec): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'mcp.add', id: makeId('m'), server }));
+  }
+
+  removeMcpServer(name: string): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'mcp.remove', id: makeId('m'), name }));
+  }
+
+  reconnectMcpServer(name: string): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'mcp.reconnect', id: makeId('m'), name }));
+  }
+
+  approveMcpTools(tools: McpApproval[]): Promise<{ seq: number }> {
+    return this.seqOf(this.dispatch({ type: 'mcp.approve', id: makeId('m'), tools }));
   }
 
   private seqOf(acked: Promise<Ack>): Promise<{ seq: number }> {

@@ -63,6 +63,7 @@ function handle(key: string, entry: Shared): RealstreamClient {
     $settings: client.$settings,
     $tools: client.$tools,
     $calls: client.$calls,
+    $mcpServers: client.$mcpServers,
     $metrics: client.$metrics,
     $events: client.$events,
     get stats() {
@@ -80,6 +81,10 @@ function handle(key: string, entry: Shared): RealstreamClient {
     cancelTool: (callId) => client.cancelTool(callId),
     toggleTool: (name, enabled) => client.toggleTool(name, enabled),
     decideTool: (callId, approve) => client.decideTool(callId, approve),
+    addMcpServer: (server) => client.addMcpServer(server),
+    removeMcpServer: (name) => client.removeMcpServer(name),
+    reconnectMcpServer: (name) => client.reconnectMcpServer(name),
+    approveMcpTools: (tools) => client.approveMcpTools(tools),
     registerTool: (spec, handler) => client.registerTool(spec, handler),
     subscribeMetrics: () => client.subscribeMetrics(),
     subscribeTap: (filter, listener) => client.subscribeTap(filter, listener),

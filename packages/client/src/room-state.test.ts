@@ -47,6 +47,7 @@ function streamingRoom(): RoomState {
     settings,
     tools,
     calls,
+    mcpServers: [],
   });
   return s;
 }
@@ -155,6 +156,7 @@ describe('RoomState', () => {
       settings,
       tools,
       calls,
+      mcpServers: [],
     });
     assert.deepEqual(
       s.messages().map((m) => [m.id, m.local]),
@@ -181,6 +183,7 @@ describe('RoomState', () => {
       settings,
       tools,
       calls,
+      mcpServers: [],
     });
     s.apply({ type: 'event', seq: 2, at: 1, event: { type: 'presence.joined', user: bob } });
     s.apply({ type: 'event', seq: 3, at: 1, event: { type: 'presence.left', userId: 'u1' } });
@@ -199,6 +202,7 @@ describe('RoomState', () => {
       settings,
       tools,
       calls,
+      mcpServers: [],
     });
     assert.equal(s.cursor, 4);
     const added = s.prepend([msg('m2', 2), msg('m3', 3), msg('m4', 4)], 2);
@@ -227,6 +231,7 @@ describe('RoomState', () => {
       settings,
       tools,
       calls,
+      mcpServers: [],
     });
     assert.equal(s.cursor, 20, 'not the streaming reply: paging from it would skip 4-19');
     const stale = { ...msg('a3', 3, 'still', 'streaming') };
@@ -251,6 +256,7 @@ describe('RoomState', () => {
       settings,
       tools,
       calls,
+      mcpServers: [],
     });
     assert.deepEqual(
       s.transcript().map((m) => m.id),
@@ -302,6 +308,7 @@ describe('RoomState', () => {
       settings,
       tools,
       calls,
+      mcpServers: [],
     });
     s.apply({
       type: 'event',

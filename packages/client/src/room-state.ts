@@ -186,6 +186,9 @@ export class RoomState {
         this.settingsChanged = true;
         return null;
       case 'tool.updated':
+      case 'tool.removed':
+      case 'mcp.server.updated':
+      case 'mcp.server.removed':
       case 'tool.call.started':
       case 'tool.call.approved':
       case 'tool.call.progress':

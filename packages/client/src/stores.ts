@@ -1,5 +1,5 @@
 import { atom, batch } from 'nanostores';
-import type { RoomSettings, Tool, ToolCall, User } from '@realstream/protocol';
+import type { McpServer, RoomSettings, Tool, ToolCall, User } from '@realstream/protocol';
 import type { RoomState } from './room-state.js';
 import type { ClientEvent, ClientMessage, ClientStatus } from './types.js';
 
@@ -25,6 +25,7 @@ export class Stores {
   readonly $settings = atom<RoomSettings | null>(null);
   readonly $tools = atom<readonly Tool[]>([]);
   readonly $calls = atom<readonly ToolCall[]>([]);
+  readonly $mcpServers = atom<readonly McpServer[]>([]);
   readonly $events = atom<ClientEvent | null>(null);
   private queued = false;
 
@@ -78,6 +79,10 @@ export class Stores {
       if (tools.callsChanged) {
         tools.callsChanged = false;
         this.$calls.set(tools.callList());
+      }
+      if (tools.serversChanged) {
+        tools.serversChanged = false;
+        this.$mcpServers.set(tools.mcpServers());
       }
       if (this.status.lastSeq !== state.lastSeq) this.setStatus({ lastSeq: state.lastSeq });
     });

@@ -1,27 +1,32 @@
-import type { RoomEvent, Snapshot, Tool, ToolCall } from '@realstream/protocol';
+import type { McpServer, RoomEvent, Snapshot, Tool, ToolCall } from '@realstream/protocol';
 
 /** Calls kept for the stores: the latest few hundred, plus every call still running. */
 const MAX_CALLS = 300;
 /** Progress text kept per call (the tail), like the server. */
 const PROGRESS_CHARS = 8000;
 
-type ToolEvent = Extract<RoomEvent, { type: `tool.${string}` }>;
+type ToolEvent = Extract<RoomEvent, { type: `tool.${string}` | `mcp.${string}` }>;
 
 /**
- * The room's tools and tool calls as this client knows them, from the snapshot and then the
- * `tool.*` events. Like messages, objects are replaced, never mutated, so views compare by identity.
+ * The room's tools, tool calls and MCP servers as this client knows them, from the snapshot and
+ * then the `tool.*` and `mcp.*` events. Like messages, objects are replaced, never mutated, so
+ * views compare by identity.
  */
 export class ToolState {
   toolsChanged = false;
   callsChanged = false;
+  serversChanged = false;
   private readonly byName = new Map<string, Tool>();
+  private readonly servers = new Map<string, McpServer>();
   private calls: ToolCall[] = [];
 
   applySnapshot(snapshot: Snapshot): void {
     this.byName.clear();
     for (const t of snapshot.tools) this.byName.set(t.name, t);
+    this.servers.clear();
+    for (const s of snapshot.mcpServers) this.servers.set(s.name, s);
     this.calls = snapshot.calls.map((c) => ({ ...c }));
-    this.toolsChanged = this.callsChanged = true;
+    this.toolsChanged = this.callsChanged = this.serversChanged = true;
   }
 
   /** Forgets the calls (the room was cleared); tools stay. */
@@ -36,6 +41,16 @@ export class ToolState {
       case 'tool.updated':
         this.byName.set(event.tool.name, event.tool);
         this.toolsChanged = true;
+        return;
+      case 'tool.removed':
+        if (this.byName.delete(event.name)) this.toolsChanged = true;
+        return;
+      case 'mcp.server.updated':
+        this.servers.set(event.server.name, event.server);
+        this.serversChanged = true;
+        return;
+      case 'mcp.server.removed':
+        if (this.servers.delete(event.name)) this.serversChanged = true;
         return;
       case 'tool.call.started': {
         if (this.calls.some((c) => c.callId === event.call.callId)) return;
@@ -79,6 +94,10 @@ export class ToolState {
 
   tools(): Tool[] {
     return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  mcpServers(): McpServer[] {
+    return [...this.servers.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   callList(): ToolCall[] {

@@ -2,6 +2,9 @@ import type { ReadableAtom } from 'nanostores';
 import type {
   Caller,
   Limits,
+  McpApproval,
+  McpServer,
+  McpServerSpec,
   Message,
   RoomMetrics,
   RoomSettings,
@@ -207,6 +210,8 @@ export interface RealstreamClient {
   readonly $tools: ReadableAtom<readonly Tool[]>;
   /** The room's tool calls, everyone's and the assistant's, oldest first (the latest few hundred). */
   readonly $calls: ReadableAtom<readonly ToolCall[]>;
+  /** The room's MCP servers and their state, sorted by name (their tools are in `$tools`). */
+  readonly $mcpServers: ReadableAtom<readonly McpServer[]>;
   /**
    * The room's live figures while `subscribeMetrics()` holds (operators only), about once a
    * second; null before the first.
@@ -247,6 +252,21 @@ export interface RealstreamClient {
   toggleTool(name: string, enabled: boolean): Promise<{ seq: number }>;
   /** Operator: approves or denies an assistant's call that awaits approval. */
   decideTool(callId: string, approve: boolean): Promise<{ seq: number }>;
+  /**
+   * Operator: connects the room to an MCP server (Streamable HTTP) and lists its tools as
+   * `<name>.<tool>`. Its headers stay on the room server. Rejects with url_not_allowed for a host
+   * outside the allow-list or a private address, conflict for a name in use.
+   */
+  addMcpServer(server: McpServerSpec): Promise<{ seq: number }>;
+  /** Operator: disconnects an MCP server added in the room and removes its tools. */
+  removeMcpServer(name: string): Promise<{ seq: number }>;
+  /** Operator: tries an MCP server again now and lists its tools again. */
+  reconnectMcpServer(name: string): Promise<{ seq: number }>;
+  /**
+   * Operator: lets the assistant use MCP tools whose new or changed descriptions were read; each
+   * approval holds only if the tool's description is still exactly the one given.
+   */
+  approveMcpTools(tools: McpApproval[]): Promise<{ seq: number }>;
   /**
    * Implements a tool in this browser (or node process): the room routes calls of it here while
    * this client is connected, re-registering after every reconnect. Returns the unregister function.

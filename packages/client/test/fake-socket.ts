@@ -113,6 +113,7 @@ export const frames = {
       settings: { responder: 'demo', systemPrompt: null, reasoning: 'everyone' },
       tools: [],
       calls: [],
+      mcpServers: [],
     };
   },
   message(id: string, seq: number, text = '', status: Message['status'] = 'complete'): Message {

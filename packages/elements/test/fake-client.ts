@@ -4,6 +4,7 @@ import type {
   ClientMessage,
   ClientStatus,
   InvokeAck,
+  McpServer,
   RealstreamClient,
   RoomMetrics,
   RoomSettings,
@@ -37,9 +38,14 @@ export class FakeClient implements RealstreamClient {
   readonly $presence = atom<readonly User[]>([]);
   readonly $typing = atom<readonly User[]>([]);
   readonly $watchers = atom<ReadonlyMap<string, readonly User[]>>(new Map());
-  readonly $settings = atom<RoomSettings | null>({ responder: 'demo', systemPrompt: null, reasoning: 'everyone' });
+  readonly $settings = atom<RoomSettings | null>({
+    responder: 'demo',
+    systemPrompt: null,
+    reasoning: 'everyone',
+  });
   readonly $tools = atom<readonly Tool[]>([]);
   readonly $calls = atom<readonly ToolCall[]>([]);
+  readonly $mcpServers = atom<readonly McpServer[]>([]);
   readonly $metrics = atom<RoomMetrics | null>(null);
   readonly $events = atom<ClientEvent | null>(null);
   readonly calls: { method: string; args: unknown[] }[] = [];
@@ -126,6 +132,22 @@ export class FakeClient implements RealstreamClient {
   decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
     this.calls.push({ method: 'decideTool', args: [callId, approve] });
     return Promise.resolve({ seq: 13 });
+  }
+  addMcpServer(server: unknown): Promise<{ seq: number }> {
+    this.calls.push({ method: 'addMcpServer', args: [server] });
+    return Promise.resolve({ seq: 14 });
+  }
+  removeMcpServer(name: string): Promise<{ seq: number }> {
+    this.calls.push({ method: 'removeMcpServer', args: [name] });
+    return Promise.resolve({ seq: 15 });
+  }
+  reconnectMcpServer(name: string): Promise<{ seq: number }> {
+    this.calls.push({ method: 'reconnectMcpServer', args: [name] });
+    return Promise.resolve({ seq: 16 });
+  }
+  approveMcpTools(tools: unknown): Promise<{ seq: number }> {
+    this.calls.push({ method: 'approveMcpTools', args: [tools] });
+    return Promise.resolve({ seq: 17 });
   }
   registerTool(spec: unknown): () => void {
     this.calls.push({ method: 'registerTool', args: [spec] });

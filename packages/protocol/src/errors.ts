@@ -52,6 +52,11 @@ export const ERROR_CODES = {
   tool_unavailable: 503,
   /** Too many tool calls running in this room at once (`retryAfterMs` may say when to retry). */
   too_many_calls: 429,
+  /**
+   * A URL (an MCP server's) whose host is not in REALSTREAM_WEBHOOK_HOSTS, or that names a private
+   * or reserved address while REALSTREAM_WEBHOOK_ALLOW_PRIVATE is off.
+   */
+  url_not_allowed: 403,
   /** The assistant's responder failed. */
   responder_failed: 502,
   /** The room's storage refused a write: the room restarted from what it had stored; try again. */

@@ -68,7 +68,55 @@ const valid: Record<RoomEventType, object[]> = {
   'tool.updated': [
     { type: 'tool.updated', tool },
     { type: 'tool.updated', tool: { ...tool, enabled: false }, by: user },
+    {
+      type: 'tool.updated',
+      tool: {
+        ...tool,
+        name: 'docs.search',
+        kind: 'mcp',
+        server: 'docs',
+        descriptionPending: true,
+        approvedDescription: 'Searches the docs.',
+      },
+    },
   ],
+  'tool.removed': [
+    { type: 'tool.removed', name: 'docs.search' },
+    { type: 'tool.removed', name: 'docs.search', by: user },
+  ],
+  'mcp.server.updated': [
+    {
+      type: 'mcp.server.updated',
+      server: {
+        name: 'docs',
+        title: 'Docs',
+        url: 'https://mcp.example.com/mcp',
+        state: 'ready',
+        serverInfo: { name: 'docs-server', version: '1.2.0' },
+        protocolVersion: '2025-06-18',
+        tools: ['docs.search'],
+        attempts: 0,
+        connectedAt: 1,
+        source: 'room',
+        addedBy: user,
+      },
+      by: user,
+    },
+    {
+      type: 'mcp.server.updated',
+      server: {
+        name: 'docs',
+        title: 'Docs',
+        state: 'reconnecting',
+        error: { code: 'mcp_unreachable', message: 'connection refused' },
+        tools: [],
+        attempts: 3,
+        nextAttemptAt: 5,
+        source: 'config',
+      },
+    },
+  ],
+  'mcp.server.removed': [{ type: 'mcp.server.removed', name: 'docs', by: user }],
   'tool.call.started': [
     { type: 'tool.call.started', call },
     {
@@ -118,6 +166,22 @@ const invalid: [name: string, value: object, path: string][] = [
     'tool.updated with an unknown kind',
     { type: 'tool.updated', tool: { ...tool, kind: 'plugin' } },
     'tool.kind',
+  ],
+  [
+    'mcp.server.updated with a dotted server name',
+    {
+      type: 'mcp.server.updated',
+      server: { name: 'a.b', title: 'A', state: 'ready', tools: [], attempts: 0, source: 'room' },
+    },
+    'server.name',
+  ],
+  [
+    'mcp.server.updated with an unknown state',
+    {
+      type: 'mcp.server.updated',
+      server: { name: 'a', title: 'A', state: 'asleep', tools: [], attempts: 0, source: 'room' },
+    },
+    'server.state',
   ],
   [
     'tool.call.started with an unknown status',
@@ -269,6 +333,8 @@ describe('EventFrameSchema', () => {
 describe('DURABLE_EVENT_TYPES', () => {
   it('holds the events that change stored state, and not deltas or presence', () => {
     assert.deepEqual([...DURABLE_EVENT_TYPES].sort(), [
+      'mcp.server.removed',
+      'mcp.server.updated',
       'message.completed',
       'message.created',
       'message.failed',
@@ -277,6 +343,7 @@ describe('DURABLE_EVENT_TYPES', () => {
       'tool.call.approved',
       'tool.call.ended',
       'tool.call.started',
+      'tool.removed',
       'tool.updated',
     ]);
     for (const type of [

@@ -13,8 +13,10 @@ import {
   ToolCallEndedSchema,
   ToolCallProgressSchema,
   ToolCallStartedSchema,
+  ToolRemovedSchema,
   ToolUpdatedSchema,
 } from './tools.js';
+import { McpServerRemovedSchema, McpServerUpdatedSchema } from './mcp.js';
 
 /**
  * Room events: every state change of a room, in one log ordered by `seq`.
@@ -96,10 +98,13 @@ export const RoomEventSchema = z.discriminatedUnion('type', [
   RoomClearedSchema,
   RoomConfiguredSchema,
   ToolUpdatedSchema,
+  ToolRemovedSchema,
   ToolCallStartedSchema,
   ToolCallApprovedSchema,
   ToolCallProgressSchema,
   ToolCallEndedSchema,
+  McpServerUpdatedSchema,
+  McpServerRemovedSchema,
 ]);
 export type RoomEvent = z.infer<typeof RoomEventSchema>;
 export type RoomEventType = RoomEvent['type'];
@@ -112,9 +117,12 @@ export const DURABLE_EVENT_TYPES: ReadonlySet<RoomEventType> = new Set([
   'room.cleared',
   'room.configured',
   'tool.updated',
+  'tool.removed',
   'tool.call.started',
   'tool.call.approved',
   'tool.call.ended',
+  'mcp.server.updated',
+  'mcp.server.removed',
 ]);
 
 export const EventFrameSchema = z.object({

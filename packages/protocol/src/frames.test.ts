@@ -216,6 +216,7 @@ describe('ServerFrameSchema', () => {
     settings: { responder: 'demo', systemPrompt: null, reasoning: 'everyone' },
     tools: [],
     calls: [],
+    mcpServers: [],
   };
   const delta = { type: 'message.delta', messageId: 'r1', offset: 2, text: ' there' };
 
@@ -237,6 +238,7 @@ describe('ServerFrameSchema', () => {
         settings: { responder: 'demo', systemPrompt: null, reasoning: 'everyone' },
         tools: [],
         calls: [],
+        mcpServers: [],
       },
     ],
     ['snapshot', snapshot],

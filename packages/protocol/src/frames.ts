@@ -12,6 +12,13 @@ import {
   TapUnsubscribeSchema,
 } from './metrics.js';
 import {
+  McpAddSchema,
+  McpApproveSchema,
+  McpReconnectSchema,
+  McpRemoveSchema,
+  McpServerSchema,
+} from './mcp.js';
+import {
   ToolAbortSchema,
   ToolCallSchema,
   ToolCancelSchema,
@@ -116,6 +123,10 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   MetricsUnsubscribeSchema,
   TapSubscribeSchema,
   TapUnsubscribeSchema,
+  McpAddSchema,
+  McpRemoveSchema,
+  McpReconnectSchema,
+  McpApproveSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameType = ClientFrame['type'];
@@ -169,6 +180,8 @@ export const SnapshotSchema = z.object({
   settings: RoomSettingsSchema,
   /** Every tool of the room, enabled or not. */
   tools: z.array(ToolSchema),
+  /** Every MCP server of the room (their tools are in `tools`). */
+  mcpServers: z.array(McpServerSchema),
   /** The latest tool calls (oldest first), plus every call still running or awaiting approval. */
   calls: z.array(ToolCallSchema),
 });

@@ -14,5 +14,6 @@ export * from './parse.js';
 export * from './validate.js';
 export * from './tools.js';
 export * from './metrics.js';
+export * from './mcp.js';
 export * from './json-depth.js';
 export * from './schema-safety.js';

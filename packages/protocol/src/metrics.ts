@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { McpServerStateSchema } from './mcp.js';
 import { IdSchema, RoleSchema } from './model.js';
 
 /**
@@ -53,6 +54,20 @@ export const ToolFiguresSchema = z.object({
 });
 export type ToolFigures = z.infer<typeof ToolFiguresSchema>;
 
+/** One MCP server over the last 15 minutes: its state, how its calls went, its last failure. */
+export const McpFiguresSchema = z.object({
+  name: z.string(),
+  state: McpServerStateSchema,
+  /** Tool calls and other requests (listing, initialising) sent to it. */
+  requests: z.int(),
+  errors: z.int(),
+  timeouts: z.int(),
+  /** Round trips of its requests. */
+  latency: LatencySchema,
+  lastError: z.optional(z.object({ code: z.string(), message: z.string(), at: z.number() })),
+});
+export type McpFigures = z.infer<typeof McpFiguresSchema>;
+
 /** One source of replies since the room started: how its replies ended, and what it learned. */
 export const ResponderFiguresSchema = z.object({
   /** `demo`, `openai`, `anthropic`. */
@@ -96,6 +111,8 @@ export const RoomMetricsSchema = z.object({
   total: WindowFiguresSchema,
   /** Per tool over the last 15 minutes. */
   tools: z.array(ToolFiguresSchema),
+  /** Every MCP server of the room. */
+  mcp: z.array(McpFiguresSchema),
   /** Every responder the room may use, since the room started. */
   responders: z.array(ResponderFiguresSchema),
   /** The last 15 minutes in buckets of `bucketSeconds`, oldest first. */

@@ -19,7 +19,7 @@ export const ToolNameSchema = z
     ),
   );
 
-export const ToolKindSchema = z.enum(['builtin', 'webhook', 'client']);
+export const ToolKindSchema = z.enum(['builtin', 'webhook', 'client', 'mcp']);
 export type ToolKind = z.infer<typeof ToolKindSchema>;
 
 /** A JSON Schema (2020-12) document; its content is validated with a JSON Schema validator. */
@@ -56,6 +56,16 @@ export const ToolSchema = z.object({
   requiresApproval: z.boolean(),
   /** Lowest role that may invoke it. */
   minRole: RoleSchema,
+  /** Kind `mcp`: the name of the MCP server it comes from (see mcp.ts). */
+  server: z.optional(z.string()),
+  /**
+   * Kind `mcp`: its description is new or changed since an operator approved it (`mcp.approve`),
+   * and the assistant is not offered the tool until one does: a description can steer the model.
+   * People may still invoke it.
+   */
+  descriptionPending: z.optional(z.boolean()),
+  /** While `descriptionPending`: the description an operator approved before, if there was one. */
+  approvedDescription: z.optional(z.string()),
 });
 export type Tool = z.infer<typeof ToolSchema>;
 
@@ -121,6 +131,13 @@ export const ToolUpdatedSchema = z.object({
   type: z.literal('tool.updated'),
   tool: ToolSchema,
   /** Who switched it, for `enabled` changes. */
+  by: z.optional(UserSchema),
+});
+
+/** A tool left the room (its MCP server was removed, or no longer lists it). */
+export const ToolRemovedSchema = z.object({
+  type: z.literal('tool.removed'),
+  name: ToolNameSchema,
   by: z.optional(UserSchema),
 });
 

@@ -77,7 +77,7 @@ const ToolNameSchema = string(
   'use lower-case words of a-z 0-9 _ - joined by dots, e.g. "weather.forecast"',
 );
 const JsonSchemaSchema = record(unknown);
-const ToolKindSchema = oneOf('builtin', 'webhook', 'client');
+const ToolKindSchema = oneOf('builtin', 'webhook', 'client', 'mcp');
 const ToolSchema = object({
   name: ToolNameSchema,
   title: string(),
@@ -90,6 +90,26 @@ const ToolSchema = object({
   timeoutMs: number(true),
   requiresApproval: boolean,
   minRole: RoleSchema,
+  server: optional(string()),
+  descriptionPending: optional(boolean),
+  approvedDescription: optional(string()),
+});
+const McpServerStateSchema = oneOf('connecting', 'ready', 'reconnecting', 'failed');
+const ToolErrorSchema = object({ code: string(), message: string() });
+const McpServerSchema = object({
+  name: string(),
+  title: string(),
+  url: optional(string()),
+  state: McpServerStateSchema,
+  error: optional(ToolErrorSchema),
+  serverInfo: optional(object({ name: string(), version: string() })),
+  protocolVersion: optional(string()),
+  tools: array(ToolNameSchema),
+  attempts: number(true),
+  nextAttemptAt: optional(number()),
+  connectedAt: optional(number()),
+  source: oneOf('config', 'room'),
+  addedBy: optional(UserSchema),
 });
 const CallerSchema = object({ kind: oneOf('user', 'assistant'), id: string(), name: string() });
 const ToolCallStatusSchema = oneOf(
@@ -101,7 +121,6 @@ const ToolCallStatusSchema = oneOf(
   'cancelled',
   'denied',
 );
-const ToolErrorSchema = object({ code: string(), message: string() });
 const ToolCallSchema = object({
   callId: IdSchema,
   name: ToolNameSchema,
@@ -126,6 +145,7 @@ const SnapshotSchema = object({
   presence: array(UserSchema),
   settings: RoomSettingsSchema,
   tools: array(ToolSchema),
+  mcpServers: array(McpServerSchema),
   calls: array(ToolCallSchema),
 });
 const AckSchema = object({
@@ -157,6 +177,7 @@ const ErrorCodeSchema = oneOf(
   'tool_disabled',
   'tool_unavailable',
   'too_many_calls',
+  'url_not_allowed',
   'responder_failed',
   'storage_failed',
   'server_misconfigured',
@@ -207,6 +228,11 @@ const ToolUpdatedSchema = object({
   tool: ToolSchema,
   by: optional(UserSchema),
 });
+const ToolRemovedSchema = object({
+  type: oneOf('tool.removed'),
+  name: ToolNameSchema,
+  by: optional(UserSchema),
+});
 const ToolCallStartedSchema = object({ type: oneOf('tool.call.started'), call: ToolCallSchema });
 const ToolCallApprovedSchema = object({
   type: oneOf('tool.call.approved'),
@@ -228,6 +254,16 @@ const ToolCallEndedSchema = object({
   durationMs: number(),
   by: optional(UserSchema),
 });
+const McpServerUpdatedSchema = object({
+  type: oneOf('mcp.server.updated'),
+  server: McpServerSchema,
+  by: optional(UserSchema),
+});
+const McpServerRemovedSchema = object({
+  type: oneOf('mcp.server.removed'),
+  name: string(),
+  by: UserSchema,
+});
 const RoomEventSchema = union('type', [
   ['message.created', MessageCreatedSchema],
   ['message.delta', MessageDeltaSchema],
@@ -238,10 +274,13 @@ const RoomEventSchema = union('type', [
   ['room.cleared', RoomClearedSchema],
   ['room.configured', RoomConfiguredSchema],
   ['tool.updated', ToolUpdatedSchema],
+  ['tool.removed', ToolRemovedSchema],
   ['tool.call.started', ToolCallStartedSchema],
   ['tool.call.approved', ToolCallApprovedSchema],
   ['tool.call.progress', ToolCallProgressSchema],
   ['tool.call.ended', ToolCallEndedSchema],
+  ['mcp.server.updated', McpServerUpdatedSchema],
+  ['mcp.server.removed', McpServerRemovedSchema],
 ]);
 const EventFrameSchema = object({
   type: oneOf('event'),
@@ -306,6 +345,15 @@ const ToolFiguresSchema = object({
   timeouts: number(true),
   latency: LatencySchema,
 });
+const McpFiguresSchema = object({
+  name: string(),
+  state: McpServerStateSchema,
+  requests: number(true),
+  errors: number(true),
+  timeouts: number(true),
+  latency: LatencySchema,
+  lastError: optional(object({ code: string(), message: string(), at: number() })),
+});
 const ResponderFiguresSchema = object({
   name: string(),
   replies: number(true),
@@ -338,6 +386,7 @@ const RoomMetricsSchema = object({
   last15Minutes: WindowFiguresSchema,
   total: WindowFiguresSchema,
   tools: array(ToolFiguresSchema),
+  mcp: array(McpFiguresSchema),
   responders: array(ResponderFiguresSchema),
   series: array(SeriesPointSchema),
   bucketSeconds: number(),

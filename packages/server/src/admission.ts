@@ -76,6 +76,10 @@ const NEEDS: Record<ClientFrame['type'], Role> = {
   'metrics.unsubscribe': 'operator',
   'tap.subscribe': 'operator',
   'tap.unsubscribe': 'operator',
+  'mcp.add': 'operator',
+  'mcp.remove': 'operator',
+  'mcp.reconnect': 'operator',
+  'mcp.approve': 'operator',
 };
 
 /**

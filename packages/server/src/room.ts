@@ -703,6 +703,7 @@ export class Room implements Gate {
       settings: { ...this.settings },
       tools: this.tools.list(),
       calls: this.calls.list(),
+      mcpServers: [],
     };
   }
 

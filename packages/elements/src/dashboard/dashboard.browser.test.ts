@@ -87,6 +87,7 @@ function quiet(patch: Partial<RoomMetrics> = {}): RoomMetrics {
     last15Minutes: figures(600),
     total: figures(600),
     tools: [],
+    mcp: [],
     responders: [{ name: 'demo', replies: 0, errors: [], toolsRefused: null }],
     series: series(),
     bucketSeconds: 10,

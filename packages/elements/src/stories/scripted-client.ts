@@ -3,6 +3,9 @@ import type {
   ClientEvent,
   InvokeAck,
   ClientMessage,
+  McpApproval,
+  McpServer,
+  McpServerSpec,
   ClientStats,
   ClientStatus,
   Message,
@@ -79,6 +82,8 @@ export interface ScriptedOptions {
   calls?: ToolCall[];
   /** invokeTool() refuses with this typed error instead of running. */
   refuseInvoke?: { code: string; message: string };
+  /** The room's MCP servers (their tools go in `tools`). */
+  mcpServers?: McpServer[];
 }
 
 const TICK_MS = 40;
@@ -108,6 +113,7 @@ export class ScriptedClient implements RealstreamClient {
   });
   readonly $tools = atom<readonly Tool[]>([]);
   readonly $calls = atom<readonly ToolCall[]>([]);
+  readonly $mcpServers = atom<readonly McpServer[]>([]);
   readonly $metrics = atom<RoomMetrics | null>(null);
   readonly $events = atom<ClientEvent | null>(null);
   /** Runs the tools: calls start, report progress and end on timers. */
@@ -131,6 +137,7 @@ export class ScriptedClient implements RealstreamClient {
     if (opts.typing) this.$typing.set(opts.typing);
     this.$tools.set(opts.tools ?? demoTools());
     this.$calls.set(opts.calls ?? []);
+    this.$mcpServers.set(opts.mcpServers ?? []);
     this.tools.refuseWith = opts.refuseInvoke ?? null;
   }
 
@@ -294,6 +301,51 @@ export class ScriptedClient implements RealstreamClient {
 
   decideTool(callId: string, approve: boolean): Promise<{ seq: number }> {
     return this.tools.decide(callId, approve);
+  }
+
+  /** Adds the server as connecting; a story sets what it becomes. */
+  addMcpServer(spec: McpServerSpec): Promise<{ seq: number }> {
+    const server: McpServer = {
+      name: spec.name,
+      title: spec.title ?? spec.name,
+      url: spec.url.split('?')[0],
+      state: 'connecting',
+      tools: [],
+      attempts: 0,
+      source: 'room',
+      addedBy: this.$status.get().user,
+    };
+    this.$mcpServers.set([...this.$mcpServers.get(), server]);
+    return Promise.resolve({ seq: ++this.seq });
+  }
+
+  removeMcpServer(name: string): Promise<{ seq: number }> {
+    this.$mcpServers.set(this.$mcpServers.get().filter((s) => s.name !== name));
+    this.$tools.set(this.$tools.get().filter((t) => t.server !== name));
+    return Promise.resolve({ seq: ++this.seq });
+  }
+
+  reconnectMcpServer(name: string): Promise<{ seq: number }> {
+    this.$mcpServers.set(
+      this.$mcpServers
+        .get()
+        .map((s) => (s.name === name ? { ...s, state: 'connecting', error: undefined } : s)),
+    );
+    return Promise.resolve({ seq: ++this.seq });
+  }
+
+  approveMcpTools(approvals: McpApproval[]): Promise<{ seq: number }> {
+    const ok = new Map(approvals.map((a) => [a.name, a.description]));
+    this.$tools.set(
+      this.$tools
+        .get()
+        .map((t) =>
+          t.descriptionPending && ok.get(t.name) === t.description
+            ? { ...t, descriptionPending: false, approvedDescription: undefined }
+            : t,
+        ),
+    );
+    return Promise.resolve({ seq: ++this.seq });
   }
 
   registerTool(spec: ToolSpec, handler: ToolHandler): () => void {

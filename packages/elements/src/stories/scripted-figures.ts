@@ -142,6 +142,7 @@ export function roomMetrics(
           { name: 'web.fetch', calls: 6, errors: 1, timeouts: 1, latency: latency(6, 840) },
         ]
       : [],
+    mcp: [],
     // A room that talks to a local model without tool support, and a hosted one that timed out.
     responders: load
       ? [

@@ -24,12 +24,13 @@ export const defaultToolsStrings = {
   noTools: 'This room has no tools.',
   noMatches: (query: string) => `No tool matches “${query}”.`,
   kind: (kind: ToolKind) =>
-    ({ builtin: 'Built-in', webhook: 'Webhook', client: 'Browser' })[kind] ?? kind,
+    ({ builtin: 'Built-in', webhook: 'Webhook', client: 'Browser', mcp: 'MCP' })[kind] ?? kind,
   kindHint: (kind: ToolKind) =>
     ({
       builtin: 'Runs on the server',
       webhook: 'Calls your service over HTTP',
       client: 'Runs in a connected browser',
+      mcp: 'Runs on an MCP server',
     })[kind] ?? kind,
   enabled: 'Enabled',
   disabled: 'Disabled',

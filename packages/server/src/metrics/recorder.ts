@@ -124,6 +124,7 @@ export class MetricsRecorder {
       toolsRunning: live.toolsRunning,
       total: this.total(now),
       tools: this.quarter.toolFigures(current),
+      mcp: [],
       responders: this.responderFigures(live.responders),
       series,
       bucketSeconds: BUCKET_MS / 1000,

@@ -63,6 +63,7 @@ const client: RealstreamClient = {
   $settings: atom(null),
   $tools: atom<readonly Tool[]>([]),
   $calls: atom<readonly ToolCall[]>([]),
+  $mcpServers: atom([]),
   $metrics: atom(null),
   $events: atom<ClientEvent | null>(null),
   stats: {
@@ -86,6 +87,10 @@ const client: RealstreamClient = {
   cancelTool: never,
   toggleTool: never,
   decideTool: never,
+  addMcpServer: never,
+  removeMcpServer: never,
+  reconnectMcpServer: never,
+  approveMcpTools: never,
   registerTool: () => () => {},
   subscribeMetrics: () => () => {},
   subscribeTap: () => () => {},
