@@ -8,7 +8,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import { rollup } from 'rollup';
-import { minifyCss } from './packages/elements/scripts/minify-css.mjs';
+import { minifyTemplates } from './packages/elements/scripts/minify-literals.mjs';
 
 /** Fails the build when a chunk's gzipped size exceeds `kb`; prints the size either way. */
 function budget(kb) {
@@ -96,7 +96,7 @@ async function chunkOfModule(entries) {
   for (const [name, input] of Object.entries(entries)) {
     const bundle = await rollup({
       input,
-      plugins: [resolve({ browser: true }), production(), minifyCss(), ts()],
+      plugins: [resolve({ browser: true }), production(), minifyTemplates(), ts()],
       onwarn: () => {}, // the real build reports them
     });
     const { output } = await bundle.generate({ format: 'es' });
@@ -318,7 +318,7 @@ export default [
       preserveModulesRoot: 'packages/elements/src',
     },
     external,
-    plugins: [minifyCss(), ts()],
+    plugins: [minifyTemplates(), ts()],
   },
   // The elements for one <script type="module"> tag: realstream.min.js, a small loader that
   // defines each tag when it first appears in the page, importing then that element's chunk and
@@ -339,7 +339,7 @@ export default [
       elementChunks(ELEMENT_CHUNKS),
       resolve({ browser: true }),
       production(),
-      minifyCss(),
+      minifyTemplates(),
       ts(),
       terser(),
       // Issue 14's goal for a chat-only page is 45 KB. It was met at 44.8 KB (our own markdown
