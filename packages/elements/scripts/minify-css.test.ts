@@ -1,7 +1,7 @@
 /** The css`` minifier on its own: what it keeps matters more than what it drops. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { minifyCssLiterals, minifyCssText } from './minify-css.mjs';
+import { minifyCssText } from './minify-css.mjs';
 
 describe('minifyCssText', () => {
   it('drops comments and indentation, keeping one line per source line', () => {
@@ -9,6 +9,11 @@ describe('minifyCssText', () => {
     const out = minifyCssText(src);
     assert.equal(out, '\n\n.a{\ncolor:red\n}\n');
     assert.equal(out.split('\n').length, src.split('\n').length);
+  });
+
+  it('drops the line breaks too when told to', () => {
+    const src = '\n  /* why */\n  .a {\n    color: red;\n  }\n  .b\n  .c { x: y }\n';
+    assert.equal(minifyCssText(src, { lines: false }), ' .a{color:red}.b .c{x:y}');
   });
 
   it('keeps the whitespace that means something', () => {
@@ -25,34 +30,5 @@ describe('minifyCssText', () => {
       minifyCssText(src),
       `.q::before{content:' /* not a comment */  '}.r{content:"a\\"  b"}`,
     );
-  });
-});
-
-describe('minifyCssLiterals', () => {
-  it('minifies css`` literals only, and keeps their ${} holes as written', () => {
-    const code = [
-      'const t = html`<p class="a  b"></p>`;',
-      'const s = css`',
-      '  .a { color: red; }',
-      "  ${unsafeCSS(x ? '}' : `{ ${y} }`)}",
-      '  .b { color: blue; }',
-      '`;',
-    ].join('\n');
-    assert.equal(
-      minifyCssLiterals(code),
-      [
-        'const t = html`<p class="a  b"></p>`;',
-        'const s = css`',
-        '.a{color:red}',
-        "${unsafeCSS(x ? '}' : `{ ${y} }`)}",
-        '.b{color:blue}',
-        '`;',
-      ].join('\n'),
-    );
-  });
-
-  it('returns null for a module without css``, and refuses an unterminated one', () => {
-    assert.equal(minifyCssLiterals('const a = `x  y`;'), null);
-    assert.throws(() => minifyCssLiterals('css`.a { color: red'), SyntaxError);
   });
 });

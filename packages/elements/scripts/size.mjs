@@ -12,7 +12,7 @@ import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
-import { minifyCss } from './minify-css.mjs';
+import { minifyTemplates } from './minify-literals.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const entry = `${root}packages/elements/src/chat/define.ts`;
@@ -61,7 +61,7 @@ async function measure(test) {
       ...(test ? [stub(test)] : []),
       resolve({ browser: true }),
       production,
-      minifyCss(),
+      minifyTemplates(),
       esbuild({ target: 'es2022', tsconfig: `${root}packages/tsconfig.base.json` }),
     ],
   });
