@@ -1,7 +1,7 @@
 // Chat, tools and dashboard inside one <realstream-room>: one socket, one member, three views.
 // The JSX types of every tag come from @realstream/elements/react.
 import type {} from '@realstream/elements/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TokenResponse } from '../server/token-route';
 import { browserId, fetchToken } from './token';
 
@@ -16,12 +16,19 @@ export function App() {
   const [name] = useState(() => NAMES[Math.floor(Math.random() * NAMES.length)] ?? 'Guest');
   const [uid] = useState(() => browserId());
   const [session, setSession] = useState<Session>({ state: 'loading' });
+  // The first token, until the room's first getToken takes it: fetching another one at once
+  // would cost the backend a second signature for nothing.
+  const firstToken = useRef<string | null>(null);
 
   // The first token also says which server and room to open; later ones come from getToken.
   useEffect(() => {
     let live = true;
     fetchToken(name, uid).then(
-      (first) => live && setSession({ state: 'ready', first }),
+      (first) => {
+        if (!live) return;
+        firstToken.current = first.token;
+        setSession({ state: 'ready', first });
+      },
       (err: Error) => live && setSession({ state: 'failed', message: err.message }),
     );
     return () => {
@@ -30,7 +37,11 @@ export function App() {
   }, [name, uid]);
 
   // One function for the life of the page: the room treats a new function as a new connection.
-  const getToken = useCallback(async () => (await fetchToken(name, uid)).token, [name, uid]);
+  const getToken = useCallback(async () => {
+    const token = firstToken.current;
+    firstToken.current = null;
+    return token ?? (await fetchToken(name, uid)).token;
+  }, [name, uid]);
 
   return (
     <div className="app">
