@@ -124,6 +124,27 @@ describe('room commands', () => {
     vic.close();
   });
 
+  it('answers MCP commands, which this server cannot do yet, instead of leaving them hanging', async () => {
+    const op = await join(server, 'mcp', 'olga', 'operator');
+    const ada = await join(server, 'mcp', 'ada', 'member');
+    const server_ = { name: 'docs', url: 'https://mcp.example.com/mcp' };
+    ada.send({ type: 'mcp.add', id: 'mcp-member', server: server_ });
+    assert.equal((await ada.next('error', (f) => f.id === 'mcp-member')).code, 'forbidden');
+    const commands = [
+      { type: 'mcp.add', id: 'mcp-1', server: server_ },
+      { type: 'mcp.remove', id: 'mcp-2', name: 'docs' },
+      { type: 'mcp.reconnect', id: 'mcp-3', name: 'docs' },
+      { type: 'mcp.approve', id: 'mcp-4', tools: [{ name: 'docs.search', description: 'x' }] },
+    ];
+    for (const command of commands) {
+      op.send(command);
+      const error = await op.next('error', (f) => f.id === command.id);
+      assert.equal(error.code, 'unknown_type');
+      assert.match(error.message, new RegExp(`^${command.type.replace('.', '\\.')}: .*MCP`));
+    }
+    assert.ok(!eventsOf(op.frames).some((f) => f.event.type.startsWith('mcp.')), 'no MCP event');
+  });
+
   it('clears the room for everyone: streams stopped, history empty, resume sees the clear', async () => {
     const op = await join(server, 'clear', 'olga', 'operator');
     const ada = await join(server, 'clear', 'ada', 'member');

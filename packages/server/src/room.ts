@@ -598,6 +598,18 @@ export class Room implements Gate {
       case 'tap.unsubscribe':
         this.ops.tap.remove(conn.socket.id);
         return this.reply(conn, { type: 'ack', id: frame.id, seq: this.log.seq });
+      // The wire format has MCP servers (issue 17); this room server does not connect to them
+      // yet, and says so rather than leave the command unanswered.
+      case 'mcp.add':
+      case 'mcp.remove':
+      case 'mcp.reconnect':
+      case 'mcp.approve':
+        return this.reply(conn, {
+          type: 'error',
+          id: frame.id,
+          code: 'unknown_type',
+          message: `${frame.type}: this room server does not connect to MCP servers yet`,
+        });
     }
   }
 
