@@ -32,6 +32,7 @@ export const defaultToolsStrings = {
       client: 'Runs in a connected browser',
       mcp: 'Runs on an MCP server',
     })[kind] ?? kind,
+  serverHint: (server: string) => `From the MCP server “${server}”`,
   enabled: 'Enabled',
   disabled: 'Disabled',
   unavailable: 'Unavailable',

@@ -2,10 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ToolCall, User } from '@realstream/client';
 import { badge, type BadgeTone } from '../internal/badge.js';
 import { button } from '../internal/button.js';
+import { isMcpResult, renderMcpResult, type McpResultStrings } from './mcp-result.js';
 import type { ToolCardStrings } from './tool-card-strings.js';
 
 export interface ToolCardContext {
-  strings: ToolCardStrings;
+  strings: ToolCardStrings & Partial<McpResultStrings>;
   /** The element's language (nearest `lang`) for numbers and units; undefined: the browser's. */
   locale?: string;
   /** The reader (undefined until the server says who they are). */
@@ -141,7 +142,10 @@ function renderOutcome(call: ToolCall, result: string, ctx: ToolCardContext) {
       ? html`<p class="tool-card__note">${s.callDecidedBy(call.status, call.decidedBy)}</p>`
       : nothing;
   if (call.status === 'done' && result) {
-    const pre = html`<pre class="tool-card__json" part="call-result" dir="ltr">${result}</pre>`;
+    // An MCP tool's parts render as what they are: text, images, links, structured JSON.
+    const pre = isMcpResult(call.result)
+      ? renderMcpResult(call.result, ctx.strings)
+      : html`<pre class="tool-card__json" part="call-result" dir="ltr">${result}</pre>`;
     return html`${decided}${
       ctx.compact
         ? html`<details class="tool-card__result">

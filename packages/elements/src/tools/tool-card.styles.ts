@@ -57,13 +57,13 @@ export const toolCardStyles = css`
   .tool-card summary:focus-visible {
     outline: 2px solid var(--color-focus);
     outline-offset: 2px;
-    border-radius: var(--radius-sm);
+    border-radius: var(--radius-md);
   }
   .tool-card__json,
   .tool-card__log {
     margin: 0;
     padding: calc(var(--spacing) * 2);
-    border-radius: var(--radius-sm);
+    border-radius: var(--radius-md);
     background: var(--color-surface);
     font-family: var(--font-mono);
     font-size: var(--text-xs);
@@ -111,5 +111,32 @@ export const toolCardStyles = css`
     display: flex;
     flex-wrap: wrap;
     gap: calc(var(--spacing) * 2);
+  }
+  .mcp-result {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--spacing) * 1.5);
+    min-inline-size: 0;
+  }
+  .mcp-part--text,
+  .mcp-part--resource pre {
+    margin: 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    font-family: inherit;
+  }
+  .mcp-part--image {
+    max-inline-size: 100%;
+    block-size: auto;
+    border-radius: var(--radius-md);
+  }
+  .mcp-part--placeholder,
+  .mcp-part__note {
+    margin: 0;
+    color: var(--color-text-muted);
+  }
+  .mcp-part--link {
+    margin: 0;
+    overflow-wrap: anywhere;
   }
 `;

@@ -92,6 +92,7 @@ function renderTool(
     </button>
     <div class="tool__badges" id="${id}-badges" part="tool-badges">
       ${badge(s.kind(t.kind), { part: 'kind-badge', title: s.kindHint(t.kind) })}
+      ${t.server ? badge(t.server, { part: 'server-badge', title: s.serverHint(t.server) }) : nothing}
       ${
         !t.enabled
           ? badge(s.disabled, { part: 'status-badge', dot: true })
