@@ -362,7 +362,7 @@ export default [
           name: 'all elements',
           elements: Object.keys(ELEMENT_CHUNKS),
           when: ['operations'],
-          kb: 94,
+          kb: 95,
         },
       ]),
       pruneStale(),
