@@ -168,14 +168,6 @@ const invalid: [name: string, value: object, path: string][] = [
     'tool.kind',
   ],
   [
-    'mcp.server.updated with a dotted server name',
-    {
-      type: 'mcp.server.updated',
-      server: { name: 'a.b', title: 'A', state: 'ready', tools: [], attempts: 0, source: 'room' },
-    },
-    'server.name',
-  ],
-  [
     'mcp.server.updated with an unknown state',
     {
       type: 'mcp.server.updated',

@@ -159,7 +159,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.tuple(fc.nat(3), fc.nat(), hostile, 
 /** `value` (a fresh JSON copy) with each mutation applied where its index lands. */
 function mutate(value: unknown, mutations: Mutation[]): unknown {
   let root = JSON.parse(JSON.stringify(value)) as unknown;
-  for (const [kind, at, replacement, key] of mutations) {
+  for (const [kind, at, shared, key] of mutations) {
+    // A copy: the hostile constants ([] and {}) are one instance each, and a later mutation that
+    // writes into an inserted one would change the constant for every run after it (until one
+    // holds itself, and cannot be sent at all).
+    const replacement =
+      shared === undefined ? shared : (JSON.parse(JSON.stringify(shared)) as unknown);
     const all = nodes(root);
     if (!all.length) {
       root = replacement;
