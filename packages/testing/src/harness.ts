@@ -174,8 +174,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     let output = '';
     // Its inspector port taken (it exits), or its own (workerd fails, partykit stays up).
     const clashed = () => /EADDRINUSE|Address already in use/.test(output);
+    // Both pipes feed one log: the first to end must not end it under the other (a write after
+    // end is an uncaught error that fails whichever test is running), so it ends with the child.
+    void closed.then(() => log.end());
     for (const stream of [child.stdout!, child.stderr!]) {
-      stream.pipe(log);
+      stream.pipe(log, { end: false });
       stream.on('data', (chunk) => output.length < 65_536 && (output += chunk));
     }
     try {
